@@ -1,0 +1,71 @@
+// Lint rules, including the walls between the three type worlds (host, webview, model).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'util', 'node:*'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', '.cache/', '.test-output/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@vscode/webview-ui-toolkit*'], message: 'Import the toolkit only in src/webview/toolkit.ts.' }] }],
+    },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    ignores: ['src/webview/toolkit.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode', ...nodeBuiltins],
+          patterns: [
+            { group: ['@vscode/webview-ui-toolkit*'], message: 'Import the toolkit only in src/webview/toolkit.ts.' },
+            { group: ['**/host/**', '**/model/**', '**/worker/**', '@tensorflow/*'], message: 'The webview sees only src/shared.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/host/**/*.ts', 'src/extension.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@vscode/webview-ui-toolkit*'], message: 'Import the toolkit only in src/webview/toolkit.ts.' },
+            { group: ['**/webview/**'], message: 'The host never touches the DOM.' },
+            { group: ['**/model/**', '**/worker/**', '@tensorflow/*'], allowTypeImports: true, message: 'The host talks to the model only through the worker.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts', 'src/worker/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode'],
+          patterns: [
+            { group: ['@vscode/webview-ui-toolkit*'], message: 'Import the toolkit only in src/webview/toolkit.ts.' },
+            { group: ['**/host/**', '**/webview/**'], message: 'The model world imports neither the host nor the webview.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.cjs', 'scripts/**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', __dirname: 'readonly', fetch: 'readonly' },
+    },
+  },
+);

@@ -1,0 +1,114 @@
+// Builds the three worlds (host, worker, webview) into dist/, and the CLI and tests into out/.
+// Usage: node scripts/build.mjs [--watch] [--production] [--no-tests]
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const watch = args.has('--watch');
+const production = args.has('--production');
+const withTests = !args.has('--no-tests');
+
+/** Files below `dir` whose names end in one of `suffixes`, as repo-relative paths. */
+function filesUnder(dir, suffixes) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  const out = [];
+  for (const name of readdirSync(abs)) {
+    const p = join(abs, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(join(dir, name), suffixes));
+    else if (suffixes.some((s) => name.endsWith(s))) out.push(relative(root, p));
+  }
+  return out;
+}
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** The tfjs wasm backend loads its binaries from beside the worker bundle. */
+function copyWasmBinaries() {
+  const from = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  for (const f of readdirSync(from).filter((n) => n.endsWith('.wasm'))) cpSync(join(from, f), join(root, 'dist', f));
+}
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { worker: 'src/worker/trainerWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Optional peer modules tfjs probes for in Node; never present here.
+    external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  },
+  {
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+const cliEntries = filesUnder('src/cli', ['.ts']);
+if (cliEntries.length > 0) {
+  builds.push({
+    ...common,
+    entryPoints: cliEntries,
+    outbase: 'src/cli',
+    outdir: 'out/cli',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+  });
+}
+
+if (withTests) {
+  const testEntries = filesUnder('test', ['.ts']).filter((p) => !p.endsWith('.d.ts'));
+  if (testEntries.length > 0) {
+    builds.push({
+      ...common,
+      entryPoints: testEntries,
+      outbase: 'test',
+      outdir: 'out/test',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+    });
+  }
+}
+
+if (!watch) rmSync(join(root, 'dist'), { recursive: true, force: true });
+copyWasmBinaries();
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[watch] watching src/ and test/ for changes');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`[build] ${builds.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

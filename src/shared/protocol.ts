@@ -1,0 +1,297 @@
+// The one contract for every message between extension host, trainer worker and webview.
+// Each direction is a discriminated union; each has a runtime parser, because a message that
+// crosses a thread or a frame is untrusted until it has been checked.
+
+import type { ModelConfig, TrainingConfig } from '../model/config';
+import { isFiniteNumber, isInt, isObject, isString, isOneOf, isArrayOf } from './validate';
+
+// ───────────────────────────── shared data ─────────────────────────────
+
+export type TrainingStatus = 'untrained' | 'training' | 'stopped' | 'done' | 'failed';
+export const TRAINING_STATUSES: readonly TrainingStatus[] = ['untrained', 'training', 'stopped', 'done', 'failed'];
+
+/** A point on the training curve; the webview plots these. */
+export interface TrainingPoint {
+  step: number;
+  /** Training loss, nats per character (cross-entropy). */
+  loss: number;
+  /** Held-out bits per character, when measured at this step. */
+  heldOutBpc: number | null;
+}
+
+export interface TrainingProgress extends TrainingPoint {
+  epoch: number;
+  charsPerSec: number;
+  elapsedSec: number;
+  /** Seconds left, when a budget makes it knowable. */
+  etaSec: number | null;
+}
+
+/** What the panel knows about a document's model. */
+export interface TrainingSnapshot {
+  status: TrainingStatus;
+  /** Human-readable reason for the status (errors, divergence recovery, why training stopped). */
+  message: string | null;
+  latest: TrainingProgress | null;
+  curve: TrainingPoint[];
+  backend: string | null;
+}
+
+/** The document the panel is showing. */
+export interface DocumentInfo {
+  uri: string;
+  fileName: string;
+  languageId: string;
+  version: number;
+  /** Length in UTF-16 code units, the editor's offsets. */
+  length: number;
+  lineCount: number;
+}
+
+export interface CursorInfo {
+  version: number;
+  /** Editor offset (UTF-16 code units). */
+  offset: number;
+  line: number;
+  character: number;
+  /** The text just before the cursor (at most the context window), shown as data, never as HTML. */
+  before: string;
+  /** The character at the cursor, '' at the end of the document. */
+  next: string;
+}
+
+/** One candidate next token. */
+export interface TokenProbability {
+  token: string;
+  prob: number;
+}
+
+/** The gate and state values of one layer, for one position or a window of positions. */
+export interface LayerTrace {
+  /** Time-major, (T, 6, H) flattened: per position the rows i, f, g, o, c, h of H units each. */
+  values: Float32Array;
+}
+
+export const GATE_NAMES = ['i', 'f', 'g', 'o', 'c', 'h'] as const;
+export type GateName = (typeof GATE_NAMES)[number];
+
+export interface Prediction {
+  /** Top-k next tokens, most probable first. */
+  top: TokenProbability[];
+  /** The token actually next in the document, with its probability, 1-based rank and surprisal. */
+  actual: { token: string; prob: number; rank: number; bits: number } | null;
+  hiddenSize: number;
+  layers: number;
+  /** The tokens (characters) of the context window, oldest first; the last one is just before the cursor. */
+  contextTokens: string[];
+  /** One trace per layer, covering contextTokens. */
+  trace: LayerTrace[];
+}
+
+// ─────────────────────────── host ↔ worker ───────────────────────────
+
+export type HostToWorker =
+  | { type: 'setDocument'; docId: string; version: number; text: string }
+  | { type: 'editDocument'; docId: string; version: number; edits: TextEdit[] }
+  | { type: 'disposeDocument'; docId: string }
+  | { type: 'train'; docId: string; model: ModelConfig; training: TrainingConfig; resume: boolean }
+  | { type: 'stopTraining'; docId: string }
+  | { type: 'predict'; docId: string; requestId: number; version: number; offset: number; topK: number; context: number }
+  | { type: 'exportModel'; docId: string; requestId: number }
+  | { type: 'importModel'; docId: string; requestId: number; json: string; weights: ArrayBuffer };
+
+/** A change to the document text, in UTF-16 offsets of the version before it, applied in order. */
+export interface TextEdit {
+  offset: number;
+  deleteCount: number;
+  text: string;
+}
+
+export type WorkerToHost =
+  | { type: 'ready'; backend: string; detail: string }
+  | { type: 'trainingStatus'; docId: string; status: TrainingStatus; message: string | null }
+  | { type: 'trainingProgress'; docId: string; progress: TrainingProgress }
+  | { type: 'prediction'; docId: string; requestId: number; version: number; offset: number; prediction: Prediction }
+  | { type: 'modelExported'; docId: string; requestId: number; json: string; weights: ArrayBuffer }
+  | { type: 'modelImported'; docId: string; requestId: number }
+  | { type: 'requestFailed'; docId: string; requestId: number; message: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+// ─────────────────────────── host ↔ webview ───────────────────────────
+
+/** What the webview persists across reloads (small, see `setState`). */
+export interface ViewState {
+  selectedGate: GateName;
+  pinnedUnit: number | null;
+  pinnedLayer: number;
+}
+
+export const DEFAULT_VIEW_STATE: ViewState = { selectedGate: 'c', pinnedUnit: null, pinnedLayer: 0 };
+
+/** Everything the panel shows; the webview is a pure view of this. */
+export interface PanelSnapshot {
+  document: DocumentInfo | null;
+  cursor: CursorInfo | null;
+  training: TrainingSnapshot | null;
+  prediction: Prediction | null;
+  view: ViewState;
+  settings: { topK: number; contextWindow: number };
+  /** Localised UI strings, keyed by English source string. */
+  strings: Record<string, string>;
+}
+
+export type HostToWebview =
+  | { type: 'snapshot'; snapshot: PanelSnapshot }
+  | { type: 'document'; document: DocumentInfo | null }
+  | { type: 'cursor'; cursor: CursorInfo }
+  | { type: 'training'; training: TrainingSnapshot }
+  | { type: 'prediction'; version: number; offset: number; prediction: Prediction | null };
+
+export type WebviewCommand = 'train' | 'stop' | 'retrain' | 'reset';
+export const WEBVIEW_COMMANDS: readonly WebviewCommand[] = ['train', 'stop', 'retrain', 'reset'];
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'command'; command: WebviewCommand }
+  | { type: 'viewState'; view: ViewState }
+  | { type: 'painted'; version: number; offset: number; ms: number };
+
+// ─────────────────────────── runtime parsers ───────────────────────────
+
+/** Parses a message from the webview; returns undefined for anything malformed or unknown. */
+export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
+  if (!isObject(raw) || !isString(raw.type)) return undefined;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'command':
+      return isOneOf(raw.command, WEBVIEW_COMMANDS) ? { type: 'command', command: raw.command } : undefined;
+    case 'viewState': {
+      const view = parseViewState(raw.view);
+      return view ? { type: 'viewState', view } : undefined;
+    }
+    case 'painted':
+      return isInt(raw.version) && isInt(raw.offset) && isFiniteNumber(raw.ms)
+        ? { type: 'painted', version: raw.version, offset: raw.offset, ms: raw.ms }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function parseViewState(raw: unknown): ViewState | undefined {
+  if (!isObject(raw)) return undefined;
+  const { selectedGate, pinnedUnit, pinnedLayer } = raw;
+  if (!isOneOf(selectedGate, GATE_NAMES)) return undefined;
+  if (!(pinnedUnit === null || (isInt(pinnedUnit) && pinnedUnit >= 0 && pinnedUnit < 4096))) return undefined;
+  if (!(isInt(pinnedLayer) && pinnedLayer >= 0 && pinnedLayer < 8)) return undefined;
+  return { selectedGate, pinnedUnit, pinnedLayer };
+}
+
+function isTrainingProgress(raw: unknown): raw is TrainingProgress {
+  return (
+    isObject(raw) &&
+    isInt(raw.step) &&
+    isFiniteNumber(raw.loss) &&
+    (raw.heldOutBpc === null || isFiniteNumber(raw.heldOutBpc)) &&
+    isFiniteNumber(raw.epoch) &&
+    isFiniteNumber(raw.charsPerSec) &&
+    isFiniteNumber(raw.elapsedSec) &&
+    (raw.etaSec === null || isFiniteNumber(raw.etaSec))
+  );
+}
+
+function isPrediction(raw: unknown): raw is Prediction {
+  if (!isObject(raw)) return false;
+  if (!isInt(raw.hiddenSize) || !isInt(raw.layers)) return false;
+  if (!isArrayOf(raw.top, (t) => isObject(t) && isString(t.token) && isFiniteNumber(t.prob))) return false;
+  if (!isArrayOf(raw.contextTokens, isString)) return false;
+  const a = raw.actual;
+  if (!(a === null || (isObject(a) && isString(a.token) && isFiniteNumber(a.prob) && isInt(a.rank) && isFiniteNumber(a.bits))))
+    return false;
+  const expected = raw.contextTokens.length * 6 * raw.hiddenSize;
+  return (
+    isArrayOf(raw.trace, (l) => isObject(l) && l.values instanceof Float32Array && l.values.length === expected) &&
+    raw.trace.length === raw.layers
+  );
+}
+
+/** Parses a message from the trainer worker; undefined when malformed. */
+export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
+  if (!isObject(raw) || !isString(raw.type)) return undefined;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return isString(m.backend) && isString(m.detail) ? (m as WorkerToHost) : undefined;
+    case 'trainingStatus':
+      return isString(m.docId) && isOneOf(m.status, TRAINING_STATUSES) && (m.message === null || isString(m.message))
+        ? (m as WorkerToHost)
+        : undefined;
+    case 'trainingProgress':
+      return isString(m.docId) && isTrainingProgress(m.progress) ? (m as WorkerToHost) : undefined;
+    case 'prediction':
+      return isString(m.docId) && isInt(m.requestId) && isInt(m.version) && isInt(m.offset) && isPrediction(m.prediction)
+        ? (m as WorkerToHost)
+        : undefined;
+    case 'modelExported':
+      return isString(m.docId) && isInt(m.requestId) && isString(m.json) && m.weights instanceof ArrayBuffer
+        ? (m as WorkerToHost)
+        : undefined;
+    case 'modelImported':
+      return isString(m.docId) && isInt(m.requestId) ? (m as WorkerToHost) : undefined;
+    case 'requestFailed':
+      return isString(m.docId) && isInt(m.requestId) && isString(m.message) ? (m as WorkerToHost) : undefined;
+    case 'log':
+      return isOneOf(m.level, ['info', 'warn', 'error'] as const) && isString(m.message) ? (m as WorkerToHost) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Parses a request arriving in the worker; undefined when malformed. */
+export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
+  if (!isObject(raw) || !isString(raw.type)) return undefined;
+  const m = raw as Record<string, unknown>;
+  const docOk = isString(m.docId);
+  switch (m.type) {
+    case 'setDocument':
+      return docOk && isInt(m.version) && isString(m.text) ? (m as HostToWorker) : undefined;
+    case 'editDocument':
+      return docOk &&
+        isInt(m.version) &&
+        isArrayOf(
+          m.edits,
+          (e) => isObject(e) && isInt(e.offset) && e.offset >= 0 && isInt(e.deleteCount) && e.deleteCount >= 0 && isString(e.text),
+        )
+        ? (m as HostToWorker)
+        : undefined;
+    case 'disposeDocument':
+    case 'stopTraining':
+      return docOk ? (m as HostToWorker) : undefined;
+    case 'train':
+      return docOk && isObject(m.model) && isObject(m.training) && typeof m.resume === 'boolean' ? (m as HostToWorker) : undefined;
+    case 'predict':
+      return docOk &&
+        isInt(m.requestId) &&
+        isInt(m.version) &&
+        isInt(m.offset) &&
+        m.offset >= 0 &&
+        isInt(m.topK) &&
+        m.topK > 0 &&
+        isInt(m.context) &&
+        m.context >= 0
+        ? (m as HostToWorker)
+        : undefined;
+    case 'exportModel':
+      return docOk && isInt(m.requestId) ? (m as HostToWorker) : undefined;
+    case 'importModel':
+      return docOk && isInt(m.requestId) && isString(m.json) && m.weights instanceof ArrayBuffer ? (m as HostToWorker) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Compile-time proof that a switch over a union handled every case. */
+export function assertNever(value: never, what = 'message'): never {
+  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+}
