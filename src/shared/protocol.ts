@@ -96,7 +96,15 @@ export type HostToWorker =
   | { type: 'disposeDocument'; docId: string }
   | { type: 'train'; docId: string; model: ModelConfig; training: TrainingConfig; resume: boolean }
   | { type: 'stopTraining'; docId: string }
-  | { type: 'predict'; docId: string; requestId: number; version: number; offset: number; topK: number; context: number }
+  | {
+      type: 'predict';
+      docId: string;
+      requestId: number;
+      version: number;
+      offset: number;
+      topK: number;
+      context: number;
+    }
   | { type: 'exportModel'; docId: string; requestId: number }
   | { type: 'importModel'; docId: string; requestId: number; json: string; weights: ArrayBuffer };
 
@@ -207,7 +215,10 @@ function isPrediction(raw: unknown): raw is Prediction {
   if (!isArrayOf(raw.top, (t) => isObject(t) && isString(t.token) && isFiniteNumber(t.prob))) return false;
   if (!isArrayOf(raw.contextTokens, isString)) return false;
   const a = raw.actual;
-  if (!(a === null || (isObject(a) && isString(a.token) && isFiniteNumber(a.prob) && isInt(a.rank) && isFiniteNumber(a.bits))))
+  if (!(
+    a === null ||
+    (isObject(a) && isString(a.token) && isFiniteNumber(a.prob) && isInt(a.rank) && isFiniteNumber(a.bits))
+  ))
     return false;
   const expected = raw.contextTokens.length * 6 * raw.hiddenSize;
   return (
@@ -230,7 +241,11 @@ export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
     case 'trainingProgress':
       return isString(m.docId) && isTrainingProgress(m.progress) ? (m as WorkerToHost) : undefined;
     case 'prediction':
-      return isString(m.docId) && isInt(m.requestId) && isInt(m.version) && isInt(m.offset) && isPrediction(m.prediction)
+      return isString(m.docId) &&
+        isInt(m.requestId) &&
+        isInt(m.version) &&
+        isInt(m.offset) &&
+        isPrediction(m.prediction)
         ? (m as WorkerToHost)
         : undefined;
     case 'modelExported':
@@ -242,7 +257,9 @@ export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
     case 'requestFailed':
       return isString(m.docId) && isInt(m.requestId) && isString(m.message) ? (m as WorkerToHost) : undefined;
     case 'log':
-      return isOneOf(m.level, ['info', 'warn', 'error'] as const) && isString(m.message) ? (m as WorkerToHost) : undefined;
+      return isOneOf(m.level, ['info', 'warn', 'error'] as const) && isString(m.message)
+        ? (m as WorkerToHost)
+        : undefined;
     default:
       return undefined;
   }
@@ -261,7 +278,13 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
         isInt(m.version) &&
         isArrayOf(
           m.edits,
-          (e) => isObject(e) && isInt(e.offset) && e.offset >= 0 && isInt(e.deleteCount) && e.deleteCount >= 0 && isString(e.text),
+          (e) =>
+            isObject(e) &&
+            isInt(e.offset) &&
+            e.offset >= 0 &&
+            isInt(e.deleteCount) &&
+            e.deleteCount >= 0 &&
+            isString(e.text),
         )
         ? (m as HostToWorker)
         : undefined;
@@ -269,7 +292,9 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
     case 'stopTraining':
       return docOk ? (m as HostToWorker) : undefined;
     case 'train':
-      return docOk && isObject(m.model) && isObject(m.training) && typeof m.resume === 'boolean' ? (m as HostToWorker) : undefined;
+      return docOk && isObject(m.model) && isObject(m.training) && typeof m.resume === 'boolean'
+        ? (m as HostToWorker)
+        : undefined;
     case 'predict':
       return docOk &&
         isInt(m.requestId) &&
@@ -285,7 +310,89 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
     case 'exportModel':
       return docOk && isInt(m.requestId) ? (m as HostToWorker) : undefined;
     case 'importModel':
-      return docOk && isInt(m.requestId) && isString(m.json) && m.weights instanceof ArrayBuffer ? (m as HostToWorker) : undefined;
+      return docOk && isInt(m.requestId) && isString(m.json) && m.weights instanceof ArrayBuffer
+        ? (m as HostToWorker)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isDocumentInfo(raw: unknown): raw is DocumentInfo {
+  return (
+    isObject(raw) &&
+    isString(raw.uri) &&
+    isString(raw.fileName) &&
+    isString(raw.languageId) &&
+    isInt(raw.version) &&
+    isInt(raw.length) &&
+    isInt(raw.lineCount)
+  );
+}
+
+function isCursorInfo(raw: unknown): raw is CursorInfo {
+  return (
+    isObject(raw) &&
+    isInt(raw.version) &&
+    isInt(raw.offset) &&
+    isInt(raw.line) &&
+    isInt(raw.character) &&
+    isString(raw.before) &&
+    isString(raw.next)
+  );
+}
+
+function isTrainingSnapshot(raw: unknown): raw is TrainingSnapshot {
+  return (
+    isObject(raw) &&
+    isOneOf(raw.status, TRAINING_STATUSES) &&
+    (raw.message === null || isString(raw.message)) &&
+    (raw.latest === null || isTrainingProgress(raw.latest)) &&
+    isArrayOf(
+      raw.curve,
+      (p) =>
+        isObject(p) &&
+        isInt(p.step) &&
+        isFiniteNumber(p.loss) &&
+        (p.heldOutBpc === null || isFiniteNumber(p.heldOutBpc)),
+    ) &&
+    (raw.backend === null || isString(raw.backend))
+  );
+}
+
+function isSnapshot(raw: unknown): raw is PanelSnapshot {
+  return (
+    isObject(raw) &&
+    (raw.document === null || isDocumentInfo(raw.document)) &&
+    (raw.cursor === null || isCursorInfo(raw.cursor)) &&
+    (raw.training === null || isTrainingSnapshot(raw.training)) &&
+    (raw.prediction === null || isPrediction(raw.prediction)) &&
+    parseViewState(raw.view) !== undefined &&
+    isObject(raw.settings) &&
+    isInt(raw.settings.topK) &&
+    isInt(raw.settings.contextWindow) &&
+    isObject(raw.strings) &&
+    Object.values(raw.strings).every(isString)
+  );
+}
+
+/** Parses a message arriving in the webview from the host; undefined when malformed. */
+export function parseHostToWebview(raw: unknown): HostToWebview | undefined {
+  if (!isObject(raw) || !isString(raw.type)) return undefined;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'snapshot':
+      return isSnapshot(m.snapshot) ? (m as HostToWebview) : undefined;
+    case 'document':
+      return m.document === null || isDocumentInfo(m.document) ? (m as HostToWebview) : undefined;
+    case 'cursor':
+      return isCursorInfo(m.cursor) ? (m as HostToWebview) : undefined;
+    case 'training':
+      return isTrainingSnapshot(m.training) ? (m as HostToWebview) : undefined;
+    case 'prediction':
+      return isInt(m.version) && isInt(m.offset) && (m.prediction === null || isPrediction(m.prediction))
+        ? (m as HostToWebview)
+        : undefined;
     default:
       return undefined;
   }

@@ -1,0 +1,26 @@
+// Entry point: wires LSTM Lens's commands, panel serializer and status bar into VS Code.
+
+import * as vscode from 'vscode';
+import { EXPLORER_VIEW_TYPE, LensController, PersistedPanelState } from './host/lensController';
+
+export function activate(context: vscode.ExtensionContext): LensController {
+  const log = vscode.window.createOutputChannel('LSTM Lens', { log: true });
+  const lens = new LensController(context, log);
+  context.subscriptions.push(
+    log,
+    lens,
+    vscode.commands.registerCommand('lstmLens.openExplorer', () => lens.openExplorer()),
+    vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        lens.revivePanel(panel, (state ?? undefined) as PersistedPanelState | undefined);
+      },
+    }),
+  );
+  log.info(`LSTM Lens ${context.extension.packageJSON.version} activated`);
+  // Returned as the extension's API so integration tests can observe the controller.
+  return lens;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

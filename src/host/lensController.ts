@@ -1,0 +1,463 @@
+// The host's conductor: follows the active editor and cursor, feeds the trainer worker, and keeps the panel in sync.
+
+import * as vscode from 'vscode';
+import {
+  CursorInfo,
+  DEFAULT_VIEW_STATE,
+  DocumentInfo,
+  HostToWorker,
+  PanelSnapshot,
+  ViewState,
+  WebviewToHost,
+  WorkerToHost,
+  assertNever,
+  parseViewState,
+} from '../shared/protocol';
+import { CursorRequest, CursorSync } from './cursorSync';
+import { DocumentModels } from './documentModels';
+import { EXPLORER_VIEW_TYPE, ExplorerPanel } from './explorerPanel';
+import { LensSettings } from './settingsSchema';
+import { SettingsWatcher } from './settings';
+import { LensStatusBar } from './statusBar';
+import { TrainerClient } from './trainerClient';
+import { webviewStrings } from './webviewStrings';
+import { toModelConfig, toTrainingConfig } from './trainingOptions';
+
+/** Cursor requests closer together than this collapse into one (the first is always immediate). */
+const CURSOR_INTERVAL_MS = 16;
+
+/** What the serializer stores for a panel across window reloads (the webview's `setState`). */
+export interface PersistedPanelState {
+  docUri?: string;
+  view?: ViewState;
+}
+
+export class LensController implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly models = new DocumentModels();
+  private readonly trainer: TrainerClient;
+  private readonly settingsWatcher: SettingsWatcher;
+  private readonly statusBar = new LensStatusBar();
+  private readonly cursorSync: CursorSync;
+  private panel: ExplorerPanel | undefined;
+  private webviewReady = false;
+  /** The document the panel shows: the last text editor that had focus (the webview taking focus keeps it). */
+  private currentEditor: vscode.TextEditor | undefined;
+  private currentUri: string | undefined;
+  private view: ViewState = DEFAULT_VIEW_STATE;
+  private nextRequestId = 1;
+  /** Newest prediction request per document; answers to older ones are stale and dropped. */
+  private readonly latestRequest = new Map<string, number>();
+  private lastCursor: CursorInfo | null = null;
+  private lastPrediction: PanelSnapshot['prediction'] = null;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.settingsWatcher = new SettingsWatcher(log, (s) => this.onSettingsChanged(s));
+    this.trainer = new TrainerClient({
+      workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
+      log,
+      onMessage: (m) => this.onWorkerMessage(m),
+      onCrash: (reason) => this.onWorkerCrash(reason),
+    });
+    this.cursorSync = new CursorSync((req) => this.sendCursor(req), CURSOR_INTERVAL_MS);
+    this.disposables.push(
+      this.settingsWatcher,
+      this.statusBar,
+      this.trainer,
+      { dispose: () => this.cursorSync.dispose() },
+      vscode.window.onDidChangeActiveTextEditor((e) => this.onActiveEditor(e)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.onDocumentClosed(d)),
+    );
+    this.onActiveEditor(vscode.window.activeTextEditor);
+  }
+
+  private get settings(): LensSettings {
+    return this.settingsWatcher.settings;
+  }
+
+  // ───────────────────────────── commands ─────────────────────────────
+
+  /** Opens (or reveals) the explorer beside the editor, for the active document, without taking focus. */
+  async openExplorer(): Promise<void> {
+    const editor = this.trackableActiveEditor() ?? this.currentEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('LSTM Lens: open a text document first, then run "Open Explorer" again.'),
+      );
+      return;
+    }
+    this.setCurrentEditor(editor);
+    const column = besideColumn(editor);
+    if (this.panel) this.panel.reveal(column);
+    else this.attachPanel(ExplorerPanel.create(this.context.extensionUri, this.log, this.panelEvents(), column));
+    this.pushAll();
+    const model = this.models.get(editor.document.uri.toString());
+    if (this.settings.autoTrain && !model.hasModel && model.training.status === 'untrained') this.train(false);
+  }
+
+  /** Starts training on the current document (resume continues from the current weights). */
+  train(resume: boolean): void {
+    const doc = this.currentDocument();
+    if (!doc) return;
+    const uri = doc.uri.toString();
+    this.ensureWorkerHasDocument(doc);
+    const s = this.settings;
+    this.post({
+      type: 'train',
+      docId: uri,
+      model: toModelConfig(s),
+      training: toTrainingConfig(s),
+      resume,
+    });
+    this.models.setStatus(uri, 'training', null);
+    this.pushTraining(uri);
+  }
+
+  stopTraining(): void {
+    const uri = this.currentUri;
+    if (uri) this.post({ type: 'stopTraining', docId: uri });
+  }
+
+  resetModel(): void {
+    const uri = this.currentUri;
+    if (!uri) return;
+    this.post({ type: 'stopTraining', docId: uri });
+    this.post({ type: 'disposeDocument', docId: uri });
+    const m = this.models.reset(uri);
+    m.workerVersion = undefined;
+    this.lastPrediction = null;
+    this.pushTraining(uri);
+    void this.panel?.post({ type: 'prediction', version: -1, offset: -1, prediction: null });
+  }
+
+  // ─────────────────────────── serializer ───────────────────────────
+
+  /** Adopts a panel restored after a window reload, with its view state. */
+  revivePanel(panel: vscode.WebviewPanel, state: PersistedPanelState | undefined): void {
+    const view = parseViewState(state?.view);
+    if (view) this.view = view;
+    if (!this.currentEditor && state?.docUri) {
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === state.docUri);
+      if (editor) this.setCurrentEditor(editor);
+    }
+    this.attachPanel(ExplorerPanel.revive(panel, this.context.extensionUri, this.log, this.panelEvents()));
+  }
+
+  // ───────────────────────────── panel ─────────────────────────────
+
+  private attachPanel(panel: ExplorerPanel): void {
+    this.panel = panel;
+    this.webviewReady = false;
+    void vscode.commands.executeCommand('setContext', 'lstmLens.explorerOpen', true);
+  }
+
+  private panelEvents() {
+    return {
+      onMessage: (m: WebviewToHost) => this.onWebviewMessage(m),
+      onVisible: () => this.pushAll(),
+      onDispose: () => {
+        this.panel = undefined;
+        this.webviewReady = false;
+        void vscode.commands.executeCommand('setContext', 'lstmLens.explorerOpen', false);
+      },
+    };
+  }
+
+  private onWebviewMessage(message: WebviewToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.webviewReady = true;
+        this.pushAll();
+        break;
+      case 'command':
+        switch (message.command) {
+          case 'train':
+            this.train(true);
+            break;
+          case 'retrain':
+            this.resetModel();
+            this.train(false);
+            break;
+          case 'stop':
+            this.stopTraining();
+            break;
+          case 'reset':
+            this.resetModel();
+            break;
+          default:
+            assertNever(message.command, 'webview command');
+        }
+        break;
+      case 'viewState':
+        this.view = message.view;
+        break;
+      case 'painted':
+        this.log.trace(`painted v${message.version}@${message.offset} in ${message.ms.toFixed(1)} ms`);
+        break;
+      default:
+        assertNever(message);
+    }
+  }
+
+  /** The full state, for a webview that has just (re)loaded. */
+  snapshot(): PanelSnapshot {
+    const doc = this.currentDocument();
+    return {
+      document: doc ? documentInfo(doc) : null,
+      cursor: this.lastCursor,
+      training: this.currentUri ? this.models.get(this.currentUri).training : null,
+      prediction: this.lastPrediction,
+      view: this.view,
+      settings: { topK: this.settings.topK, contextWindow: this.settings.contextWindow },
+      strings: webviewStrings(),
+    };
+  }
+
+  private pushAll(): void {
+    if (!this.panel || !this.webviewReady) return;
+    void this.panel.post({ type: 'snapshot', snapshot: this.snapshot() });
+  }
+
+  private pushTraining(uri: string): void {
+    const training = this.models.get(uri).training;
+    if (uri === this.currentUri) {
+      this.statusBar.show(training);
+      if (this.panel && this.webviewReady) void this.panel.post({ type: 'training', training });
+    }
+  }
+
+  // ─────────────────────────── editor tracking ───────────────────────────
+
+  private trackableActiveEditor(): vscode.TextEditor | undefined {
+    const e = vscode.window.activeTextEditor;
+    return e && isTrackable(e.document) ? e : undefined;
+  }
+
+  private currentDocument(): vscode.TextDocument | undefined {
+    const doc = this.currentEditor?.document;
+    return doc && !doc.isClosed ? doc : undefined;
+  }
+
+  private onActiveEditor(editor: vscode.TextEditor | undefined): void {
+    // Focus moving into the webview (or an output pane) leaves editor undefined: keep the last one.
+    if (!editor || !isTrackable(editor.document)) return;
+    this.setCurrentEditor(editor);
+  }
+
+  private setCurrentEditor(editor: vscode.TextEditor): void {
+    const uri = editor.document.uri.toString();
+    const switched = uri !== this.currentUri;
+    this.currentEditor = editor;
+    this.currentUri = uri;
+    this.statusBar.show(this.models.get(uri).training);
+    if (!switched) return;
+    this.lastCursor = null;
+    this.lastPrediction = null;
+    if (this.panel && this.webviewReady) {
+      void this.panel.post({ type: 'document', document: documentInfo(editor.document) });
+      void this.panel.post({ type: 'training', training: this.models.get(uri).training });
+    }
+    this.requestCursor(editor);
+  }
+
+  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (!isTrackable(e.textEditor.document)) return;
+    if (e.textEditor.document.uri.toString() !== this.currentUri) this.setCurrentEditor(e.textEditor);
+    else {
+      this.currentEditor = e.textEditor;
+      this.requestCursor(e.textEditor);
+    }
+  }
+
+  private requestCursor(editor: vscode.TextEditor): void {
+    const doc = editor.document;
+    this.cursorSync.update({
+      docUri: doc.uri.toString(),
+      version: doc.version,
+      offset: doc.offsetAt(editor.selection.active),
+    });
+  }
+
+  private onDocumentChange(e: vscode.TextDocumentChangeEvent): void {
+    const uri = e.document.uri.toString();
+    const model = this.models.peek(uri);
+    if (model?.workerVersion !== undefined && e.contentChanges.length > 0) {
+      if (e.contentChanges.length === 1) {
+        const c = e.contentChanges[0];
+        this.post({
+          type: 'editDocument',
+          docId: uri,
+          version: e.document.version,
+          edits: [{ offset: c.rangeOffset, deleteCount: c.rangeLength, text: c.text }],
+        });
+      } else {
+        // Multi-cursor edits: resending the text is simpler than ordering the changes and costs little.
+        this.post({ type: 'setDocument', docId: uri, version: e.document.version, text: e.document.getText() });
+      }
+      model.workerVersion = e.document.version;
+    }
+    if (uri === this.currentUri && this.panel && this.webviewReady) {
+      void this.panel.post({ type: 'document', document: documentInfo(e.document) });
+      if (this.currentEditor) this.requestCursor(this.currentEditor);
+    }
+  }
+
+  private onDocumentClosed(doc: vscode.TextDocument): void {
+    const uri = doc.uri.toString();
+    const model = this.models.peek(uri);
+    if (!model) return;
+    if (model.training.status === 'training') this.post({ type: 'stopTraining', docId: uri });
+    this.post({ type: 'disposeDocument', docId: uri });
+    model.workerVersion = undefined;
+  }
+
+  // ───────────────────────────── cursor ─────────────────────────────
+
+  private sendCursor(req: CursorRequest): void {
+    const doc = this.currentDocument();
+    if (!doc || doc.uri.toString() !== req.docUri) return;
+    const position = doc.positionAt(req.offset); // clamps to the document
+    const offset = doc.offsetAt(position);
+    const window = this.settings.contextWindow;
+    const startOffset = Math.max(0, offset - window);
+    const before = doc.getText(new vscode.Range(doc.positionAt(startOffset), position));
+    const next = doc.getText(new vscode.Range(position, doc.positionAt(offset + 2)));
+    const cursor: CursorInfo = {
+      version: doc.version,
+      offset,
+      line: position.line,
+      character: position.character,
+      before,
+      next: firstCodePoint(next),
+    };
+    this.lastCursor = cursor;
+    if (this.panel && this.webviewReady) void this.panel.post({ type: 'cursor', cursor });
+    const model = this.models.peek(req.docUri);
+    if (model?.hasModel) {
+      this.ensureWorkerHasDocument(doc);
+      const requestId = this.nextRequestId++;
+      this.latestRequest.set(req.docUri, requestId);
+      this.post({
+        type: 'predict',
+        docId: req.docUri,
+        requestId,
+        version: doc.version,
+        offset,
+        topK: this.settings.topK,
+        context: window,
+      });
+    }
+  }
+
+  // ───────────────────────────── worker ─────────────────────────────
+
+  private post(message: HostToWorker): void {
+    this.trainer.post(message);
+  }
+
+  private ensureWorkerHasDocument(doc: vscode.TextDocument): void {
+    const m = this.models.get(doc.uri.toString());
+    if (m.workerVersion === doc.version) return;
+    this.post({ type: 'setDocument', docId: m.uri, version: doc.version, text: doc.getText() });
+    m.workerVersion = doc.version;
+  }
+
+  private onWorkerMessage(message: WorkerToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.log.info(`Trainer ready: ${message.backend} (${message.detail})`);
+        for (const m of this.models.all()) m.training = { ...m.training, backend: message.backend };
+        break;
+      case 'trainingStatus': {
+        this.models.setStatus(message.docId, message.status, message.message);
+        if (message.message) this.log.info(`[${message.docId}] ${message.status}: ${message.message}`);
+        this.pushTraining(message.docId);
+        // A freshly usable model: answer for the cursor where it is.
+        if (message.docId === this.currentUri && this.currentEditor) this.requestCursor(this.currentEditor);
+        break;
+      }
+      case 'trainingProgress':
+        this.models.addProgress(message.docId, message.progress);
+        this.pushTraining(message.docId);
+        break;
+      case 'prediction': {
+        if (this.latestRequest.get(message.docId) !== message.requestId) return; // stale
+        if (message.docId !== this.currentUri) return;
+        this.lastPrediction = message.prediction;
+        if (this.panel && this.webviewReady)
+          void this.panel.post({
+            type: 'prediction',
+            version: message.version,
+            offset: message.offset,
+            prediction: message.prediction,
+          });
+        break;
+      }
+      case 'modelExported':
+      case 'modelImported':
+        break;
+      case 'requestFailed':
+        this.log.warn(`[${message.docId}] request ${message.requestId} failed: ${message.message}`);
+        break;
+      case 'log':
+        this.log[message.level](`[worker] ${message.message}`);
+        break;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private onWorkerCrash(reason: string): void {
+    // The worker's memory is gone: every document must be re-sent and every model retrained or reloaded.
+    for (const m of this.models.all()) {
+      m.workerVersion = undefined;
+      if (m.hasModel || m.training.status === 'training') this.models.setStatus(m.uri, 'failed', reason);
+      m.hasModel = false;
+    }
+    if (this.currentUri) this.pushTraining(this.currentUri);
+  }
+
+  private onSettingsChanged(_settings: LensSettings): void {
+    this.pushAll();
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+/** Documents worth modelling: text in an editor, not our own output or the SCM input box. */
+export function isTrackable(doc: vscode.TextDocument): boolean {
+  return !['output', 'vscode-scm', 'comment', 'debug'].includes(doc.uri.scheme);
+}
+
+function documentInfo(doc: vscode.TextDocument): DocumentInfo {
+  return {
+    uri: doc.uri.toString(),
+    fileName: doc.uri.path.split('/').pop() || doc.uri.toString(),
+    languageId: doc.languageId,
+    version: doc.version,
+    length: doc.offsetAt(new vscode.Position(doc.lineCount, 0)), // the end offset, without copying the text
+    lineCount: doc.lineCount,
+  };
+}
+
+/** The column to the right of the editor (a new one if it is the rightmost). */
+function besideColumn(editor: vscode.TextEditor): vscode.ViewColumn {
+  const col = editor.viewColumn ?? vscode.ViewColumn.One;
+  return (col + 1) as vscode.ViewColumn;
+}
+
+function firstCodePoint(s: string): string {
+  if (s.length === 0) return '';
+  const cp = s.codePointAt(0)!;
+  return String.fromCodePoint(cp);
+}
+
+export { EXPLORER_VIEW_TYPE };

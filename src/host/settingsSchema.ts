@@ -1,0 +1,74 @@
+// The `lstmLens.*` settings as data (defaults, bounds, reasons) and their validation, pure so unit tests can run it.
+
+export interface LensSettings {
+  hiddenSize: number;
+  layers: number;
+  sequenceLength: number;
+  batchSize: number;
+  learningRate: number;
+  trainingTimeBudget: number;
+  topK: number;
+  contextWindow: number;
+  autoTrain: boolean;
+  backend: 'wasm' | 'cpu';
+}
+
+type NumberSpec = { kind: 'integer' | 'number'; default: number; min: number; max: number };
+type BooleanSpec = { kind: 'boolean'; default: boolean };
+type EnumSpec = { kind: 'enum'; default: string; values: readonly string[] };
+type Spec = NumberSpec | BooleanSpec | EnumSpec;
+
+export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
+  hiddenSize: { kind: 'integer', default: 128, min: 8, max: 512 }, // units per layer; 128 is fast and readable
+  layers: { kind: 'integer', default: 1, min: 1, max: 2 }, // stacked LSTM layers
+  sequenceLength: { kind: 'integer', default: 64, min: 8, max: 512 }, // BPTT window in characters
+  batchSize: { kind: 'integer', default: 32, min: 1, max: 256 }, // parallel streams per step
+  learningRate: { kind: 'number', default: 0.002, min: 1e-5, max: 0.1 }, // Adam step size
+  trainingTimeBudget: { kind: 'integer', default: 120, min: 5, max: 3600 }, // seconds of training per run
+  topK: { kind: 'integer', default: 10, min: 1, max: 50 }, // predictions listed at the cursor
+  contextWindow: { kind: 'integer', default: 40, min: 5, max: 200 }, // characters in the context heatmap
+  autoTrain: { kind: 'boolean', default: true }, // train when the explorer opens on a document without a model
+  backend: { kind: 'enum', default: 'wasm', values: ['wasm', 'cpu'] }, // tfjs backend for training
+};
+
+export const DEFAULT_SETTINGS: LensSettings = Object.fromEntries(
+  Object.entries(SETTINGS_SPEC).map(([k, s]) => [k, s.default]),
+) as unknown as LensSettings;
+
+export interface SettingsResult {
+  settings: LensSettings;
+  /** One message per rejected value, naming the setting and what was used instead. */
+  problems: string[];
+}
+
+/** Validates raw configuration values; anything missing, mistyped or out of range falls back to its default. */
+export function validateSettings(raw: Partial<Record<keyof LensSettings, unknown>>): SettingsResult {
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const problems: string[] = [];
+  for (const key of Object.keys(SETTINGS_SPEC) as (keyof LensSettings)[]) {
+    const spec = SETTINGS_SPEC[key];
+    const value = raw[key];
+    if (value === undefined) continue;
+    const reject = (why: string) =>
+      problems.push(`lstmLens.${key}: ${why} (got ${JSON.stringify(value)}); using ${JSON.stringify(spec.default)}.`);
+    switch (spec.kind) {
+      case 'integer':
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value)) reject('must be a number');
+        else if (spec.kind === 'integer' && !Number.isInteger(value)) reject('must be a whole number');
+        else if (value < spec.min || value > spec.max) reject(`must be between ${spec.min} and ${spec.max}`);
+        else settings[key] = value;
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') reject('must be true or false');
+        else settings[key] = value;
+        break;
+      case 'enum':
+        if (typeof value !== 'string' || !spec.values.includes(value))
+          reject(`must be one of ${spec.values.join(', ')}`);
+        else settings[key] = value;
+        break;
+    }
+  }
+  return { settings: settings as unknown as LensSettings, problems };
+}

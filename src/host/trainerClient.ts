@@ -1,0 +1,79 @@
+// The host's side of the trainer worker: spawns it, checks every message it sends, restarts it if it dies.
+
+import * as vscode from 'vscode';
+import { Worker } from 'node:worker_threads';
+import { HostToWorker, WorkerToHost, parseWorkerMessage } from '../shared/protocol';
+
+export interface TrainerClientOptions {
+  workerPath: string;
+  log: vscode.LogOutputChannel;
+  /** Called for every valid message from the worker. */
+  onMessage: (message: WorkerToHost) => void;
+  /** Called when the worker exits unexpectedly; the client has already started a fresh one. */
+  onCrash: (reason: string) => void;
+}
+
+export class TrainerClient implements vscode.Disposable {
+  private worker: Worker | undefined;
+  private disposed = false;
+  private restarts = 0;
+
+  constructor(private readonly options: TrainerClientOptions) {}
+
+  /** Sends a request, starting the worker on first use. Transferables are moved, not copied. */
+  post(message: HostToWorker, transfer: ArrayBuffer[] = []): void {
+    if (this.disposed) return;
+    this.ensureWorker().postMessage(message, transfer);
+  }
+
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Ends the worker now (used by tests and on crash simulation); a later post starts a new one. */
+  async terminate(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    void this.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const { log } = this.options;
+    const worker = new Worker(this.options.workerPath, { name: 'lstm-lens-trainer' });
+    this.worker = worker;
+    worker.on('message', (raw: unknown) => {
+      const message = parseWorkerMessage(raw);
+      if (!message) {
+        log.warn('Dropped a malformed message from the trainer worker:', describe(raw));
+        return;
+      }
+      this.options.onMessage(message);
+    });
+    worker.on('error', (err) => log.error('Trainer worker error:', err));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return; // terminated on purpose
+      this.worker = undefined;
+      if (this.disposed) return;
+      this.restarts++;
+      const reason = `The trainer worker stopped unexpectedly (exit code ${code}).`;
+      log.error(`${reason} Restart #${this.restarts}.`);
+      this.options.onCrash(reason);
+    });
+    log.info(`Trainer worker started from ${this.options.workerPath}`);
+    return worker;
+  }
+}
+
+function describe(raw: unknown): string {
+  try {
+    return JSON.stringify(raw).slice(0, 200);
+  } catch {
+    return String(raw);
+  }
+}

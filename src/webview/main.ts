@@ -1,0 +1,82 @@
+// The explorer webview: a pure view of the host's state. It asks for a snapshot on load, applies
+// validated messages through the reducer and repaints once per animation frame.
+
+import { parseHostToWebview, ViewState, WebviewToHost } from '../shared/protocol';
+import { registerToolkit } from './toolkit';
+import { initialState, reduce, WebviewState } from './state';
+import { vscodeApi } from './vscodeApi';
+import { DocumentView } from './views/documentView';
+import { recordPaint } from './paintTimings';
+
+interface View {
+  readonly root: HTMLElement;
+  update(state: WebviewState): void;
+}
+
+registerToolkit();
+
+const persisted = vscodeApi.getState();
+let state: WebviewState = initialState(persisted?.view);
+let frame = 0;
+/** The cursor (version, offset) and prediction the last paint showed, to time the next one. */
+let pendingPaint: { version: number; offset: number; kind: 'cursor' | 'prediction'; receivedAt: number } | null = null;
+
+function send(message: WebviewToHost): void {
+  vscodeApi.postMessage(message);
+}
+
+/** Changes what the user is looking at (gate, pinned unit): kept locally, persisted, and told to the host. */
+export function setView(view: ViewState): void {
+  state = { ...state, view };
+  vscodeApi.setState({ docUri: state.document?.uri, view });
+  send({ type: 'viewState', view });
+  schedule();
+}
+
+const app = document.getElementById('app')!;
+const views: View[] = [new DocumentView()];
+for (const v of views) app.appendChild(v.root);
+
+function schedule(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(paint);
+}
+
+function paint(): void {
+  frame = 0;
+  for (const v of views) v.update(state);
+  app.setAttribute('aria-busy', 'false');
+  if (pendingPaint) {
+    recordPaint(pendingPaint);
+    pendingPaint = null;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseHostToWebview(event.data);
+  if (!message) {
+    console.warn('LSTM Lens: dropped a malformed message from the host');
+    return;
+  }
+  const before = state;
+  state = reduce(state, message);
+  if (state === before) return;
+  if (message.type === 'snapshot') {
+    document.body.dataset.ready = 'true';
+    vscodeApi.setState({ docUri: state.document?.uri, view: state.view });
+  }
+  if (message.type === 'cursor' || (message.type === 'prediction' && state.prediction)) {
+    const at = message.type === 'cursor' ? message.cursor : message;
+    pendingPaint = { version: at.version, offset: at.offset, kind: message.type, receivedAt: performance.now() };
+  }
+  schedule();
+});
+
+// Tell tests (and ourselves) about any CSP violation: the policy must never block our own code.
+document.addEventListener('securitypolicyviolation', (e) => {
+  const count = Number(document.body.dataset.cspViolations ?? '0') + 1;
+  document.body.dataset.cspViolations = String(count);
+  console.warn(`LSTM Lens: CSP blocked ${e.blockedURI} (${e.violatedDirective})`);
+});
+
+send({ type: 'ready' });

@@ -1,0 +1,77 @@
+// The webview's state and the pure reducer that applies each host message to it (stale predictions are dropped here).
+
+import {
+  DEFAULT_VIEW_STATE,
+  HostToWebview,
+  PanelSnapshot,
+  Prediction,
+  ViewState,
+  assertNever,
+} from '../shared/protocol';
+
+export interface WebviewState extends PanelSnapshot {
+  /** The cursor (version, offset) the shown prediction belongs to. */
+  predictionFor: { version: number; offset: number } | null;
+}
+
+export function initialState(view: ViewState = DEFAULT_VIEW_STATE): WebviewState {
+  return {
+    document: null,
+    cursor: null,
+    training: null,
+    prediction: null,
+    predictionFor: null,
+    view,
+    settings: { topK: 10, contextWindow: 40 },
+    strings: {},
+  };
+}
+
+/** Applies one host message. Returns the same object when nothing changed (views skip work on identity). */
+export function reduce(state: WebviewState, message: HostToWebview): WebviewState {
+  switch (message.type) {
+    case 'snapshot': {
+      const s = message.snapshot;
+      const c = s.cursor;
+      return { ...s, predictionFor: s.prediction && c ? { version: c.version, offset: c.offset } : null };
+    }
+    case 'document':
+      if (message.document?.uri !== state.document?.uri)
+        return { ...state, document: message.document, cursor: null, prediction: null, predictionFor: null };
+      return { ...state, document: message.document };
+    case 'cursor':
+      return { ...state, cursor: message.cursor };
+    case 'training':
+      return { ...state, training: message.training };
+    case 'prediction':
+      return acceptPrediction(state, message.version, message.offset, message.prediction);
+    default:
+      return assertNever(message);
+  }
+}
+
+/** A prediction is shown only if it answers the cursor the panel shows now; older answers are dropped. */
+function acceptPrediction(
+  state: WebviewState,
+  version: number,
+  offset: number,
+  prediction: Prediction | null,
+): WebviewState {
+  if (prediction === null) return { ...state, prediction: null, predictionFor: null };
+  const c = state.cursor;
+  if (!c || c.version !== version || c.offset !== offset) return state;
+  return { ...state, prediction, predictionFor: { version, offset } };
+}
+
+/** True when the shown prediction belongs to the shown cursor (else the view dims it while the next one comes). */
+export function predictionIsCurrent(state: WebviewState): boolean {
+  const p = state.predictionFor;
+  const c = state.cursor;
+  return !!p && !!c && p.version === c.version && p.offset === c.offset;
+}
+
+/** Looks up a UI string in the host-provided table, formatting {0}, {1}… */
+export function t(state: WebviewState, english: string, ...args: (string | number)[]): string {
+  const template = state.strings[english] ?? english;
+  return template.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
+}
