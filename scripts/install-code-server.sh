@@ -53,6 +53,11 @@ cd extensions
 npm install --omit=dev --no-package-lock --loglevel=error >&2
 
 cd "$DEST/package"
-node out/node/entry.js --version >&2
+# Keep the check off $HOME: code-server and VS Code create config, data and sockets under XDG_*.
+SCRATCH="$(mktemp -d "$DEST/.version-check.XXXXXX")"
+mkdir -p "$SCRATCH/config" "$SCRATCH/data" "$SCRATCH/cache" "$SCRATCH/runtime"
+XDG_CONFIG_HOME="$SCRATCH/config" XDG_DATA_HOME="$SCRATCH/data" XDG_CACHE_HOME="$SCRATCH/cache" \
+  XDG_RUNTIME_DIR="$SCRATCH/runtime" TMPDIR="$SCRATCH" node out/node/entry.js --version >&2
+rm -rf "$SCRATCH"
 touch "$MARK"
 echo "$ENTRY"

@@ -1,0 +1,58 @@
+// Runs the integration tests inside a real extension host: a fresh code-server, the workbench in
+// Chromium with extensionDevelopmentPath = the repo and extensionTestsPath = out/test/integration/index.
+// Usage: node out/test/rig/runIntegration.js   (writes counts to $LSTM_LENS_RESULTS_FILE when set)
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { repoRoot } from './paths';
+import { runCleanups, withTimeout } from './procs';
+import { parseResults, type Results } from './reporter';
+import { Session } from './session';
+
+const TIMEOUT_MS = Number(process.env.LSTM_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
+
+async function main(): Promise<number> {
+  let output = '';
+  let reportExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (reportExit = resolve));
+  const session = await Session.open({
+    name: 'integration',
+    devExtension: true,
+    testsPath: join(repoRoot(), 'out', 'test', 'integration', 'index'),
+    noWait: true,
+    beforeGoto: async (page) => {
+      await page.exposeFunction('codeAutomationLog', (_level: string, args: unknown) => {
+        const line = Array.isArray(args) ? format(...(args as unknown[])) : String(args);
+        output += line + '\n';
+        console.log(line);
+      });
+      await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(Number(code)));
+    },
+  });
+  try {
+    console.log(`[integration] run folder ${session.server.runDir}`);
+    const code = await withTimeout(exited, TIMEOUT_MS, 'the extension host tests to finish');
+    const results: Results = parseResults(output) ?? { passes: 0, failures: 1, pending: 0 };
+    if (!parseResults(output)) console.error('[integration] no results line from the extension host runner');
+    const errors = session.extHostErrors();
+    if (errors.length > 0) {
+      console.error(`[integration] ${errors.length} [error] line(s) in the extension host log:\n${errors.join('\n')}`);
+      results.failures += 1;
+    }
+    if (code !== 0 && results.failures === 0) results.failures = 1;
+    if (process.env.LSTM_LENS_RESULTS_FILE) writeFileSync(process.env.LSTM_LENS_RESULTS_FILE, JSON.stringify(results));
+    console.log(`[integration] exit code ${code}`);
+    return results.failures > 0 ? 1 : 0;
+  } finally {
+    await session.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e) => {
+    console.error('[integration]', e);
+    await runCleanups();
+    process.exit(1);
+  },
+);
