@@ -10,6 +10,9 @@ export function activate(context: vscode.ExtensionContext): LensController {
     log,
     lens,
     vscode.commands.registerCommand('lstmLens.openExplorer', () => lens.openExplorer()),
+    vscode.commands.registerCommand('lstmLens.train', () => lens.trainCommand()),
+    vscode.commands.registerCommand('lstmLens.stopTraining', () => lens.stopTraining()),
+    vscode.commands.registerCommand('lstmLens.resetModel', () => lens.resetModel()),
     vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         lens.revivePanel(panel, (state ?? undefined) as PersistedPanelState | undefined);

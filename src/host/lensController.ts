@@ -118,6 +118,31 @@ export class LensController implements vscode.Disposable {
     this.pushTraining(uri);
   }
 
+  /** The palette's "Train / Retrain": trains, or asks whether to continue or start over when a model exists. */
+  async trainCommand(): Promise<void> {
+    const uri = this.currentUri;
+    if (!uri || !this.currentDocument()) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('LSTM Lens: open a text document first.'));
+      return;
+    }
+    const model = this.models.get(uri);
+    if (model.training.status === 'training') return;
+    if (!model.hasModel) {
+      this.train(false);
+      return;
+    }
+    const resume = vscode.l10n.t('Continue training');
+    const restart = vscode.l10n.t('Retrain from scratch');
+    const pick = await vscode.window.showQuickPick([resume, restart], {
+      placeHolder: vscode.l10n.t('This document already has a model.'),
+    });
+    if (pick === resume) this.train(true);
+    else if (pick === restart) {
+      this.resetModel();
+      this.train(false);
+    }
+  }
+
   stopTraining(): void {
     const uri = this.currentUri;
     if (uri) this.post({ type: 'stopTraining', docId: uri });
@@ -227,8 +252,16 @@ export class LensController implements vscode.Disposable {
     const training = this.models.get(uri).training;
     if (uri === this.currentUri) {
       this.statusBar.show(training);
+      this.updateContextKeys();
       if (this.panel && this.webviewReady) void this.panel.post({ type: 'training', training });
     }
+  }
+
+  /** Context keys for `when` clauses: commands show in the palette only where they apply. */
+  private updateContextKeys(): void {
+    const status = this.currentUri ? this.models.get(this.currentUri).training.status : 'untrained';
+    void vscode.commands.executeCommand('setContext', 'lstmLens.hasDocument', this.currentUri !== undefined);
+    void vscode.commands.executeCommand('setContext', 'lstmLens.status', status);
   }
 
   // ─────────────────────────── editor tracking ───────────────────────────
@@ -255,6 +288,7 @@ export class LensController implements vscode.Disposable {
     this.currentEditor = editor;
     this.currentUri = uri;
     this.statusBar.show(this.models.get(uri).training);
+    this.updateContextKeys();
     if (!switched) return;
     this.lastCursor = null;
     this.lastPrediction = null;

@@ -6,6 +6,11 @@ import { registerToolkit } from './toolkit';
 import { initialState, reduce, WebviewState } from './state';
 import { vscodeApi } from './vscodeApi';
 import { DocumentView } from './views/documentView';
+import { TrainingView } from './views/trainingView';
+import { PredictionsView } from './views/predictionsView';
+import { GatesView } from './views/gatesView';
+import { HeatmapView } from './views/heatmapView';
+import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
 
 interface View {
@@ -26,7 +31,7 @@ function send(message: WebviewToHost): void {
 }
 
 /** Changes what the user is looking at (gate, pinned unit): kept locally, persisted, and told to the host. */
-export function setView(view: ViewState): void {
+function setView(view: ViewState): void {
   state = { ...state, view };
   vscodeApi.setState({ docUri: state.document?.uri, view });
   send({ type: 'viewState', view });
@@ -34,7 +39,14 @@ export function setView(view: ViewState): void {
 }
 
 const app = document.getElementById('app')!;
-const views: View[] = [new DocumentView()];
+const ctx: ViewContext = { send, setView };
+const views: View[] = [
+  new DocumentView(),
+  new TrainingView(ctx),
+  new PredictionsView(),
+  new GatesView(ctx),
+  new HeatmapView(ctx),
+];
 for (const v of views) app.appendChild(v.root);
 
 function schedule(): void {
@@ -51,6 +63,18 @@ function paint(): void {
     pendingPaint = null;
   }
 }
+
+/** Theme or size changed: every canvas repaints (new slice identities make the views redraw). */
+function forceRepaint(): void {
+  state = { ...state, view: { ...state.view }, training: state.training ? { ...state.training } : null };
+  schedule();
+}
+new MutationObserver(forceRepaint).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(forceRepaint, 100);
+});
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostToWebview(event.data);

@@ -1,0 +1,211 @@
+// Gates at the cursor: i, f, g, o, c, h of every unit as colour cells (Olah's diagram, per unit), with hover values and a legend.
+
+import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
+import { el, setText } from '../dom';
+import { WebviewState, t } from '../state';
+import { Palette, colorFor, css, readPalette } from './colormap';
+import { ViewContext } from './context';
+import { GATE_LABELS, gateRow, traceLength } from './trace';
+
+const CELL = 10;
+const GAP = 1;
+
+/** Grid shape for H units: 16 columns (8 for small models). */
+export function gridShape(hidden: number): { cols: number; rows: number } {
+  const cols = hidden >= 64 ? 16 : Math.max(1, Math.min(hidden, 8));
+  return { cols, rows: Math.ceil(hidden / cols) };
+}
+
+export class GatesView {
+  readonly root: HTMLElement;
+  private readonly title = el('h2', { id: 'gates-title' });
+  private readonly layers = el('div', { class: 'gate-layers', 'data-testid': 'gates' });
+  private readonly tooltip = el('div', { class: 'tooltip', 'data-testid': 'gate-tooltip', role: 'tooltip' });
+  private readonly legend = el('div', { class: 'legend', 'data-testid': 'gate-legend' });
+  private readonly empty = el('p', { class: 'empty' });
+  private last: { prediction: Prediction | null; view: unknown; strings: unknown; theme: number } | undefined;
+  private palette: Palette | undefined;
+  private theme = 0;
+  /** Keyboard focus inside the grids (a unit), separate from the pinned unit. */
+  private focusUnit = 0;
+
+  constructor(private readonly ctx: ViewContext) {
+    this.root = el(
+      'section',
+      { class: 'gates-view', 'aria-labelledby': 'gates-title' },
+      this.title,
+      this.legend,
+      this.empty,
+      this.layers,
+      this.tooltip,
+    );
+    this.tooltip.hidden = true;
+    new MutationObserver(() => {
+      this.palette = undefined;
+      this.theme++;
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  update(state: WebviewState): void {
+    const { prediction, view, strings } = state;
+    if (
+      this.last &&
+      this.last.prediction === prediction &&
+      this.last.view === view &&
+      this.last.strings === strings &&
+      this.last.theme === this.theme
+    )
+      return;
+    this.last = { prediction, view, strings, theme: this.theme };
+    this.root.hidden = !prediction;
+    setText(this.title, t(state, 'Gates at the cursor'));
+    if (!prediction) return;
+    this.palette ??= readPalette();
+    const steps = traceLength(prediction);
+    setText(this.empty, steps === 0 ? '—' : '');
+    if (steps === 0) {
+      this.layers.replaceChildren();
+      return;
+    }
+    this.renderLegend();
+    const blocks: HTMLElement[] = [];
+    for (let layer = 0; layer < prediction.layers; layer++) {
+      const grids = GATE_NAMES.map((gate) => this.gateGrid(state, prediction, layer, gate, steps - 1));
+      blocks.push(
+        el(
+          'div',
+          { class: 'gate-layer', 'data-layer': String(layer) },
+          prediction.layers > 1 ? el('h3', {}, `${t(state, 'Layer')} ${layer + 1}`) : '',
+          el('div', { class: 'gate-grids' }, ...grids),
+        ),
+      );
+    }
+    this.layers.replaceChildren(...blocks);
+  }
+
+  private gateGrid(state: WebviewState, p: Prediction, layer: number, gate: GateName, step: number): HTMLElement {
+    const H = p.hiddenSize;
+    const { cols, rows } = gridShape(H);
+    const values = gateRow(p, layer, step, gate);
+    const canvas = el('canvas', {
+      class: 'gate-grid',
+      tabindex: '0',
+      role: 'img',
+      'data-gate': gate,
+      'data-layer': String(layer),
+      'data-testid': `gate-${gate}-${layer}`,
+    });
+    const w = cols * (CELL + GAP) + GAP;
+    const h = rows * (CELL + GAP) + GAP;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+    const g = canvas.getContext('2d');
+    const palette = this.palette!;
+    const pinned = state.view.pinnedLayer === layer ? state.view.pinnedUnit : null;
+    if (g) {
+      g.scale(dpr, dpr);
+      g.fillStyle = css(palette.foreground);
+      g.globalAlpha = 0.15;
+      g.fillRect(0, 0, w, h);
+      g.globalAlpha = 1;
+      for (let u = 0; u < H; u++) {
+        const x = GAP + (u % cols) * (CELL + GAP);
+        const y = GAP + Math.floor(u / cols) * (CELL + GAP);
+        g.fillStyle = css(colorFor(palette, gate, values[u]));
+        g.fillRect(x, y, CELL, CELL);
+        if (u === pinned) {
+          g.strokeStyle = css(palette.foreground);
+          g.lineWidth = 2;
+          g.strokeRect(x - 0.5, y - 0.5, CELL + 1, CELL + 1);
+        }
+      }
+    }
+    const mean = values.reduce((s, v) => s + v, 0) / H;
+    const name = t(state, GATE_LABELS[gate]);
+    canvas.setAttribute('aria-label', `${gate}: ${name}, ${H} ${t(state, 'Unit')}; mean ${mean.toFixed(2)}`);
+    const unitAt = (e: MouseEvent): number | null => {
+      const r = canvas.getBoundingClientRect();
+      const cx = Math.floor((e.clientX - r.left - GAP) / (CELL + GAP));
+      const cy = Math.floor((e.clientY - r.top - GAP) / (CELL + GAP));
+      const u = cy * cols + cx;
+      return cx >= 0 && cx < cols && cy >= 0 && u < H ? u : null;
+    };
+    const show = (u: number, anchor: { x: number; y: number }) => {
+      this.tooltip.hidden = false;
+      setText(this.tooltip, `${t(state, 'Unit')} ${u} · ${gate} (${name}) = ${values[u].toFixed(3)}`);
+      this.tooltip.style.left = `${anchor.x + 12}px`;
+      this.tooltip.style.top = `${anchor.y + 12}px`;
+    };
+    canvas.addEventListener('mousemove', (e) => {
+      const u = unitAt(e);
+      if (u === null) this.tooltip.hidden = true;
+      else show(u, { x: e.pageX, y: e.pageY });
+    });
+    canvas.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
+    canvas.addEventListener('click', (e) => {
+      const u = unitAt(e);
+      if (u !== null) this.pin(state, layer, u);
+    });
+    canvas.addEventListener('keydown', (e) => {
+      const moves: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -cols, ArrowDown: cols };
+      if (e.key in moves) {
+        this.focusUnit = Math.max(0, Math.min(H - 1, this.focusUnit + moves[e.key]));
+        const r = canvas.getBoundingClientRect();
+        show(this.focusUnit, {
+          x: r.left + window.scrollX + (this.focusUnit % cols) * (CELL + GAP),
+          y: r.top + window.scrollY + Math.floor(this.focusUnit / cols) * (CELL + GAP),
+        });
+        e.preventDefault();
+      } else if (e.key === 'Enter' || e.key === ' ') {
+        this.pin(state, layer, this.focusUnit);
+        e.preventDefault();
+      } else if (e.key === 'Escape') {
+        this.ctx.setView({ ...state.view, pinnedUnit: null });
+        this.tooltip.hidden = true;
+      }
+    });
+    canvas.addEventListener('blur', () => (this.tooltip.hidden = true));
+    return el('figure', { class: 'gate-block' }, el('figcaption', {}, el('b', {}, gate), ` ${name}`), canvas);
+  }
+
+  private pin(state: WebviewState, layer: number, unit: number): void {
+    const same = state.view.pinnedUnit === unit && state.view.pinnedLayer === layer;
+    this.ctx.setView({ ...state.view, pinnedUnit: same ? null : unit, pinnedLayer: layer });
+  }
+
+  private renderLegend(): void {
+    const p = this.palette!;
+    const bar = (signed: boolean) => {
+      const c = el('canvas', { class: 'legend-bar', width: '120', height: '10', 'aria-hidden': 'true' });
+      const g = c.getContext('2d');
+      if (g)
+        for (let x = 0; x < 120; x++) {
+          const v = signed ? (x / 119) * 2 - 1 : x / 119;
+          g.fillStyle = css(colorFor(p, signed ? 'c' : 'i', v));
+          g.fillRect(x, 0, 1, 10);
+        }
+      return c;
+    };
+    this.legend.replaceChildren(
+      el(
+        'span',
+        { class: 'legend-item' },
+        'i f o ',
+        el('span', { class: 'tick' }, '0'),
+        bar(false),
+        el('span', { class: 'tick' }, '1'),
+      ),
+      el(
+        'span',
+        { class: 'legend-item' },
+        'g c h ',
+        el('span', { class: 'tick' }, '−1'),
+        bar(true),
+        el('span', { class: 'tick' }, '+1'),
+      ),
+    );
+  }
+}

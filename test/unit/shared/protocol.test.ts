@@ -1,0 +1,137 @@
+// The protocol parsers accept every well-formed message and reject malformed or unknown ones.
+import * as assert from 'node:assert/strict';
+import {
+  parseHostToWebview,
+  parseHostToWorker,
+  parseWebviewMessage,
+  parseWorkerMessage,
+  Prediction,
+} from '../../../src/shared/protocol';
+
+function prediction(h = 4, t = 3): Prediction {
+  return {
+    top: [{ token: 'a', prob: 0.5 }],
+    actual: { token: 'b', prob: 0.1, rank: 3, bits: 3.32 },
+    hiddenSize: h,
+    layers: 1,
+    contextTokens: Array.from({ length: t }, () => 'x'),
+    trace: [{ values: new Float32Array(t * 6 * h) }],
+  };
+}
+
+describe('protocol: webview → host', () => {
+  it('accepts each message kind', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'command', command: 'stop' }), { type: 'command', command: 'stop' });
+    const view = { selectedGate: 'f', pinnedUnit: 3, pinnedLayer: 0 };
+    assert.deepEqual(parseWebviewMessage({ type: 'viewState', view }), { type: 'viewState', view });
+    assert.deepEqual(parseWebviewMessage({ type: 'painted', version: 1, offset: 2, ms: 3.5 }), {
+      type: 'painted',
+      version: 1,
+      offset: 2,
+      ms: 3.5,
+    });
+  });
+
+  it('drops unknown, malformed and hostile messages', () => {
+    for (const bad of [
+      null,
+      42,
+      'ready',
+      [],
+      { type: 'nope' },
+      { type: 'command', command: 'rm -rf /' },
+      { type: 'command' },
+      { type: 'viewState', view: { selectedGate: 'z', pinnedUnit: null, pinnedLayer: 0 } },
+      { type: 'viewState', view: { selectedGate: 'f', pinnedUnit: -1, pinnedLayer: 0 } },
+      { type: 'viewState', view: { selectedGate: 'f', pinnedUnit: 1.5, pinnedLayer: 0 } },
+      { type: 'painted', version: 1, offset: 2, ms: Infinity },
+      { type: 'painted', version: '1', offset: 2, ms: 1 },
+    ]) {
+      assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('copies only known fields (no prototype tricks pass through)', () => {
+    const parsed = parseWebviewMessage(JSON.parse('{"type":"ready","__proto__":{"polluted":true},"extra":1}'));
+    assert.deepEqual(parsed, { type: 'ready' });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});
+
+describe('protocol: worker → host', () => {
+  it('accepts a prediction whose trace has the declared shape', () => {
+    const m = { type: 'prediction', docId: 'd', requestId: 1, version: 2, offset: 3, prediction: prediction() };
+    assert.ok(parseWorkerMessage(m));
+  });
+
+  it('rejects a trace of the wrong length or type', () => {
+    const p = prediction();
+    p.trace[0].values = new Float32Array(5);
+    assert.equal(
+      parseWorkerMessage({ type: 'prediction', docId: 'd', requestId: 1, version: 2, offset: 3, prediction: p }),
+      undefined,
+    );
+    const q = prediction() as unknown as { trace: { values: unknown }[] };
+    q.trace[0].values = [0, 0];
+    assert.equal(
+      parseWorkerMessage({ type: 'prediction', docId: 'd', requestId: 1, version: 2, offset: 3, prediction: q }),
+      undefined,
+    );
+  });
+
+  it('rejects progress with NaN loss and unknown statuses', () => {
+    const progress = { step: 1, loss: NaN, heldOutBpc: null, epoch: 0, charsPerSec: 1, elapsedSec: 1, etaSec: null };
+    assert.equal(parseWorkerMessage({ type: 'trainingProgress', docId: 'd', progress }), undefined);
+    assert.equal(
+      parseWorkerMessage({ type: 'trainingStatus', docId: 'd', status: 'exploded', message: null }),
+      undefined,
+    );
+    assert.ok(parseWorkerMessage({ type: 'trainingStatus', docId: 'd', status: 'done', message: null }));
+  });
+});
+
+describe('protocol: host → worker', () => {
+  it('validates requests', () => {
+    assert.ok(parseHostToWorker({ type: 'setDocument', docId: 'd', version: 1, text: 'abc' }));
+    assert.ok(
+      parseHostToWorker({
+        type: 'editDocument',
+        docId: 'd',
+        version: 2,
+        edits: [{ offset: 0, deleteCount: 1, text: '' }],
+      }),
+    );
+    assert.equal(
+      parseHostToWorker({
+        type: 'editDocument',
+        docId: 'd',
+        version: 2,
+        edits: [{ offset: -1, deleteCount: 1, text: '' }],
+      }),
+      undefined,
+    );
+    assert.equal(
+      parseHostToWorker({ type: 'predict', docId: 'd', requestId: 1, version: 1, offset: 0, topK: 0, context: 10 }),
+      undefined,
+    );
+    assert.equal(parseHostToWorker({ type: 'train', docId: 'd' }), undefined);
+  });
+});
+
+describe('protocol: host → webview', () => {
+  it('accepts a snapshot and rejects a broken one', () => {
+    const snapshot = {
+      document: { uri: 'file:///a', fileName: 'a', languageId: 'plaintext', version: 1, length: 3, lineCount: 1 },
+      cursor: { version: 1, offset: 1, line: 0, character: 1, before: 'a', next: 'b' },
+      training: null,
+      prediction: prediction(),
+      view: { selectedGate: 'c', pinnedUnit: null, pinnedLayer: 0 },
+      settings: { topK: 10, contextWindow: 40 },
+      strings: { Training: '학습' },
+    };
+    assert.ok(parseHostToWebview({ type: 'snapshot', snapshot }));
+    assert.equal(parseHostToWebview({ type: 'snapshot', snapshot: { ...snapshot, strings: { a: 1 } } }), undefined);
+    assert.equal(parseHostToWebview({ type: 'cursor', cursor: { ...snapshot.cursor, before: 5 } }), undefined);
+  });
+});

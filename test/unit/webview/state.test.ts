@@ -1,0 +1,53 @@
+// The webview reducer: snapshots replace state, stale predictions are dropped, a new document clears the old.
+import * as assert from 'node:assert/strict';
+import { initialState, predictionIsCurrent, reduce, t } from '../../../src/webview/state';
+import { CursorInfo, Prediction } from '../../../src/shared/protocol';
+
+const cursor = (offset: number, version = 1): CursorInfo => ({
+  version,
+  offset,
+  line: 0,
+  character: offset,
+  before: '',
+  next: '',
+});
+const prediction: Prediction = {
+  top: [{ token: 'a', prob: 1 }],
+  actual: null,
+  hiddenSize: 2,
+  layers: 1,
+  contextTokens: [],
+  trace: [{ values: new Float32Array(0) }],
+};
+const doc = (uri: string) => ({ uri, fileName: uri, languageId: 'x', version: 1, length: 1, lineCount: 1 });
+
+describe('webview state', () => {
+  it('accepts a prediction only for the cursor it answers', () => {
+    let s = reduce(initialState(), { type: 'cursor', cursor: cursor(5) });
+    const stale = reduce(s, { type: 'prediction', version: 1, offset: 4, prediction });
+    assert.equal(stale, s, 'an answer for an older offset is dropped');
+    const oldVersion = reduce(s, { type: 'prediction', version: 0, offset: 5, prediction });
+    assert.equal(oldVersion, s, 'an answer for an older version is dropped');
+    s = reduce(s, { type: 'prediction', version: 1, offset: 5, prediction });
+    assert.equal(s.prediction, prediction);
+    assert.ok(predictionIsCurrent(s));
+    s = reduce(s, { type: 'cursor', cursor: cursor(6) });
+    assert.equal(s.prediction, prediction, 'kept (dimmed) until the next answer arrives');
+    assert.ok(!predictionIsCurrent(s));
+  });
+
+  it('clears cursor and prediction when the document changes', () => {
+    let s = reduce(initialState(), { type: 'document', document: doc('a') });
+    s = reduce(s, { type: 'cursor', cursor: cursor(0) });
+    s = reduce(s, { type: 'prediction', version: 1, offset: 0, prediction });
+    s = reduce(s, { type: 'document', document: doc('b') });
+    assert.equal(s.cursor, null);
+    assert.equal(s.prediction, null);
+  });
+
+  it('formats localised strings', () => {
+    const s = { ...initialState(), strings: { 'Top prediction: {0}, {1}': '최상위 예측: {0}, {1}' } };
+    assert.equal(t(s, 'Top prediction: {0}, {1}', 'a', '50%'), '최상위 예측: a, 50%');
+    assert.equal(t(s, 'Unknown {0}', 1), 'Unknown 1');
+  });
+});
