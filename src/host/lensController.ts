@@ -22,6 +22,7 @@ import { LensStatusBar } from './statusBar';
 import { TrainerClient } from './trainerClient';
 import { webviewStrings } from './webviewStrings';
 import { toModelConfig, toTrainingConfig } from './trainingOptions';
+import { ModelStore, textHash } from './modelStore';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -50,11 +51,19 @@ export class LensController implements vscode.Disposable {
   private readonly latestRequest = new Map<string, number>();
   private lastCursor: CursorInfo | null = null;
   private lastPrediction: PanelSnapshot['prediction'] = null;
+  private readonly store: ModelStore;
+  /** Import/export requests in flight, by request id. */
+  private readonly pendingTransfers = new Map<number, { kind: 'import' | 'export'; uri: string; hash: string }>();
+  /** Documents whose saved model was already looked for (at most once per session). */
+  private readonly restoreTried = new Map<string, Promise<boolean>>();
+  /** Text hash of what each document's model was trained on (recorded when training starts). */
+  private readonly trainedOn = new Map<string, string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.store = new ModelStore(context.globalStorageUri, log);
     this.settingsWatcher = new SettingsWatcher(log, (s) => this.onSettingsChanged(s));
     this.trainer = new TrainerClient({
       workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
@@ -96,8 +105,54 @@ export class LensController implements vscode.Disposable {
     if (this.panel) this.panel.reveal(column);
     else this.attachPanel(ExplorerPanel.create(this.context.extensionUri, this.log, this.panelEvents(), column));
     this.pushAll();
+    const restored = await this.restoreSavedModel(editor.document);
     const model = this.models.get(editor.document.uri.toString());
-    if (this.settings.autoTrain && !model.hasModel && model.training.status === 'untrained') this.train(false);
+    if (!restored && this.settings.autoTrain && !model.hasModel && model.training.status === 'untrained')
+      this.train(false);
+  }
+
+  /** Loads the model saved for this document, once per session; true when one is (being) loaded. */
+  private restoreSavedModel(doc: vscode.TextDocument): Promise<boolean> {
+    const uri = doc.uri.toString();
+    const model = this.models.get(uri);
+    if (model.hasModel || model.training.status !== 'untrained') return Promise.resolve(model.hasModel);
+    let attempt = this.restoreTried.get(uri);
+    if (!attempt) {
+      attempt = this.store.load(uri).then((saved) => {
+        if (!saved || doc.isClosed) return false;
+        this.ensureWorkerHasDocument(doc);
+        const requestId = this.nextRequestId++;
+        const hash = textHash(doc.getText());
+        this.pendingTransfers.set(requestId, { kind: 'import', uri, hash: saved.meta.textHash });
+        this.trainedOn.set(uri, saved.meta.textHash);
+        this.trainer.post({ type: 'importModel', docId: uri, requestId, json: saved.json, weights: saved.weights }, [
+          saved.weights,
+        ]);
+        const same = hash === saved.meta.textHash;
+        this.models.setStatus(
+          uri,
+          'done',
+          same
+            ? vscode.l10n.t('Loaded the saved model for this document.')
+            : vscode.l10n.t('Loaded the saved model; it was trained on an earlier version of this document.'),
+        );
+        const m = this.models.get(uri);
+        m.training = { ...m.training, curve: [], latest: null };
+        this.pushTraining(uri);
+        return true;
+      });
+      this.restoreTried.set(uri, attempt);
+    }
+    return attempt;
+  }
+
+  /** Asks the worker for the model's weights, to save them (after training stops or finishes). */
+  private exportForSaving(uri: string): void {
+    const hash = this.trainedOn.get(uri);
+    if (!hash) return;
+    const requestId = this.nextRequestId++;
+    this.pendingTransfers.set(requestId, { kind: 'export', uri, hash });
+    this.post({ type: 'exportModel', docId: uri, requestId });
   }
 
   /** Starts training on the current document (resume continues from the current weights). */
@@ -106,7 +161,12 @@ export class LensController implements vscode.Disposable {
     if (!doc) return;
     const uri = doc.uri.toString();
     this.ensureWorkerHasDocument(doc);
+    // One training at a time: the worker has one core to spare, and the user watches one document.
+    for (const other of this.models.all())
+      if (other.uri !== uri && other.training.status === 'training')
+        this.post({ type: 'stopTraining', docId: other.uri });
     const s = this.settings;
+    this.trainedOn.set(uri, textHash(doc.getText()));
     this.post({
       type: 'train',
       docId: uri,
@@ -155,6 +215,8 @@ export class LensController implements vscode.Disposable {
     this.post({ type: 'disposeDocument', docId: uri });
     const m = this.models.reset(uri);
     m.workerVersion = undefined;
+    this.trainedOn.delete(uri);
+    void this.store.delete(uri);
     this.lastPrediction = null;
     this.pushTraining(uri);
     void this.panel?.post({ type: 'prediction', version: -1, offset: -1, prediction: null });
@@ -171,6 +233,8 @@ export class LensController implements vscode.Disposable {
       if (editor) this.setCurrentEditor(editor);
     }
     this.attachPanel(ExplorerPanel.revive(panel, this.context.extensionUri, this.log, this.panelEvents()));
+    const doc = this.currentDocument();
+    if (doc) void this.restoreSavedModel(doc);
   }
 
   // ───────────────────────────── panel ─────────────────────────────
@@ -297,6 +361,7 @@ export class LensController implements vscode.Disposable {
       void this.panel.post({ type: 'training', training: this.models.get(uri).training });
     }
     this.requestCursor(editor);
+    if (this.panel) void this.restoreSavedModel(editor.document);
   }
 
   private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
@@ -408,7 +473,10 @@ export class LensController implements vscode.Disposable {
         for (const m of this.models.all()) m.training = { ...m.training, backend: message.backend };
         break;
       case 'trainingStatus': {
+        const wasTraining = this.models.get(message.docId).training.status === 'training';
         this.models.setStatus(message.docId, message.status, message.message);
+        if (wasTraining && (message.status === 'done' || message.status === 'stopped'))
+          this.exportForSaving(message.docId);
         if (message.message) this.log.info(`[${message.docId}] ${message.status}: ${message.message}`);
         this.pushTraining(message.docId);
         // A freshly usable model: answer for the cursor where it is.
@@ -432,12 +500,58 @@ export class LensController implements vscode.Disposable {
           });
         break;
       }
-      case 'modelExported':
-      case 'modelImported':
+      case 'modelExported': {
+        const pending = this.pendingTransfers.get(message.requestId);
+        this.pendingTransfers.delete(message.requestId);
+        if (!pending) return;
+        const m = this.models.get(pending.uri);
+        void this.store
+          .save({
+            meta: {
+              uri: pending.uri,
+              textHash: pending.hash,
+              savedAt: Date.now(),
+              heldOutBpc: m.training.latest?.heldOutBpc ?? null,
+              steps: m.training.latest?.step ?? 0,
+            },
+            json: message.json,
+            weights: message.weights,
+          })
+          .catch((err: Error) => this.log.error(`Could not save the model for ${pending.uri}: ${err.message}`));
         break;
-      case 'requestFailed':
+      }
+      case 'modelImported': {
+        const pending = this.pendingTransfers.get(message.requestId);
+        this.pendingTransfers.delete(message.requestId);
+        if (pending?.uri === this.currentUri && this.currentEditor) this.requestCursor(this.currentEditor);
+        break;
+      }
+      case 'requestFailed': {
         this.log.warn(`[${message.docId}] request ${message.requestId} failed: ${message.message}`);
+        const pending = this.pendingTransfers.get(message.requestId);
+        this.pendingTransfers.delete(message.requestId);
+        if (pending?.kind === 'import') {
+          const m = this.models.reset(pending.uri);
+          m.training = {
+            ...m.training,
+            message: vscode.l10n.t(
+              'The saved model could not be loaded ({0}). Train again to replace it.',
+              message.message,
+            ),
+          };
+          void this.store.delete(pending.uri);
+          this.pushTraining(pending.uri);
+          void vscode.window
+            .showWarningMessage(
+              vscode.l10n.t('LSTM Lens: the saved model for this document could not be loaded: {0}', message.message),
+              vscode.l10n.t('Retrain'),
+            )
+            .then((choice) => {
+              if (choice && pending.uri === this.currentUri) this.train(false);
+            });
+        }
         break;
+      }
       case 'log':
         this.log[message.level](`[worker] ${message.message}`);
         break;

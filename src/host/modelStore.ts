@@ -1,0 +1,92 @@
+// Keeps trained models in the extension's storage, one per document URI, with a hash of the text they were trained on.
+
+import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
+import { isInt, isObject, isString } from '../shared/validate';
+
+export interface StoredModelMeta {
+  uri: string;
+  /** sha256 of the document text the model was last trained on. */
+  textHash: string;
+  savedAt: number;
+  /** Held-out bits per character when saved, for the message shown on load. */
+  heldOutBpc: number | null;
+  steps: number;
+}
+
+export interface StoredModel {
+  meta: StoredModelMeta;
+  json: string;
+  weights: ArrayBuffer;
+}
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A file-name-safe key for a URI. */
+export function storeKey(uri: string): string {
+  return createHash('sha256').update(uri).digest('hex').slice(0, 32);
+}
+
+function parseMeta(raw: unknown): StoredModelMeta | undefined {
+  if (!isObject(raw)) return undefined;
+  const { uri, textHash: hash, savedAt, heldOutBpc, steps } = raw;
+  if (!isString(uri) || !isString(hash) || !/^[0-9a-f]{64}$/.test(hash) || !isInt(savedAt) || !isInt(steps))
+    return undefined;
+  if (!(heldOutBpc === null || (typeof heldOutBpc === 'number' && Number.isFinite(heldOutBpc)))) return undefined;
+  return { uri, textHash: hash, savedAt, heldOutBpc, steps };
+}
+
+export class ModelStore {
+  constructor(
+    private readonly root: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  private dir(uri: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.root, 'models', storeKey(uri));
+  }
+
+  async save(model: StoredModel): Promise<void> {
+    const dir = this.dir(model.meta.uri);
+    const fs = vscode.workspace.fs;
+    await fs.createDirectory(dir);
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'model.json'), Buffer.from(model.json, 'utf8'));
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'weights.bin'), new Uint8Array(model.weights));
+    // The meta goes last: a model is only "there" once all of it is written.
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'meta.json'), Buffer.from(JSON.stringify(model.meta), 'utf8'));
+    this.log.info(`Saved the model for ${model.meta.uri} (${model.weights.byteLength} bytes of weights)`);
+  }
+
+  /** The stored model for a URI, or undefined when there is none or it is unreadable (logged, never thrown). */
+  async load(uri: string): Promise<StoredModel | undefined> {
+    const dir = this.dir(uri);
+    const fs = vscode.workspace.fs;
+    let metaBytes: Uint8Array;
+    try {
+      metaBytes = await fs.readFile(vscode.Uri.joinPath(dir, 'meta.json'));
+    } catch {
+      return undefined; // nothing saved
+    }
+    try {
+      const meta = parseMeta(JSON.parse(Buffer.from(metaBytes).toString('utf8')));
+      if (!meta || meta.uri !== uri) throw new Error('the index entry is malformed or belongs to another document');
+      const json = Buffer.from(await fs.readFile(vscode.Uri.joinPath(dir, 'model.json'))).toString('utf8');
+      const bytes = await fs.readFile(vscode.Uri.joinPath(dir, 'weights.bin'));
+      const weights = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return { meta, json, weights };
+    } catch (err) {
+      this.log.warn(`Ignoring the unreadable saved model for ${uri}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  async delete(uri: string): Promise<void> {
+    try {
+      await vscode.workspace.fs.delete(this.dir(uri), { recursive: true, useTrash: false });
+    } catch {
+      // nothing to delete
+    }
+  }
+}
