@@ -174,6 +174,7 @@ export class LensController implements vscode.Disposable {
       training: toTrainingConfig(s),
       resume,
     });
+    if (!resume) this.models.reset(uri); // a fresh model starts a fresh curve
     this.models.setStatus(uri, 'training', null);
     this.pushTraining(uri);
   }
@@ -572,6 +573,28 @@ export class LensController implements vscode.Disposable {
 
   private onSettingsChanged(_settings: LensSettings): void {
     this.pushAll();
+  }
+
+  /** A read-only look at the controller's state, for integration tests and diagnostics. */
+  inspect(): {
+    currentUri: string | undefined;
+    panelOpen: boolean;
+    webviewReady: boolean;
+    snapshot: PanelSnapshot;
+    workerRunning: boolean;
+  } {
+    return {
+      currentUri: this.currentUri,
+      panelOpen: this.panel !== undefined,
+      webviewReady: this.webviewReady,
+      snapshot: this.snapshot(),
+      workerRunning: this.trainer.running,
+    };
+  }
+
+  /** Ends the worker as a crash would (for fault-injection tests). */
+  async killWorkerForTesting(): Promise<void> {
+    await this.trainer.simulateCrash();
   }
 
   dispose(): void {

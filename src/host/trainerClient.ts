@@ -9,7 +9,7 @@ export interface TrainerClientOptions {
   log: vscode.LogOutputChannel;
   /** Called for every valid message from the worker. */
   onMessage: (message: WorkerToHost) => void;
-  /** Called when the worker exits unexpectedly; the client has already started a fresh one. */
+  /** Called when the worker exits unexpectedly; the next post starts a fresh one. */
   onCrash: (reason: string) => void;
 }
 
@@ -35,6 +35,11 @@ export class TrainerClient implements vscode.Disposable {
     const w = this.worker;
     this.worker = undefined;
     if (w) await w.terminate();
+  }
+
+  /** Terminates the worker the way a crash would look to the host: the exit handler runs and restarts it. */
+  async simulateCrash(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   dispose(): void {

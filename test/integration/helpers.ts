@@ -1,0 +1,66 @@
+// Shared helpers for tests inside the extension host: the controller, waiting, and small settings.
+import * as vscode from 'vscode';
+import type { LensController } from '../../src/host/lensController';
+
+export const EXTENSION_ID = 'lstm-lens.lstm-lens';
+
+export async function lens(): Promise<LensController> {
+  const ext = vscode.extensions.getExtension<LensController>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+export async function eventually<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Small, fast training settings for tests (set globally, restored by `restoreSettings`). */
+export async function useFastSettings(overrides: Record<string, unknown> = {}): Promise<void> {
+  const config = vscode.workspace.getConfiguration('lstmLens');
+  const values: Record<string, unknown> = {
+    hiddenSize: 32,
+    trainingTimeBudget: 5,
+    sequenceLength: 32,
+    batchSize: 16,
+    ...overrides,
+  };
+  for (const [k, v] of Object.entries(values)) await config.update(k, v, vscode.ConfigurationTarget.Global);
+}
+
+export async function restoreSettings(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('lstmLens');
+  for (const k of [
+    'hiddenSize',
+    'trainingTimeBudget',
+    'sequenceLength',
+    'batchSize',
+    'autoTrain',
+    'learningRate',
+    'topK',
+  ])
+    await config.update(k, undefined, vscode.ConfigurationTarget.Global);
+}
+
+/** Opens an untitled document with the given text and language, in the first column. */
+export async function openText(content: string, language = 'plaintext'): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ content, language });
+  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+}
+
+export function moveCursor(editor: vscode.TextEditor, offset: number): void {
+  const p = editor.document.positionAt(offset);
+  editor.selection = new vscode.Selection(p, p);
+}
+
+/** A deterministic text with structure a small LSTM learns in seconds. */
+export function structuredText(lines = 200): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) out.push(`def f${i % 10}(x):\n    return "value ${i % 7}" + x\n`);
+  return out.join('');
+}
