@@ -53,3 +53,77 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   seed: 1337, // fixed: reproducible by default
   backend: 'wasm', // several times faster than the pure-JS cpu backend
 };
+
+/** How cursor predictions are computed from the document (see stateCache.ts for the semantics). */
+export interface InferenceConfig {
+  /** Tokens per cache segment (S); the state restarts from zero `warmup` tokens before each segment. */
+  segmentLength: number;
+  /** Tokens read from a zero state before a segment begins (W); also the longest gate trace. */
+  warmup: number;
+  /** A state checkpoint every K tokens inside a segment; bounds a warm query to K + context steps. */
+  checkpointEvery: number;
+  /** Segments whose checkpoints are kept (least recently used go first); bounds memory on huge files. */
+  maxCachedSegments: number;
+}
+
+export const DEFAULT_INFERENCE_CONFIG: InferenceConfig = {
+  segmentLength: 64, // a cold query costs at most warmup + segmentLength steps (~5 ms at H=128)
+  warmup: 128, // twice the BPTT window: enough history for quotes, brackets and indentation
+  checkpointEvery: 16, // a warm query replays at most 16 steps beyond its trace
+  maxCachedSegments: 8192, // ~40 MB at H=128, one layer: about half a 1 MB document
+};
+
+/** Limits on what a config may ask for; anything outside is refused, not clamped silently. */
+export const CONFIG_LIMITS = {
+  hiddenSize: [2, 1024],
+  layers: [1, 2],
+  embeddingSize: [1, 512],
+  maxVocab: [2, 65536],
+  seqLength: [2, 1024],
+  batchSize: [1, 1024],
+} as const;
+
+/** Fills missing fields from the defaults and checks ranges; throws an Error naming the bad field. */
+export function resolveModelConfig(raw: Partial<ModelConfig> | undefined): ModelConfig {
+  const c = { ...DEFAULT_MODEL_CONFIG, ...(raw ?? {}) };
+  checkInt('hiddenSize', c.hiddenSize, CONFIG_LIMITS.hiddenSize);
+  checkInt('layers', c.layers, CONFIG_LIMITS.layers);
+  checkInt('embeddingSize', c.embeddingSize, CONFIG_LIMITS.embeddingSize);
+  checkInt('maxVocab', c.maxVocab, CONFIG_LIMITS.maxVocab);
+  return { hiddenSize: c.hiddenSize, layers: c.layers, embeddingSize: c.embeddingSize, maxVocab: c.maxVocab };
+}
+
+/** Same for training: missing fields take defaults, out-of-range values throw. */
+export function resolveTrainingConfig(raw: Partial<TrainingConfig> | undefined): TrainingConfig {
+  const c = { ...DEFAULT_TRAINING_CONFIG, ...(raw ?? {}) };
+  checkInt('seqLength', c.seqLength, CONFIG_LIMITS.seqLength);
+  checkInt('batchSize', c.batchSize, CONFIG_LIMITS.batchSize);
+  checkNum('learningRate', c.learningRate, 0, 10, false);
+  checkNum('clipNorm', c.clipNorm, 0, 1e6, false);
+  checkNum('timeBudgetSec', c.timeBudgetSec, 0, 1e7, true);
+  checkNum('maxEpochs', c.maxEpochs, 0, 1e7, true);
+  checkNum('heldOutFraction', c.heldOutFraction, 0, 0.9, true);
+  if (!Number.isSafeInteger(c.seed)) throw new Error(`training.seed must be an integer, got ${String(c.seed)}`);
+  if (c.backend !== 'wasm' && c.backend !== 'cpu') throw new Error(`training.backend must be 'wasm' or 'cpu'`);
+  return {
+    seqLength: c.seqLength,
+    batchSize: c.batchSize,
+    learningRate: c.learningRate,
+    clipNorm: c.clipNorm,
+    timeBudgetSec: c.timeBudgetSec,
+    maxEpochs: c.maxEpochs,
+    heldOutFraction: c.heldOutFraction,
+    seed: c.seed,
+    backend: c.backend,
+  };
+}
+
+function checkInt(name: string, v: unknown, [lo, hi]: readonly [number, number]): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < lo || v > hi)
+    throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
+}
+
+function checkNum(name: string, v: unknown, lo: number, hi: number, allowLo: boolean): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v > hi || v < lo || (!allowLo && v === lo))
+    throw new Error(`${name} must be a number in ${allowLo ? '[' : '('}${lo}, ${hi}], got ${String(v)}`);
+}

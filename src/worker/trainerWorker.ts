@@ -1,4 +1,258 @@
-// Placeholder: the trainer worker (owned by the engine work) runs the model off the extension-host thread.
+// The trainer worker: owns documents, models, training runs and cursor inference behind the message
+// contract in shared/protocol.ts, off the extension-host thread. Training yields every ~10 ms, so
+// predictions, edits and stop requests are answered while it runs.
 import { parentPort } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
+import {
+  assertNever,
+  parseHostToWorker,
+  type HostToWorker,
+  type TrainingStatus,
+  type WorkerToHost,
+} from '../shared/protocol';
+import { initBackend, type EngineBackend } from '../model/backend';
+import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
+import { Predictor } from '../model/inference';
+import type { ModelWeights } from '../model/params';
+import { loadModel, saveModel, textHash } from '../model/persist';
+import { TextDoc } from '../model/textDoc';
+import { Trainer } from '../model/trainer';
+import { runTraining } from '../model/trainingRun';
+import { Vocab } from '../model/vocab';
 
-parentPort?.postMessage({ type: 'ready', backend: 'none', detail: 'placeholder worker' });
+const port = parentPort;
+if (!port) throw new Error('trainerWorker must run inside worker_threads');
+
+interface DocState {
+  doc: TextDoc;
+  status: TrainingStatus;
+  model: { weights: ModelWeights; vocab: Vocab; trainedOn: string | null } | null;
+  predictor: Predictor | null;
+  run: { stop: boolean; done: Promise<void> } | null;
+}
+
+const docs = new Map<string, DocState>();
+
+function post(msg: WorkerToHost, transfer: TransferListItem[] = []): void {
+  port!.postMessage(msg, transfer);
+}
+
+function log(level: 'info' | 'warn' | 'error', message: string): void {
+  post({ type: 'log', level, message });
+}
+
+function status(docId: string, st: DocState, s: TrainingStatus, message: string | null): void {
+  st.status = s;
+  post({ type: 'trainingStatus', docId, status: s, message });
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+// Binaries sit beside this bundle (scripts/build.mjs copies them into dist/).
+const backendReady: Promise<EngineBackend> = initBackend('wasm', { wasmDir: __dirname + '/', log });
+backendReady.then(
+  (b) => post({ type: 'ready', backend: b.name, detail: b.detail }),
+  (e) => post({ type: 'ready', backend: 'none', detail: `no back-end: ${errText(e)}` }),
+);
+
+function setModel(st: DocState, weights: ModelWeights, vocab: Vocab, trainedOn: string | null): void {
+  st.model = { weights, vocab, trainedOn };
+  st.predictor = Predictor.from(weights, vocab);
+}
+
+async function stopRun(st: DocState): Promise<void> {
+  if (!st.run) return;
+  st.run.stop = true;
+  await st.run.done;
+}
+
+async function train(m: Extract<HostToWorker, { type: 'train' }>, st: DocState): Promise<void> {
+  await stopRun(st);
+  let model: ModelConfig;
+  let training;
+  try {
+    model = resolveModelConfig(m.model);
+    training = resolveTrainingConfig(m.training);
+  } catch (e) {
+    status(m.docId, st, 'failed', `Bad configuration: ${errText(e)}`);
+    return;
+  }
+  const backend = await initBackend(training.backend, { wasmDir: __dirname + '/', log });
+  const text = st.doc.text;
+  const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
+  if (m.resume && !resume) log('info', 'resume requested but there is no compatible model; starting fresh');
+  const vocab = resume ? st.model!.vocab : Vocab.fromSymbols(st.doc.syms, model.maxVocab);
+  let trainer: Trainer;
+  try {
+    trainer = new Trainer({
+      model,
+      training,
+      arena: backend.arena,
+      ids: vocab.ids(st.doc.syms),
+      vocabSize: vocab.size,
+      initial: resume ? st.model!.weights.data : undefined,
+    });
+  } catch (e) {
+    status(m.docId, st, 'failed', errText(e));
+    return;
+  }
+  const run = { stop: false, done: Promise.resolve() };
+  st.run = run;
+  status(
+    m.docId,
+    st,
+    'training',
+    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}`,
+  );
+  run.done = (async () => {
+    try {
+      const res = await runTraining(
+        trainer,
+        { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
+        {
+          onProgress: (progress) => post({ type: 'trainingProgress', docId: m.docId, progress }),
+          onRecovered: (message) => status(m.docId, st, 'training', message),
+          onSnapshot: (w) => setModel(st, w, vocab, text),
+          shouldStop: () => run.stop,
+        },
+      );
+      status(m.docId, st, res.status, res.message);
+    } catch (e) {
+      status(m.docId, st, 'failed', `Training failed: ${errText(e)}`);
+    } finally {
+      trainer.dispose();
+      if (st.run === run) st.run = null;
+    }
+  })();
+  await run.done;
+}
+
+function sameShape(a: ModelConfig, b: ModelConfig): boolean {
+  return (
+    a.hiddenSize === b.hiddenSize &&
+    a.layers === b.layers &&
+    a.embeddingSize === b.embeddingSize &&
+    a.maxVocab === b.maxVocab
+  );
+}
+
+function handle(m: HostToWorker): void {
+  const st = docs.get(m.docId);
+  switch (m.type) {
+    case 'setDocument': {
+      const doc = new TextDoc(m.text, m.version);
+      if (st) {
+        st.doc = doc;
+        st.predictor?.cache.clear();
+      } else docs.set(m.docId, { doc, status: 'untrained', model: null, predictor: null, run: null });
+      return;
+    }
+    case 'editDocument': {
+      if (!st) return log('warn', `editDocument for unknown document ${m.docId}`);
+      try {
+        const first = st.doc.applyEdits(m.edits, m.version);
+        st.predictor?.invalidateFrom(first);
+      } catch (e) {
+        log('error', `edit refused for ${m.docId} (send setDocument to resync): ${errText(e)}`);
+      }
+      return;
+    }
+    case 'disposeDocument': {
+      if (!st) return;
+      docs.delete(m.docId);
+      if (st.run) st.run.stop = true;
+      return;
+    }
+    case 'train': {
+      if (!st) return status(m.docId, newState(), 'failed', 'No document: send setDocument first');
+      void train(m, st);
+      return;
+    }
+    case 'stopTraining': {
+      if (!st) return;
+      if (st.run) st.run.stop = true;
+      else post({ type: 'trainingStatus', docId: m.docId, status: st.status, message: null });
+      return;
+    }
+    case 'predict': {
+      const fail = (message: string) =>
+        post({ type: 'requestFailed', docId: m.docId, requestId: m.requestId, message });
+      if (!st) return fail('Unknown document');
+      if (!st.predictor) return fail('No model yet: train or import one first');
+      if (m.version !== st.doc.version)
+        return fail(`Stale request: document is at version ${st.doc.version}, request was for ${m.version}`);
+      if (m.offset > st.doc.text.length)
+        return fail(`Offset ${m.offset} is past the end of the document (${st.doc.text.length})`);
+      try {
+        const prediction = st.predictor.predict(st.doc, m.offset, m.topK, m.context);
+        post(
+          {
+            type: 'prediction',
+            docId: m.docId,
+            requestId: m.requestId,
+            version: m.version,
+            offset: m.offset,
+            prediction,
+          },
+          prediction.trace.map((t) => t.values.buffer as ArrayBuffer),
+        );
+      } catch (e) {
+        fail(`Prediction failed: ${errText(e)}`);
+      }
+      return;
+    }
+    case 'exportModel': {
+      if (!st?.model)
+        return post({ type: 'requestFailed', docId: m.docId, requestId: m.requestId, message: 'No model to export' });
+      const { weights, vocab, trainedOn } = st.model;
+      const saved = saveModel(weights, vocab, trainedOn, { exportedAt: new Date().toISOString() });
+      post(
+        { type: 'modelExported', docId: m.docId, requestId: m.requestId, json: saved.json, weights: saved.weights },
+        [saved.weights],
+      );
+      return;
+    }
+    case 'importModel': {
+      if (!st)
+        return post({ type: 'requestFailed', docId: m.docId, requestId: m.requestId, message: 'Unknown document' });
+      try {
+        const loaded = loadModel(m.json, m.weights);
+        void stopRun(st);
+        setModel(st, loaded.weights, loaded.vocab, null);
+        post({ type: 'modelImported', docId: m.docId, requestId: m.requestId });
+        const same = loaded.textHash === textHash(st.doc.text);
+        status(
+          m.docId,
+          st,
+          'done',
+          same ? 'Imported model' : 'Imported model (trained on a different version of this text)',
+        );
+      } catch (e) {
+        post({ type: 'requestFailed', docId: m.docId, requestId: m.requestId, message: errText(e) });
+      }
+      return;
+    }
+    default:
+      assertNever(m);
+  }
+}
+
+function newState(): DocState {
+  return { doc: new TextDoc('', 0), status: 'untrained', model: null, predictor: null, run: null };
+}
+
+port.on('message', (raw: unknown) => {
+  const m = parseHostToWorker(raw);
+  if (!m) return log('warn', `ignored a malformed message: ${JSON.stringify(raw)?.slice(0, 200)}`);
+  // Wait for the back-end only when compute is involved; keep message order per document otherwise.
+  backendReady.then(
+    () => {
+      try {
+        handle(m);
+      } catch (e) {
+        log('error', `${m.type} failed: ${errText(e)}`);
+      }
+    },
+    () => handle(m),
+  );
+});

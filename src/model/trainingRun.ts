@@ -1,0 +1,151 @@
+// Drives a Trainer against the clock: budgets, progress at most a few times a second, periodic
+// held-out evaluation and weight snapshots, and prompt cancellation (it yields to the event loop
+// every few milliseconds so a worker keeps answering messages while it trains).
+import type { TrainingPoint, TrainingProgress } from '../shared/protocol';
+import type { ModelWeights } from './params';
+import type { Trainer } from './trainer';
+
+export interface RunHooks {
+  /** Called at most every `progressEveryMs`. */
+  onProgress(p: TrainingProgress): void;
+  /** A divergence was caught and undone. */
+  onRecovered(message: string): void;
+  /** Fresh weights for inference, at most every `snapshotEveryMs` and at the end. */
+  onSnapshot(w: ModelWeights): void;
+  /** Polled at every yield; true ends the run within one slice (~10 ms). */
+  shouldStop(): boolean;
+}
+
+export interface RunOptions {
+  timeBudgetSec: number;
+  maxEpochs: number;
+  progressEveryMs?: number;
+  evalEveryMs?: number;
+  snapshotEveryMs?: number;
+  /** Longest stretch of compute between yields to the event loop. */
+  sliceMs?: number;
+  /** Held-out positions for the final evaluation (default: the trainer's per-evaluation cap). */
+  finalEvalTokens?: number;
+}
+
+export interface RunResult {
+  status: 'done' | 'stopped';
+  message: string;
+  curve: TrainingPoint[];
+  latest: TrainingProgress | null;
+  /** Median chars/s over steps (compute only). */
+  medianCharsPerSec: number;
+}
+
+const now = () => performance.now();
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks): Promise<RunResult> {
+  const progressEvery = opts.progressEveryMs ?? 250; // ≤ 4 progress messages a second
+  const evalEvery = opts.evalEveryMs ?? 5000; // held-out check every 5 s of training
+  const snapshotEvery = opts.snapshotEveryMs ?? 2000; // inference weights refresh every 2 s
+  const slice = opts.sliceMs ?? 10; // keeps message latency around 10 ms while training
+  const t0 = now();
+  let lastYield = t0;
+  let lastProgress = -Infinity;
+  let lastEval = t0;
+  let lastSnap = t0;
+  let stepMs = 0;
+  let stepChars = 0;
+  const stepRates: number[] = [];
+  let heldOut: number | null = null;
+  let lastLoss = NaN;
+  const curve: TrainingPoint[] = [];
+  let latest: TrainingProgress | null = null;
+  const startEpoch = tr.epochProgress;
+  const elapsed = () => (now() - t0) / 1000;
+
+  /** Runs a generator in slices; false when a stop request arrived mid-way. */
+  async function drive<R>(gen: Generator<void, R>): Promise<{ ok: boolean; value?: R }> {
+    for (;;) {
+      const r = gen.next();
+      if (r.done) return { ok: true, value: r.value };
+      if (now() - lastYield > slice) {
+        await tick();
+        lastYield = now();
+        if (hooks.shouldStop()) return { ok: false };
+      }
+    }
+  }
+
+  const emit = (force: boolean) => {
+    const t = now();
+    if (!force && t - lastProgress < progressEvery) return;
+    lastProgress = t;
+    const el = elapsed();
+    const cps = stepMs > 0 ? (stepChars / stepMs) * 1000 : 0;
+    let eta: number | null = null;
+    if (opts.timeBudgetSec > 0) eta = Math.max(0, opts.timeBudgetSec - el);
+    if (opts.maxEpochs > 0) {
+      const done = tr.epochProgress - startEpoch;
+      const rate = el > 0 ? done / el : 0;
+      const e2 = rate > 0 ? (opts.maxEpochs - tr.epochProgress) / rate : null;
+      if (e2 !== null) eta = eta === null ? e2 : Math.min(eta, e2);
+    }
+    const loss = Number.isFinite(lastLoss) ? lastLoss : 0;
+    latest = {
+      step: tr.step,
+      loss,
+      heldOutBpc: heldOut,
+      epoch: tr.epochProgress,
+      charsPerSec: cps,
+      elapsedSec: el,
+      etaSec: eta,
+    };
+    curve.push({ step: tr.step, loss, heldOutBpc: heldOut });
+    hooks.onProgress(latest);
+  };
+
+  const finish = async (status: 'done' | 'stopped', message: string): Promise<RunResult> => {
+    if (status === 'done') {
+      const ev = await drive(tr.evaluate(opts.finalEvalTokens));
+      if (ev.ok) heldOut = ev.value ?? null;
+    }
+    emit(true);
+    hooks.onSnapshot(tr.weights());
+    const sorted = [...stepRates].sort((a, b) => a - b);
+    return {
+      status,
+      message,
+      curve,
+      latest,
+      medianCharsPerSec: sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0,
+    };
+  };
+
+  for (;;) {
+    if (hooks.shouldStop()) return finish('stopped', `stopped after ${tr.step} steps`);
+    if (opts.timeBudgetSec > 0 && elapsed() >= opts.timeBudgetSec)
+      return finish('done', `time budget of ${opts.timeBudgetSec} s used`);
+    if (opts.maxEpochs > 0 && tr.epoch >= opts.maxEpochs) return finish('done', `${opts.maxEpochs} epoch(s) done`);
+    const s0 = now();
+    const r = await drive(tr.trainStep());
+    if (!r.ok) return finish('stopped', `stopped after ${tr.step} steps`);
+    const res = r.value!;
+    const dt = now() - s0;
+    if (res.recovered) {
+      hooks.onRecovered(res.recovered);
+    } else {
+      stepMs += dt;
+      stepChars += tr.charsPerStep;
+      stepRates.push((tr.charsPerStep / dt) * 1000);
+      lastLoss = res.loss;
+    }
+    if (now() - lastEval > evalEvery || (heldOut === null && tr.step === 1)) {
+      const ev = await drive(tr.evaluate());
+      if (!ev.ok) return finish('stopped', `stopped after ${tr.step} steps`);
+      heldOut = ev.value ?? null;
+      lastEval = now();
+      emit(true);
+    } else emit(false);
+    if (now() - lastSnap > snapshotEvery) {
+      hooks.onSnapshot(tr.weights());
+      lastSnap = now();
+    }
+  }
+}
