@@ -55,7 +55,8 @@ export class Trainer {
   private good: { params: Float32Array; m: Float32Array; v: Float32Array; adamT: number; step: number } | null = null;
   private readonly evalMax: number;
 
-  constructor(private readonly init: TrainerInit) {
+  constructor(private init: TrainerInit) {
+    init = this.init = { ...init };
     const { training: tc, ids } = init;
     const heldCount = Math.floor(ids.length * tc.heldOutFraction);
     const nTrain = ids.length - heldCount;
@@ -119,7 +120,10 @@ export class Trainer {
     if (this.step % GOOD_EVERY === 0) this.saveGood();
     this.fillWindow();
     let loss = yield* this.graph.run(true);
-    if (this.init.faultAtStep === this.step) loss = NaN;
+    if (this.init.faultAtStep === this.step) {
+      this.init.faultAtStep = undefined; // fire once
+      loss = NaN;
+    }
     const gradNorm = globalNorm(this.graph.grads.v);
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return this.recover(loss);
     this.adamUpdate(gradNorm);

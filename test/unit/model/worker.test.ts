@@ -1,0 +1,129 @@
+// Worker round trip through the real bundle (dist/worker.js): train briefly, predict while training,
+// stop promptly, export → import → same prediction, and malformed input answered, not crashed.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { generateCorpus } from '../../../src/cli/corpus';
+import { parseWorkerMessage, type HostToWorker, type WorkerToHost } from '../../../src/shared/protocol';
+
+const WORKER = path.resolve(__dirname, '../../../../dist/worker.js');
+
+class Client {
+  readonly w = new Worker(WORKER);
+  private readonly seen: WorkerToHost[] = [];
+  private waiters: { pred: (m: WorkerToHost) => boolean; resolve: (m: WorkerToHost) => void }[] = [];
+
+  constructor() {
+    this.w.on('message', (raw) => {
+      const m = parseWorkerMessage(raw);
+      assert.ok(m, `worker sent a message the host cannot parse: ${JSON.stringify(raw)}`);
+      this.seen.push(m);
+      this.waiters = this.waiters.filter((x) => (x.pred(m) ? (x.resolve(m), false) : true));
+    });
+  }
+
+  send(m: HostToWorker, transfer: ArrayBuffer[] = []): void {
+    this.w.postMessage(m, transfer);
+  }
+
+  next<T extends WorkerToHost['type']>(
+    type: T,
+    pred: (m: Extract<WorkerToHost, { type: T }>) => boolean = () => true,
+    ms = 20000,
+  ) {
+    return new Promise<Extract<WorkerToHost, { type: T }>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
+      this.waiters.push({
+        pred: (m) => m.type === type && pred(m as Extract<WorkerToHost, { type: T }>),
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<WorkerToHost, { type: T }>);
+        },
+      });
+    });
+  }
+}
+
+describe('model/worker (dist/worker.js)', function () {
+  this.timeout(60000);
+  let c: Client;
+  before(() => {
+    c = new Client();
+  });
+  after(async () => {
+    await c.w.terminate();
+  });
+
+  it('starts, trains, answers predictions while training, stops within 200 ms', async () => {
+    const ready = await c.next('ready');
+    console.log(`      ready: ${ready.backend} — ${ready.detail}`);
+    const text = generateCorpus(30000, 4);
+    c.send({ type: 'setDocument', docId: 'd', version: 1, text });
+    c.send({ type: 'predict', docId: 'd', requestId: 1, version: 1, offset: 10, topK: 3, context: 8 });
+    const early = await c.next('requestFailed');
+    assert.match(early.message, /No model/);
+    const training = c.next('trainingStatus', (m) => m.status === 'training');
+    c.send({
+      type: 'train',
+      docId: 'd',
+      model: { hiddenSize: 32, layers: 1, embeddingSize: 16, maxVocab: 80 },
+      training: {
+        seqLength: 32,
+        batchSize: 16,
+        learningRate: 5e-3,
+        clipNorm: 5,
+        timeBudgetSec: 60,
+        maxEpochs: 0,
+        heldOutFraction: 0.1,
+        seed: 1,
+        backend: 'wasm',
+      },
+      resume: false,
+    });
+    await training;
+    const progress = await c.next('trainingProgress', (m) => m.progress.heldOutBpc !== null && m.progress.step > 5);
+    await c.next('trainingProgress', (m) => m.progress.elapsedSec > 2.5); // a weight snapshot exists by now
+    const t0 = performance.now();
+    c.send({ type: 'predict', docId: 'd', requestId: 2, version: 1, offset: 5000, topK: 5, context: 16 });
+    const pred = await c.next('prediction', (m) => m.requestId === 2);
+    const latency = performance.now() - t0;
+    assert.equal(pred.prediction.top.length, 5);
+    assert.equal(pred.prediction.trace[0].values.length, pred.prediction.contextTokens.length * 6 * 32);
+    const stopT0 = performance.now();
+    c.send({ type: 'stopTraining', docId: 'd' });
+    const stopped = await c.next('trainingStatus', (m) => m.status === 'stopped');
+    const stopMs = performance.now() - stopT0;
+    console.log(
+      `      step ${progress.progress.step}: bpc ${progress.progress.heldOutBpc?.toFixed(2)}, ${Math.round(progress.progress.charsPerSec)} chars/s; ` +
+        `predict during training ${latency.toFixed(1)} ms; stop ${stopMs.toFixed(1)} ms (${stopped.message})`,
+    );
+    assert.ok(stopMs < 200, `stop took ${stopMs} ms`);
+  });
+
+  it('edits, exports and imports a model with identical predictions, and refuses a corrupted one', async () => {
+    c.send({ type: 'editDocument', docId: 'd', version: 2, edits: [{ offset: 3, deleteCount: 2, text: '😀\r\n' }] });
+    const ask = (docId: string, requestId: number, version: number) => {
+      c.send({ type: 'predict', docId, requestId, version, offset: 7, topK: 4, context: 6 });
+      return c.next('prediction', (m) => m.requestId === requestId);
+    };
+    const a = await ask('d', 3, 2);
+    c.send({ type: 'exportModel', docId: 'd', requestId: 4 });
+    const exported = await c.next('modelExported', (m) => m.requestId === 4);
+    const text = generateCorpus(30000, 4);
+    c.send({ type: 'setDocument', docId: 'e', version: 1, text: text.slice(0, 3) + '😀\r\n' + text.slice(5) });
+    const bad = exported.weights.slice(0);
+    new Uint8Array(bad)[40] ^= 1;
+    c.send({ type: 'importModel', docId: 'e', requestId: 5, json: exported.json, weights: bad }, [bad]);
+    const refused = await c.next('requestFailed', (m) => m.requestId === 5);
+    assert.match(refused.message, /Refusing model file/);
+    c.send({ type: 'importModel', docId: 'e', requestId: 6, json: exported.json, weights: exported.weights }, [
+      exported.weights,
+    ]);
+    await c.next('modelImported', (m) => m.requestId === 6);
+    const b = await ask('e', 7, 1);
+    assert.deepEqual(b.prediction, a.prediction);
+    c.send({ type: 'nonsense' } as unknown as HostToWorker);
+    const warn = await c.next('log', (m) => m.level === 'warn');
+    assert.match(warn.message, /malformed/);
+  });
+});
