@@ -44,6 +44,13 @@ async function main() {
 
   // The rig's signal handler stops the server (and removes its run folder) on Ctrl+C.
   const code = await server.exited;
+  if (server.stopRequested) {
+    // Ctrl+C: the rig's handler is stopping everything and exits with 130 when done.
+    await new Promise(() => {
+      const keepAlive = () => setTimeout(keepAlive, 60_000);
+      keepAlive();
+    });
+  }
   const log = readFileSync(server.logFile, 'utf8').split('\n').slice(-30).join('\n');
   console.error(`[start] code-server exited (code ${code}); the end of its log:\n${log}`);
   await server.stop();

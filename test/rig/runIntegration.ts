@@ -1,7 +1,7 @@
 // Runs the integration tests inside a real extension host: a fresh code-server, the workbench in
 // Chromium with extensionDevelopmentPath = the repo and extensionTestsPath = out/test/integration/index.
 // Usage: node out/test/rig/runIntegration.js   (writes counts to $LSTM_LENS_RESULTS_FILE when set)
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { repoRoot } from './paths';
@@ -9,10 +9,26 @@ import { runCleanups, withTimeout } from './procs';
 import { parseResults, type Results } from './reporter';
 import { Session } from './session';
 
+/** Workbench start-up chatter that reaches the automation log in every run; kept in the log file only. */
+const NOISE = [
+  /^Ignoring fetching additional builtin extensions/,
+  /^Updating additional builtin extensions cache/,
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^\[Service Worker\]/,
+  /^ChatSessionStore:/,
+];
+
 const TIMEOUT_MS = Number(process.env.LSTM_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
 
 async function main(): Promise<number> {
+  const runner = join(repoRoot(), 'out', 'test', 'integration', 'index.js');
+  if (!existsSync(runner)) throw new Error(`${runner} is missing; run node scripts/build.mjs`);
+  if (!existsSync(join(repoRoot(), 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing; build first');
   let output = '';
+  let runDir = '';
+  const logFile = () => join(runDir, 'automation.log');
   let reportExit: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (reportExit = resolve));
   const session = await Session.open({
@@ -20,17 +36,19 @@ async function main(): Promise<number> {
     devExtension: true,
     testsPath: join(repoRoot(), 'out', 'test', 'integration', 'index'),
     noWait: true,
-    beforeGoto: async (page) => {
+    beforeGoto: async (page, server) => {
+      runDir = server.runDir;
       await page.exposeFunction('codeAutomationLog', (_level: string, args: unknown) => {
         const line = Array.isArray(args) ? format(...(args as unknown[])) : String(args);
         output += line + '\n';
-        console.log(line);
+        appendFileSync(logFile(), line + '\n');
+        if (!NOISE.some((re) => re.test(line))) console.log(line);
       });
       await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(Number(code)));
     },
   });
   try {
-    console.log(`[integration] run folder ${session.server.runDir}`);
+    console.log(`[integration] run folder ${session.server.runDir} (full log: automation.log)`);
     const code = await withTimeout(exited, TIMEOUT_MS, 'the extension host tests to finish');
     const results: Results = parseResults(output) ?? { passes: 0, failures: 1, pending: 0 };
     if (!parseResults(output)) console.error('[integration] no results line from the extension host runner');

@@ -277,6 +277,11 @@ export class CodeServer {
     return errors;
   }
 
+  /** True once stop() was called (e.g. by the Ctrl+C handler), so an exit is expected. */
+  get stopRequested(): boolean {
+    return this.stopped;
+  }
+
   /** SIGTERM, then wait for the whole process tree to exit (SIGKILL after 10 s). Idempotent. */
   async stop(): Promise<void> {
     if (this.stopped) return;

@@ -1,5 +1,5 @@
 // A server, a browser and the workbench page, opened together and closed together.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type BrowserSession } from './browser';
 import { repoRoot } from './paths';
@@ -15,7 +15,7 @@ export interface SessionOptions extends ServerOptions {
   /** A file to open at start-up, relative to the workspace (payload openFile). */
   openFile?: string;
   /** Runs before the page loads the workbench, e.g. to expose functions. */
-  beforeGoto?: (page: Page) => Promise<void>;
+  beforeGoto?: (page: Page, server: CodeServer) => Promise<void>;
   /** Skip waiting for the connected workbench (an extension test run may end before that). */
   noWait?: boolean;
 }
@@ -45,9 +45,13 @@ export class Session {
       if (options.devExtension) payload.push(['extensionDevelopmentPath', server.remoteUri(repoRoot())]);
       if (options.testsPath) payload.push(['extensionTestsPath', server.remoteUri(options.testsPath)]);
       if (options.openFile) payload.push(['openFile', server.remoteUri(join(server.workspace, options.openFile))]);
-      if (options.beforeGoto) await options.beforeGoto(browser.page);
+      if (options.beforeGoto) await options.beforeGoto(browser.page, server);
       await browser.page.goto(server.workbenchUrl({ payload }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-      if (!options.noWait) await session.workbench.waitForWorkbench();
+      if (!options.noWait) {
+        await session.workbench.waitForWorkbench();
+        // Let the start-up editor settle, or it takes the focus from whatever comes next.
+        if (options.openFile) await session.workbench.waitForActiveEditor(basename(options.openFile), 30_000);
+      }
       return session;
     } catch (e) {
       await browser?.close();

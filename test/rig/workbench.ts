@@ -18,6 +18,12 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
   }
 }
 
+/** Step-by-step timings on stderr when LSTM_LENS_RIG_DEBUG is set. */
+function debug(message: string): void {
+  if (process.env.LSTM_LENS_RIG_DEBUG)
+    process.stderr.write(`[rig ${new Date().toISOString().slice(11, 23)}] ${message}\n`);
+}
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
@@ -48,6 +54,7 @@ export class Workbench {
       .locator(`.quick-input-list .monaco-list-row[aria-label*="${cssString(label)}"]`)
       .first()
       .waitFor({ state: 'visible', timeout: timeoutMs });
+    debug(`row "${label}" visible`);
     // History rows come first: walk the focus down to the first matching row.
     for (let i = 0; i < 20; i++) {
       const focused = widget.locator('.quick-input-list .monaco-list-row.focused');
@@ -58,16 +65,46 @@ export class Workbench {
     }
     await this.page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
+    debug(`row "${label}" picked`);
+  }
+
+  /**
+   * Opens the quick input with `key` and types `text` into it. Retries (3 tries) when the widget
+   * closes under us, e.g. because an editor that was still opening took the focus.
+   */
+  private async openQuickInput(key: string, text: string, timeoutMs: number): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        debug(`quick input ${key} ${JSON.stringify(text)}, try ${attempt}`);
+        if (await widget.isVisible()) await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press(key);
+        await input.waitFor({ state: 'visible', timeout: Math.min(timeoutMs, 5_000) });
+        await input.fill(text, { timeout: 5_000 });
+        await sleep(250);
+        if ((await input.isVisible()) && (await input.inputValue()) === text) return;
+        lastError = new Error(`the quick input closed after typing ${JSON.stringify(text)}`);
+      } catch (e) {
+        lastError = e;
+        debug(`quick input try ${attempt} failed: ${String(e).split('\n')[0]}`);
+      }
+      await sleep(500);
+    }
+    throw lastError;
   }
 
   /** Ctrl+P, the file's name, Enter; waits until its editor is active and focused. */
   async quickOpen(fileName: string, timeoutMs = 20_000): Promise<void> {
     await this.assertNoDialog();
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: timeoutMs });
-    await input.fill(fileName);
+    await this.openQuickInput('Control+P', fileName, timeoutMs);
     await this.pickRow(fileName, timeoutMs);
+    await this.waitForActiveEditor(fileName, timeoutMs);
+  }
+
+  /** Waits until the active editor tab is `fileName` and its editor has the keyboard focus. */
+  async waitForActiveEditor(fileName: string, timeoutMs = 20_000): Promise<void> {
     await this.page
       .locator(`.tabs-container .tab.active[aria-label*="${cssString(fileName)}"]`)
       .waitFor({ state: 'visible', timeout: timeoutMs });
@@ -79,10 +116,7 @@ export class Workbench {
   /** F1, the command's title (e.g. "LSTM Lens: Open Explorer"), Enter. */
   async runCommand(title: string, timeoutMs = 20_000): Promise<void> {
     await this.assertNoDialog();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: timeoutMs });
-    await input.fill(`>${title}`);
+    await this.openQuickInput('F1', `>${title}`, timeoutMs);
     await this.pickRow(title, timeoutMs);
     await sleep(200);
     await this.assertNoDialog();

@@ -7,6 +7,7 @@ import { Session } from '../rig/session';
 import { eventually } from '../rig/workbench';
 
 const FILE = 'example.py';
+const START_FILE = 'prose.md';
 const COMMAND_TITLE = 'LSTM Lens: Open Explorer';
 
 /** What the panel must show for a cursor at 1-based (line, col) in `text`. */
@@ -41,7 +42,8 @@ describe('explorer panel (UI, packaged vsix)', function () {
   }
 
   before(async () => {
-    session = await Session.open({ name: 'ui-explorer', vsix: vsixPath() });
+    // prose.md opens at start-up through the URL payload, as `npm start` does it.
+    session = await Session.open({ name: 'ui-explorer', vsix: vsixPath(), openFile: START_FILE });
   });
 
   afterEach(async function () {
@@ -54,6 +56,12 @@ describe('explorer panel (UI, packaged vsix)', function () {
 
   after(async () => {
     await session?.close();
+  });
+
+  it(`opens ${START_FILE} at start-up from the URL payload (openFile)`, async () => {
+    await session.page
+      .locator(`.tabs-container .tab.active[aria-label*="${START_FILE}"]`)
+      .waitFor({ state: 'visible', timeout: 30_000 });
   });
 
   it(`opens ${FILE} with Ctrl+P`, async () => {
