@@ -2,7 +2,9 @@
 // token's probability/rank/surprisal, and the gate trace of the positions leading up to it.
 import type { Prediction } from '../shared/protocol';
 import { DEFAULT_INFERENCE_CONFIG, type InferenceConfig } from './config';
-import { lstmStep, nextTokenProbs, stateSize, StepScratch, stepWeights, type StepWeights } from './lstm';
+import { JsArena, type Arena } from './arena';
+import { stateSize, stepWeights, type StepWeights } from './lstm';
+import { StepEngine } from './stepEngine';
 import type { ModelWeights } from './params';
 import { StateCache } from './stateCache';
 import type { TextDoc } from './textDoc';
@@ -11,13 +13,18 @@ import { symbolText, type Vocab } from './vocab';
 /** A snapshot of weights answering cursor queries, with its own state cache. */
 export class Predictor {
   /** Builds the step form of the weights (a copy: training may go on changing its own). */
-  static from(weights: ModelWeights, vocab: Vocab, cfg: InferenceConfig = DEFAULT_INFERENCE_CONFIG): Predictor {
-    return new Predictor(stepWeights(weights), vocab, cfg);
+  static from(
+    weights: ModelWeights,
+    vocab: Vocab,
+    cfg: InferenceConfig = DEFAULT_INFERENCE_CONFIG,
+    arena: Arena = new JsArena(),
+  ): Predictor {
+    return new Predictor(stepWeights(weights), vocab, cfg, arena);
   }
 
   readonly w: StepWeights;
   readonly cache: StateCache;
-  private readonly scratch: StepScratch;
+  readonly engine: StepEngine;
   private readonly state: Float32Array;
   private readonly probs: Float32Array;
   /** Steps replayed by the last query (for benchmarks and tests). */
@@ -27,11 +34,12 @@ export class Predictor {
     w: StepWeights,
     readonly vocab: Vocab,
     readonly cfg: InferenceConfig = DEFAULT_INFERENCE_CONFIG,
+    readonly arena: Arena = new JsArena(),
   ) {
     if (w.V !== vocab.size) throw new Error(`weights expect ${w.V} classes, vocabulary has ${vocab.size}`);
     this.w = w;
     this.cache = new StateCache(cfg, stateSize(this.w));
-    this.scratch = new StepScratch(this.w);
+    this.engine = new StepEngine(w, arena);
     this.state = new Float32Array(stateSize(this.w));
     this.probs = new Float32Array(this.w.V);
   }
@@ -72,7 +80,7 @@ export class Predictor {
     for (let p = q; p < n; p++) {
       if (p >= segStart && (p - segStart) % K === 0) this.store(seg, (p - segStart) / K, state);
       const traced = trace !== null && p >= p0;
-      lstmStep(this.w, state, this.vocab.id(syms[p]), this.scratch, traced ? trace : undefined, p - p0);
+      this.engine.step(state, this.vocab.id(syms[p]), traced ? trace : undefined, p - p0);
       this.lastSteps++;
     }
     if ((n - segStart) % K === 0) this.store(seg, (n - segStart) / K, state);
@@ -95,7 +103,7 @@ export class Predictor {
     const C = Math.min(maxCtx, n - runStart);
     const trace = Array.from({ length: L }, () => new Float32Array(C * 6 * H));
     const p0 = this.stateAt(doc, n, C, trace);
-    const probs = nextTokenProbs(this.w, this.state, this.probs);
+    const probs = this.engine.probs(this.state, this.probs);
     const top = topIndices(probs, Math.min(topK, probs.length)).map((id) => ({
       token: this.vocab.text(id),
       prob: probs[id],
@@ -116,7 +124,18 @@ export class Predictor {
 
   /** The same query with an empty cache: the reference the cache must reproduce exactly. */
   recompute(doc: TextDoc, offset: number, topK: number, context: number): Prediction {
-    return new Predictor(this.w, this.vocab, this.cfg).predict(doc, offset, topK, context);
+    const fresh = new Predictor(this.w, this.vocab, this.cfg, this.arena);
+    try {
+      return fresh.predict(doc, offset, topK, context);
+    } finally {
+      fresh.dispose();
+    }
+  }
+
+  /** Frees the snapshot's buffers (wasm heap); the predictor is unusable afterwards. */
+  dispose(): void {
+    this.engine.dispose();
+    this.cache.clear();
   }
 }
 

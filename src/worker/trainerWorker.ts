@@ -10,6 +10,7 @@ import {
   type TrainingStatus,
   type WorkerToHost,
 } from '../shared/protocol';
+import type { Arena } from '../model/arena';
 import { initBackend, type EngineBackend } from '../model/backend';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
 import { Predictor } from '../model/inference';
@@ -50,14 +51,20 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 // Binaries sit beside this bundle (scripts/build.mjs copies them into dist/).
 const backendReady: Promise<EngineBackend> = initBackend('wasm', { wasmDir: __dirname + '/', log });
+/** Cursor inference runs on the wasm arena when it started (XNNPACK matvecs), else plain JS. */
+let inferenceArena: Arena | undefined;
 backendReady.then(
-  (b) => post({ type: 'ready', backend: b.name, detail: b.detail }),
+  (b) => {
+    inferenceArena = b.arena;
+    post({ type: 'ready', backend: b.name, detail: b.detail });
+  },
   (e) => post({ type: 'ready', backend: 'none', detail: `no back-end: ${errText(e)}` }),
 );
 
 function setModel(st: DocState, weights: ModelWeights, vocab: Vocab, trainedOn: string | null): void {
   st.model = { weights, vocab, trainedOn };
-  st.predictor = Predictor.from(weights, vocab);
+  st.predictor?.dispose();
+  st.predictor = Predictor.from(weights, vocab, undefined, inferenceArena);
 }
 
 async function stopRun(st: DocState): Promise<void> {
@@ -161,6 +168,8 @@ function handle(m: HostToWorker): void {
       if (!st) return;
       docs.delete(m.docId);
       if (st.run) st.run.stop = true;
+      st.predictor?.dispose();
+      st.predictor = null;
       return;
     }
     case 'train': {
