@@ -20,8 +20,13 @@ export class TextDoc {
     this.text = text;
     this.version = version;
     const t = tokenizer.tokenize(text);
-    this.syms = t.syms.slice();
-    this.starts = t.starts.slice();
+    // Owned buffers with headroom; syms/starts are exact-length views into them (see splice).
+    const symBuf = new Int32Array(t.length + 1024);
+    const startBuf = new Int32Array(t.length + 1025);
+    symBuf.set(t.syms);
+    startBuf.set(t.starts);
+    this.syms = symBuf.subarray(0, t.length);
+    this.starts = startBuf.subarray(0, t.length + 1);
   }
 
   get tokenCount(): number {
@@ -116,16 +121,25 @@ export class TextDoc {
     const n = this.syms.length;
     const m = mid.length;
     const newN = k0 + m + (n - k1);
-    const syms = new Int32Array(newN);
-    const starts = new Int32Array(newN + 1);
-    syms.set(this.syms.subarray(0, k0), 0);
-    starts.set(this.starts.subarray(0, k0), 0);
-    syms.set(mid.syms, k0);
-    starts.set(mid.starts.subarray(0, m), k0);
-    syms.set(this.syms.subarray(k1, n), k0 + m);
-    const tail = this.starts.subarray(k1, n + 1);
-    for (let j = 0; j < tail.length; j++) starts[k0 + m + j] = tail[j] + delta;
-    this.syms = syms;
-    this.starts = starts;
+    let symBuf = this.syms.buffer.byteLength / 4 >= newN ? new Int32Array(this.syms.buffer) : null;
+    let startBuf = this.starts.buffer.byteLength / 4 >= newN + 1 ? new Int32Array(this.starts.buffer) : null;
+    if (!symBuf || !startBuf) {
+      // Grow with headroom so typing does not reallocate (and copy 8 bytes per token) on every key.
+      const cap = Math.ceil(newN * 1.25) + 1024;
+      symBuf = new Int32Array(cap);
+      startBuf = new Int32Array(cap + 1);
+      symBuf.set(this.syms.subarray(0, k0));
+      startBuf.set(this.starts.subarray(0, k0));
+      symBuf.set(this.syms.subarray(k1, n), k0 + m);
+      startBuf.set(this.starts.subarray(k1, n + 1), k0 + m);
+    } else {
+      symBuf.copyWithin(k0 + m, k1, n); // memmove of the unchanged tail
+      startBuf.copyWithin(k0 + m, k1, n + 1);
+    }
+    symBuf.set(mid.syms, k0);
+    startBuf.set(mid.starts.subarray(0, m), k0);
+    if (delta !== 0) for (let j = k0 + m; j <= newN; j++) startBuf[j] += delta;
+    this.syms = symBuf.subarray(0, newN);
+    this.starts = startBuf.subarray(0, newN + 1);
   }
 }
