@@ -16,11 +16,13 @@ export interface DocumentModel {
 
 export class DocumentModels {
   private readonly models = new Map<string, DocumentModel>();
+  /** The worker's compute backend, once it has said (shown with every model). */
+  backend: string | null = null;
 
   get(uri: string): DocumentModel {
     let m = this.models.get(uri);
     if (!m) {
-      m = { uri, training: emptyTraining(), workerVersion: undefined, hasModel: false };
+      m = { uri, training: { ...emptyTraining(), backend: this.backend }, workerVersion: undefined, hasModel: false };
       this.models.set(uri, m);
     }
     return m;
@@ -60,7 +62,7 @@ export class DocumentModels {
   /** Forgets the model but keeps the entry (the worker's text stays valid). */
   reset(uri: string): DocumentModel {
     const m = this.get(uri);
-    m.training = emptyTraining();
+    m.training = { ...emptyTraining(), backend: this.backend };
     m.hasModel = false;
     return m;
   }

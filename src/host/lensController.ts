@@ -58,6 +58,8 @@ export class LensController implements vscode.Disposable {
   private readonly restoreTried = new Map<string, Promise<boolean>>();
   /** Text hash of what each document's model was trained on (recorded when training starts). */
   private readonly trainedOn = new Map<string, string>();
+  /** Documents whose model was just imported: their next 'done' keeps the host's (localised) message. */
+  private readonly justImported = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -471,11 +473,14 @@ export class LensController implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.log.info(`Trainer ready: ${message.backend} (${message.detail})`);
+        this.models.backend = message.backend;
         for (const m of this.models.all()) m.training = { ...m.training, backend: message.backend };
         break;
       case 'trainingStatus': {
         const wasTraining = this.models.get(message.docId).training.status === 'training';
-        this.models.setStatus(message.docId, message.status, message.message);
+        const keepMessage = message.status === 'done' && this.justImported.delete(message.docId);
+        const text = keepMessage ? this.models.get(message.docId).training.message : message.message;
+        this.models.setStatus(message.docId, message.status, text);
         if (wasTraining && (message.status === 'done' || message.status === 'stopped'))
           this.exportForSaving(message.docId);
         if (message.message) this.log.info(`[${message.docId}] ${message.status}: ${message.message}`);
@@ -524,6 +529,7 @@ export class LensController implements vscode.Disposable {
       case 'modelImported': {
         const pending = this.pendingTransfers.get(message.requestId);
         this.pendingTransfers.delete(message.requestId);
+        if (pending) this.justImported.add(pending.uri);
         if (pending?.uri === this.currentUri && this.currentEditor) this.requestCursor(this.currentEditor);
         break;
       }
