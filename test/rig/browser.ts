@@ -60,7 +60,8 @@ export async function launchBrowser(runDir: string, viewport = { width: 1600, he
   const consoleLog = join(runDir, 'browser-console.log');
   page.on('console', (msg) => {
     const text = msg.text();
-    appendFileSync(consoleLog, `[${msg.type()}] ${text}\n`);
+    const where = msg.type() === 'error' ? ` (${msg.location().url})` : '';
+    appendFileSync(consoleLog, `[${msg.type()}] ${text}${where}\n`);
     if (text.startsWith('[Extension Host]')) appendFileSync(extensionHostLog, text + '\n');
   });
   page.on('pageerror', (err) => appendFileSync(consoleLog, `[pageerror] ${err.stack ?? String(err)}\n`));
