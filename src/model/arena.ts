@@ -33,18 +33,35 @@ export interface Arena {
   /** Rebuild views if the heap moved; cheap when it did not. */
   refresh(): void;
   free(b: Buf): void;
+  /** Buffers and views allocated and not yet freed (leak checks: flat across a whole session). */
+  readonly liveBuffers: number;
 }
 
 /** Plain-JS arena: separate Float32Arrays and a cache-friendly triple loop. The cpu fallback. */
 export class JsArena implements Arena {
   readonly kind = 'js' as const;
+  private readonly live = new WeakSet<Buf>();
+  liveBuffers = 0;
 
   alloc(length: number): Buf {
-    return { v: new Float32Array(length), length, ptr: 0, id: 0, dirty: true, tracked: false };
+    return this.track({ v: new Float32Array(length), length, ptr: 0, id: 0, dirty: true, tracked: false });
   }
 
   view(parent: Buf, offset: number, length: number): Buf {
-    return { v: parent.v.subarray(offset, offset + length), length, ptr: 0, id: 0, dirty: true, tracked: false };
+    return this.track({
+      v: parent.v.subarray(offset, offset + length),
+      length,
+      ptr: 0,
+      id: 0,
+      dirty: true,
+      tracked: false,
+    });
+  }
+
+  private track(b: Buf): Buf {
+    this.live.add(b);
+    this.liveBuffers++;
+    return b;
   }
 
   gemm(a: Buf, b: Buf, out: Buf, M: number, K: number, N: number): void {
@@ -63,7 +80,9 @@ export class JsArena implements Arena {
 
   refresh(): void {}
 
-  free(_b: Buf): void {}
+  free(b: Buf): void {
+    if (this.live.delete(b)) this.liveBuffers--;
+  }
 }
 
 /** out(M,N) = a(M,K) · b(K,N) in plain JS (i-k-j order so the inner loop streams rows). */
@@ -182,6 +201,15 @@ export class WasmArena implements Arena {
 
   touch(b: Buf): void {
     b.dirty = true;
+  }
+
+  get liveBuffers(): number {
+    return this.bufs.size;
+  }
+
+  /** Bytes of wasm linear memory (it only ever grows). */
+  get heapBytes(): number {
+    return this.wasm.HEAPU8.length;
   }
 
   refresh(): void {

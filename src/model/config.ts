@@ -64,13 +64,24 @@ export interface InferenceConfig {
   checkpointEvery: number;
   /** Segments whose checkpoints are kept (least recently used go first); bounds memory on huge files. */
   maxCachedSegments: number;
+  /**
+   * Memory bound of one predictor's cache, in bytes of checkpoint states (default 16 MiB). The cache
+   * keeps at most min(maxCachedSegments, ⌊maxCacheBytes / bytesPerSegment⌋) segments, where
+   * bytesPerSegment = (S/K + 1) · L · 2H · 4 (5 KiB at H=128, one layer: ~3,270 segments ≈ 210k tokens
+   * of a 1 MB file). An evicted segment only costs a cold query again (≤ W + S steps, ~4 ms at H=128).
+   */
+  maxCacheBytes?: number;
 }
+
+/** The default memory bound of one predictor's state cache (see InferenceConfig.maxCacheBytes). */
+export const DEFAULT_MAX_CACHE_BYTES = 16 * 2 ** 20;
 
 export const DEFAULT_INFERENCE_CONFIG: InferenceConfig = {
   segmentLength: 64, // a cold query costs at most warmup + segmentLength steps (~5 ms at H=128)
   warmup: 128, // twice the BPTT window: enough history for quotes, brackets and indentation
   checkpointEvery: 16, // a warm query replays at most 16 steps beyond its trace
-  maxCachedSegments: 8192, // ~40 MB at H=128, one layer: about half a 1 MB document
+  maxCachedSegments: 1 << 20, // effectively unbounded by count: maxCacheBytes is the bound that bites
+  maxCacheBytes: DEFAULT_MAX_CACHE_BYTES, // 16 MiB per predictor (~210k tokens at H=128, one layer)
 };
 
 /** Limits on what a config may ask for; anything outside is refused, not clamped silently. */

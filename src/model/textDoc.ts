@@ -19,14 +19,11 @@ export class TextDoc {
   ) {
     this.text = text;
     this.version = version;
-    const t = tokenizer.tokenize(text);
-    // Owned buffers with headroom; syms/starts are exact-length views into them (see splice).
-    const symBuf = new Int32Array(t.length + 1024);
-    const startBuf = new Int32Array(t.length + 1025);
-    symBuf.set(t.syms);
-    startBuf.set(t.starts);
-    this.syms = symBuf.subarray(0, t.length);
-    this.starts = startBuf.subarray(0, t.length + 1);
+    // Owned buffers with headroom, tokenized into directly (no second copy of 8 bytes per token);
+    // syms/starts are exact-length views into them (see splice).
+    const t = tokenizer.tokenize(text, 0, text.length, 1024);
+    this.syms = t.syms;
+    this.starts = t.starts;
   }
 
   get tokenCount(): number {

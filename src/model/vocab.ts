@@ -28,16 +28,20 @@ export interface Tokenizer {
   readonly kind: string;
   /** Longest token in UTF-16 code units. */
   readonly maxTokenUnits: number;
-  tokenize(text: string, from?: number, to?: number): Tokens;
+  /**
+   * Tokens of text[from, to). With `headroom`, the returned arrays are views at the start of buffers
+   * with room for that many more tokens (TextDoc grows into it in place instead of copying).
+   */
+  tokenize(text: string, from?: number, to?: number, headroom?: number): Tokens;
 }
 
 /** Characters as code points, CRLF folded into LF. */
 export const charTokenizer: Tokenizer = {
   kind: 'char',
   maxTokenUnits: 2,
-  tokenize(text: string, from = 0, to = text.length): Tokens {
-    const syms = new Int32Array(to - from);
-    const starts = new Int32Array(to - from + 1);
+  tokenize(text: string, from = 0, to = text.length, headroom = 0): Tokens {
+    const syms = new Int32Array(to - from + headroom);
+    const starts = new Int32Array(to - from + 1 + headroom);
     let n = 0;
     let p = from;
     while (p < to) {

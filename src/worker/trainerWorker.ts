@@ -119,8 +119,9 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>, st: DocState):
         {
           onProgress: (progress) => post({ type: 'trainingProgress', docId: m.docId, progress }),
           onRecovered: (message) => status(m.docId, st, 'training', message),
-          onSnapshot: (w) => setModel(st, w, vocab, text),
-          shouldStop: () => run.stop,
+          // A document disposed (or replaced) mid-run takes no snapshot: its predictor would never be freed.
+          onSnapshot: (w) => (docs.get(m.docId) === st ? setModel(st, w, vocab, text) : undefined),
+          shouldStop: () => run.stop || docs.get(m.docId) !== st,
         },
       );
       status(m.docId, st, res.status, res.message);
@@ -170,6 +171,13 @@ function handle(m: HostToWorker): void {
       if (st.run) st.run.stop = true;
       st.predictor?.dispose();
       st.predictor = null;
+      const arena = inferenceArena as (Arena & { heapBytes?: number }) | undefined;
+      if (arena)
+        log(
+          'info',
+          `closed ${m.docId}: ${arena.liveBuffers} engine buffers live` +
+            (arena.heapBytes ? `, wasm heap ${(arena.heapBytes / 2 ** 20).toFixed(1)} MB` : ''),
+        );
       return;
     }
     case 'train': {

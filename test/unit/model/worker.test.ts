@@ -129,3 +129,66 @@ describe('model/worker (dist/worker.js)', function () {
     assert.match(warn.message, /malformed/);
   });
 });
+
+describe('model/worker: no leak when a document is disposed while training', function () {
+  this.timeout(60000);
+  let c: Client;
+  before(() => {
+    c = new Client();
+  });
+  after(async () => {
+    await c.w.terminate();
+  });
+
+  /** Engine buffers still allocated, as the worker reports them when a document is closed. */
+  async function liveBuffers(docId: string): Promise<number> {
+    const closed = c.next('log', (m) => m.message.startsWith(`closed ${docId}:`));
+    c.send({ type: 'setDocument', docId, version: 1, text: 'a tiny document' });
+    c.send({ type: 'disposeDocument', docId });
+    const msg = (await closed).message;
+    console.log(`      ${msg}`);
+    return Number(/: (\d+) engine buffers live/.exec(msg)![1]);
+  }
+
+  const train = (docId: string): HostToWorker => ({
+    type: 'train',
+    docId,
+    model: { hiddenSize: 32, layers: 1, embeddingSize: 16, maxVocab: 80 },
+    training: {
+      seqLength: 32,
+      batchSize: 16,
+      learningRate: 5e-3,
+      clipNorm: 5,
+      timeBudgetSec: 60,
+      maxEpochs: 0,
+      heldOutFraction: 0.1,
+      seed: 1,
+      backend: 'wasm',
+    },
+    resume: false,
+  });
+
+  it('frees the final weight snapshot of a run whose document was closed', async () => {
+    await c.next('ready');
+    const before = await liveBuffers('probe0');
+    const text = generateCorpus(30000, 4);
+    // Closed mid-run, after a weight snapshot (and so a predictor) exists.
+    c.send({ type: 'setDocument', docId: 'x', version: 1, text });
+    c.send(train('x'));
+    await c.next('trainingProgress', (m) => m.docId === 'x' && m.progress.elapsedSec > 2.5);
+    const stoppedX = c.next('trainingStatus', (m) => m.docId === 'x' && m.status === 'stopped');
+    c.send({ type: 'disposeDocument', docId: 'x' });
+    await stoppedX;
+    // Closed while the run is still starting.
+    c.send({ type: 'setDocument', docId: 'y', version: 1, text });
+    const stoppedY = c.next(
+      'trainingStatus',
+      (m) => m.docId === 'y' && (m.status === 'stopped' || m.status === 'done'),
+    );
+    c.send(train('y'));
+    c.send({ type: 'disposeDocument', docId: 'y' });
+    await stoppedY;
+    const after = await liveBuffers('probe1');
+    assert.equal(after, before, `engine buffers ${before} → ${after}: a disposed document's snapshot leaked`);
+  });
+});
