@@ -52,6 +52,9 @@ async function main(): Promise<number> {
     const code = await withTimeout(exited, TIMEOUT_MS, 'the extension host tests to finish');
     const results: Results = parseResults(output) ?? { passes: 0, failures: 1, pending: 0 };
     if (!parseResults(output)) console.error('[integration] no results line from the extension host runner');
+    // Stop first, so errors written while the extension host shuts down (deactivate, workers
+    // exiting) are always in the log when it is read, not only when the timing happens to allow.
+    await session.close();
     const errors = session.extHostErrors();
     if (errors.length > 0) {
       console.error(`[integration] ${errors.length} [error] line(s) in the extension host log:\n${errors.join('\n')}`);

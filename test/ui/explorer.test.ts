@@ -56,6 +56,9 @@ describe('explorer panel (UI, packaged vsix)', function () {
 
   after(async () => {
     await session?.close();
+    // Also fails the run on errors logged while the extension host shut down.
+    if (session)
+      assert.deepEqual(session.extHostErrors(), [], 'no [error] lines in the extension host log at shutdown');
   });
 
   it(`opens ${START_FILE} at start-up from the URL payload (openFile)`, async () => {
