@@ -106,7 +106,13 @@ export type HostToWorker =
       context: number;
     }
   | { type: 'exportModel'; docId: string; requestId: number }
-  | { type: 'importModel'; docId: string; requestId: number; json: string; weights: ArrayBuffer };
+  | { type: 'importModel'; docId: string; requestId: number; json: string; weights: ArrayBuffer }
+  // ── insight in the editor (answers: unitValues, surprisal, alternatives, unitMatches, unitLabels) ──
+  | UnitValuesRequest
+  | SurprisalRequest
+  | AlternativesRequest
+  | FindUnitsRequest
+  | LabelUnitsRequest;
 
 /** A change to the document text, in UTF-16 offsets of the version before it, applied in order. */
 export interface TextEdit {
@@ -123,7 +129,187 @@ export type WorkerToHost =
   | { type: 'modelExported'; docId: string; requestId: number; json: string; weights: ArrayBuffer }
   | { type: 'modelImported'; docId: string; requestId: number }
   | { type: 'requestFailed'; docId: string; requestId: number; message: string }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | UnitValuesAnswer
+  | SurprisalAnswer
+  | AlternativesAnswer
+  | UnitMatchesAnswer
+  | UnitLabelsAnswer;
+
+// ─────────────────────── insight in the editor (issue 6) ───────────────────────
+// Ranges are UTF-16 [start, end) of the document version named in the request; an answer covers the
+// tokens that overlap the range, and `offsets` (tokens + 1 entries) gives each token's exact span
+// [offsets[k], offsets[k+1]) (a CRLF or an emoji is one token of two code units).
+// A value at token k is the model's state right after reading token k, computed with the same bounded
+// history as cursor predictions (see model/stateCache.ts), so it equals the last trace row of a
+// prediction at offsets[k+1]. Every failure answers requestFailed with the request's id.
+
+/** Values of one (layer, gate, unit) over a range: the activation overlay. */
+export interface UnitValuesRequest {
+  type: 'unitValues';
+  docId: string;
+  requestId: number;
+  version: number;
+  start: number;
+  end: number;
+  layer: number;
+  gate: GateName;
+  unit: number;
+}
+
+export interface UnitValuesAnswer {
+  type: 'unitValues';
+  docId: string;
+  requestId: number;
+  version: number;
+  layer: number;
+  gate: GateName;
+  unit: number;
+  /** UTF-16 start of each token, plus the end of the last one (values.length + 1 entries). */
+  offsets: Uint32Array;
+  values: Float32Array;
+}
+
+/** Surprisal of each token over a range: the surprisal overlay. */
+export interface SurprisalRequest {
+  type: 'surprisal';
+  docId: string;
+  requestId: number;
+  version: number;
+  start: number;
+  end: number;
+}
+
+export interface SurprisalAnswer {
+  type: 'surprisal';
+  docId: string;
+  requestId: number;
+  version: number;
+  offsets: Uint32Array;
+  /** −log2 p(token k | the text before it), bits; one per token. */
+  bits: Float32Array;
+  /** UTF-16 offset where the held-out tail begins (tokens from here on were never trained on). */
+  heldOutStart: number;
+}
+
+/** Top-k alternatives for the token at (containing) an offset: the surprisal hover. */
+export interface AlternativesRequest {
+  type: 'alternatives';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  topK: number;
+}
+
+export interface AlternativesAnswer {
+  type: 'alternatives';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  /** The token being predicted: [tokenStart, tokenEnd); tokenStart === tokenEnd at the end of the text. */
+  tokenStart: number;
+  tokenEnd: number;
+  top: TokenProbability[];
+  /** The token actually there, as in Prediction.actual (null at the end of the text). */
+  actual: Prediction['actual'];
+  heldOut: boolean;
+  heldOutStart: number;
+}
+
+export type MatchDirection = 'high' | 'low';
+export const MATCH_DIRECTIONS: readonly MatchDirection[] = ['high', 'low'];
+
+/** Find units by example (LSTMVis hypothesis): units high (or low) inside the selections, not outside. */
+export interface FindUnitsRequest {
+  type: 'findUnits';
+  docId: string;
+  requestId: number;
+  version: number;
+  selections: { start: number; end: number }[];
+  direction: MatchDirection;
+  /** Which rows to rank; default ['c', 'h']. */
+  gates?: GateName[];
+  /** Matches returned; default 20, at most 200. */
+  limit?: number;
+}
+
+export interface UnitMatch {
+  layer: number;
+  gate: GateName;
+  unit: number;
+  /**
+   * Ranking score, an AUC: the probability that a token inside the selections has a higher value than a
+   * token outside (for direction 'low': lower), ties counted half. 1 = perfect separation, 0.5 = chance.
+   */
+  score: number;
+  /** Standardized mean difference (mean inside − mean outside) / pooled sd, sign flipped for 'low'. */
+  effect: number;
+  meanInside: number;
+  meanOutside: number;
+}
+
+export interface UnitMatchesAnswer {
+  type: 'unitMatches';
+  docId: string;
+  requestId: number;
+  version: number;
+  direction: MatchDirection;
+  matches: UnitMatch[];
+  /** The UTF-16 ranges compared (the selections plus padding around them), and token counts. */
+  window: { start: number; end: number }[];
+  insideTokens: number;
+  outsideTokens: number;
+}
+
+export const INSIGHT_FEATURES = [
+  'inString',
+  'inComment',
+  'bracketDepth',
+  'indent',
+  'column',
+  'wordStart',
+  'digit',
+  'uppercase',
+  'inQuotes',
+  'inParens',
+] as const;
+export type InsightFeature = (typeof INSIGHT_FEATURES)[number];
+
+/** Automatic unit labels: Pearson r of each unit's c and h with lexical features on held-out text. */
+export interface LabelUnitsRequest {
+  type: 'labelUnits';
+  docId: string;
+  requestId: number;
+  /** VS Code language id; picks the lexical scanner (C-like, Python, shell, prose). */
+  languageId: string;
+}
+
+export interface UnitLabel {
+  feature: InsightFeature;
+  layer: number;
+  gate: 'c' | 'h';
+  unit: number;
+  /** Pearson correlation over the held-out tokens. */
+  r: number;
+}
+
+export interface UnitLabelsAnswer {
+  type: 'unitLabels';
+  docId: string;
+  requestId: number;
+  version: number;
+  /** 'c-like' | 'python' | 'shell' | 'prose'. */
+  family: string;
+  heldOutStart: number;
+  /** Held-out tokens analysed. */
+  tokens: number;
+  /** Per analysed feature: its mean and standard deviation on those tokens (sd 0: no label possible). */
+  features: { feature: InsightFeature; mean: number; sd: number }[];
+  /** For each feature, the best units by |r| (strongest first). */
+  labels: UnitLabel[];
+}
 
 // ─────────────────────────── host ↔ webview ───────────────────────────
 
@@ -260,10 +446,102 @@ export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
       return isOneOf(m.level, ['info', 'warn', 'error'] as const) && isString(m.message)
         ? (m as WorkerToHost)
         : undefined;
+    case 'unitValues':
+      return isAnswerHead(m) &&
+        isInt(m.layer) &&
+        isOneOf(m.gate, GATE_NAMES) &&
+        isInt(m.unit) &&
+        isOffsets(m.offsets) &&
+        m.values instanceof Float32Array &&
+        m.offsets.length === m.values.length + 1
+        ? (m as WorkerToHost)
+        : undefined;
+    case 'surprisal':
+      return isAnswerHead(m) &&
+        isOffsets(m.offsets) &&
+        m.bits instanceof Float32Array &&
+        m.offsets.length === m.bits.length + 1 &&
+        isInt(m.heldOutStart)
+        ? (m as WorkerToHost)
+        : undefined;
+    case 'alternatives': {
+      const a = m.actual;
+      return isAnswerHead(m) &&
+        isInt(m.offset) &&
+        isInt(m.tokenStart) &&
+        isInt(m.tokenEnd) &&
+        isArrayOf(m.top, (t) => isObject(t) && isString(t.token) && isFiniteNumber(t.prob)) &&
+        (a === null ||
+          (isObject(a) && isString(a.token) && isFiniteNumber(a.prob) && isInt(a.rank) && isFiniteNumber(a.bits))) &&
+        typeof m.heldOut === 'boolean' &&
+        isInt(m.heldOutStart)
+        ? (m as WorkerToHost)
+        : undefined;
+    }
+    case 'unitMatches':
+      return isAnswerHead(m) &&
+        isOneOf(m.direction, MATCH_DIRECTIONS) &&
+        isArrayOf(
+          m.matches,
+          (u) =>
+            isObject(u) &&
+            isInt(u.layer) &&
+            isOneOf(u.gate, GATE_NAMES) &&
+            isInt(u.unit) &&
+            isFiniteNumber(u.score) &&
+            isFiniteNumber(u.effect) &&
+            isFiniteNumber(u.meanInside) &&
+            isFiniteNumber(u.meanOutside),
+        ) &&
+        isArrayOf(m.window, isRange) &&
+        isInt(m.insideTokens) &&
+        isInt(m.outsideTokens)
+        ? (m as WorkerToHost)
+        : undefined;
+    case 'unitLabels':
+      return isAnswerHead(m) &&
+        isString(m.family) &&
+        isInt(m.heldOutStart) &&
+        isInt(m.tokens) &&
+        isArrayOf(
+          m.features,
+          (f) => isObject(f) && isOneOf(f.feature, INSIGHT_FEATURES) && isFiniteNumber(f.mean) && isFiniteNumber(f.sd),
+        ) &&
+        isArrayOf(
+          m.labels,
+          (l) =>
+            isObject(l) &&
+            isOneOf(l.feature, INSIGHT_FEATURES) &&
+            isInt(l.layer) &&
+            isOneOf(l.gate, ['c', 'h'] as const) &&
+            isInt(l.unit) &&
+            isFiniteNumber(l.r),
+        )
+        ? (m as WorkerToHost)
+        : undefined;
     default:
       return undefined;
   }
 }
+
+function isAnswerHead(m: Record<string, unknown>): boolean {
+  return isString(m.docId) && isInt(m.requestId) && isInt(m.version);
+}
+
+function isOffsets(x: unknown): x is Uint32Array {
+  return x instanceof Uint32Array && x.length >= 1;
+}
+
+function rangeOk(start: unknown, end: unknown): boolean {
+  return isInt(start) && isInt(end) && start >= 0 && end >= start;
+}
+
+function isRange(x: unknown): x is { start: number; end: number } {
+  return isObject(x) && rangeOk(x.start, x.end);
+}
+
+/** Longest UTF-16 range one unitValues / surprisal request may ask for (a visible editor range is a few thousand). */
+export const MAX_INSIGHT_RANGE = 1 << 17;
 
 /** Parses a request arriving in the worker; undefined when malformed. */
 export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
@@ -313,6 +591,45 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
       return docOk && isInt(m.requestId) && isString(m.json) && m.weights instanceof ArrayBuffer
         ? (m as HostToWorker)
         : undefined;
+    case 'unitValues':
+      return docOk &&
+        isInt(m.requestId) &&
+        isInt(m.version) &&
+        rangeOk(m.start, m.end) &&
+        isInt(m.layer) &&
+        m.layer >= 0 &&
+        isOneOf(m.gate, GATE_NAMES) &&
+        isInt(m.unit) &&
+        m.unit >= 0
+        ? (m as HostToWorker)
+        : undefined;
+    case 'surprisal':
+      return docOk && isInt(m.requestId) && isInt(m.version) && rangeOk(m.start, m.end)
+        ? (m as HostToWorker)
+        : undefined;
+    case 'alternatives':
+      return docOk &&
+        isInt(m.requestId) &&
+        isInt(m.version) &&
+        isInt(m.offset) &&
+        m.offset >= 0 &&
+        isInt(m.topK) &&
+        m.topK > 0
+        ? (m as HostToWorker)
+        : undefined;
+    case 'findUnits':
+      return docOk &&
+        isInt(m.requestId) &&
+        isInt(m.version) &&
+        isArrayOf(m.selections, isRange) &&
+        m.selections.length > 0 &&
+        isOneOf(m.direction, MATCH_DIRECTIONS) &&
+        (m.gates === undefined || (isArrayOf(m.gates, (g) => isOneOf(g, GATE_NAMES)) && m.gates.length > 0)) &&
+        (m.limit === undefined || (isInt(m.limit) && m.limit > 0))
+        ? (m as HostToWorker)
+        : undefined;
+    case 'labelUnits':
+      return docOk && isInt(m.requestId) && isString(m.languageId) ? (m as HostToWorker) : undefined;
     default:
       return undefined;
   }

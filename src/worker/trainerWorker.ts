@@ -20,6 +20,7 @@ import { TextDoc } from '../model/textDoc';
 import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
+import { analysisHook } from './analysis';
 
 const port = parentPort;
 if (!port) throw new Error('trainerWorker must run inside worker_threads');
@@ -145,6 +146,8 @@ function sameShape(a: ModelConfig, b: ModelConfig): boolean {
 }
 
 function handle(m: HostToWorker): void {
+  // Editor-insight requests (overlays, hovers, find units, labels) are answered in ./analysis.ts.
+  if (analysisHook(m, () => docs.get(m.docId), post)) return;
   const st = docs.get(m.docId);
   switch (m.type) {
     case 'setDocument': {

@@ -1,0 +1,116 @@
+// Overlay values for a UTF-16 range: one (layer, gate, unit) per token, or per-token surprisal in bits.
+import type { GateName } from '../../shared/protocol';
+import type { TextDoc } from '../textDoc';
+import {
+  forEachSegment,
+  forEachSegmentSync,
+  gateRow,
+  ROWS,
+  tokenOffsets,
+  tokenRange,
+  type Checkpoint,
+  type TraceStore,
+} from './traces';
+
+export interface UnitValues {
+  /** First token index (for tests). */
+  first: number;
+  offsets: Uint32Array;
+  values: Float32Array;
+}
+
+export interface SurprisalValues {
+  first: number;
+  offsets: Uint32Array;
+  bits: Float32Array;
+}
+
+function checkUnit(store: TraceStore, layer: number, unit: number): void {
+  const { H, L } = store.predictor.w;
+  if (layer < 0 || layer >= L) throw new Error(`layer ${layer} does not exist (the model has ${L})`);
+  if (unit < 0 || unit >= H) throw new Error(`unit ${unit} does not exist (the model has ${H} per layer)`);
+}
+
+/** The value of (layer, gate, unit) after reading each token overlapping [start, end). */
+export async function unitValues(
+  store: TraceStore,
+  doc: TextDoc,
+  start: number,
+  end: number,
+  layer: number,
+  gate: GateName,
+  unit: number,
+  between?: Checkpoint,
+): Promise<UnitValues> {
+  checkUnit(store, layer, unit);
+  const { first, last } = tokenRange(doc, start, end);
+  const values = new Float32Array(last - first);
+  const H = store.predictor.w.H;
+  const off = gateRow(gate) * H + unit;
+  await forEachSegment(
+    store,
+    doc,
+    first,
+    last,
+    (t, from, to) => {
+      const rows = t.rows[layer];
+      for (let p = from; p < to; p++) values[p - first] = rows[(p - t.start) * ROWS * H + off];
+    },
+    between,
+  );
+  return { first, offsets: tokenOffsets(doc, first, last), values };
+}
+
+/** Synchronous unitValues (tests, CLI). */
+export function unitValuesSync(
+  store: TraceStore,
+  doc: TextDoc,
+  start: number,
+  end: number,
+  layer: number,
+  gate: GateName,
+  unit: number,
+): UnitValues {
+  checkUnit(store, layer, unit);
+  const { first, last } = tokenRange(doc, start, end);
+  const values = new Float32Array(last - first);
+  const H = store.predictor.w.H;
+  const off = gateRow(gate) * H + unit;
+  forEachSegmentSync(store, doc, first, last, (t, from, to) => {
+    const rows = t.rows[layer];
+    for (let p = from; p < to; p++) values[p - first] = rows[(p - t.start) * ROWS * H + off];
+  });
+  return { first, offsets: tokenOffsets(doc, first, last), values };
+}
+
+/** −log2 p(token | text before it) for each token overlapping [start, end). */
+export async function surprisal(
+  store: TraceStore,
+  doc: TextDoc,
+  start: number,
+  end: number,
+  between?: Checkpoint,
+): Promise<SurprisalValues> {
+  const { first, last } = tokenRange(doc, start, end);
+  const bits = new Float32Array(last - first);
+  if (first === 0 && last > 0) bits[0] = firstTokenBits(store, doc);
+  // Token k's surprisal comes from the state after token k − 1: segment ⌊(k−1)/S⌋'s bitsNext.
+  await forEachSegment(
+    store,
+    doc,
+    Math.max(0, first - 1),
+    last - 1,
+    (t, from, to) => {
+      for (let p = from; p < to; p++) bits[p + 1 - first] = t.bitsNext[p - t.start];
+    },
+    between,
+  );
+  return { first, offsets: tokenOffsets(doc, first, last), bits };
+}
+
+/** Surprisal of the very first token (read from the zero state). */
+function firstTokenBits(store: TraceStore, doc: TextDoc): number {
+  const p = store.predictor;
+  const probs = p.engine.probs(new Float32Array(p.cache.stateSize), new Float32Array(p.w.V));
+  return -Math.log2(probs[p.vocab.id(doc.syms[0])]);
+}
