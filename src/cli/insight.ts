@@ -1,0 +1,174 @@
+// `npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]`
+// Trains with the extension's defaults on FILE (same engine, same 90/10 split), then labels units: Pearson r
+// of every unit's cell and hidden value with the lexical features of FILE's language family, on the
+// held-out tail. Prints the best |r| per feature as a table, plus what overlay requests cost.
+import * as fs from 'node:fs';
+import { initBackend } from '../model/backend';
+import {
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  resolveModelConfig,
+  resolveTrainingConfig,
+} from '../model/config';
+import { Predictor } from '../model/inference';
+import { labelUnits } from '../model/insight/labels';
+import { surprisal, unitValuesSync } from '../model/insight/overlay';
+import { FEATURE_DESCRIPTIONS, languageIdOfFile } from '../model/insight/scanners';
+import { TraceStore } from '../model/insight/traces';
+import { TextDoc } from '../model/textDoc';
+import { Trainer } from '../model/trainer';
+import { runTraining } from '../model/trainingRun';
+import { Vocab } from '../model/vocab';
+
+function parseArgs(argv: string[]): { pos: string[]; opt: Map<string, string> } {
+  const pos: string[] = [];
+  const opt = new Map<string, string>();
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k].startsWith('--')) opt.set(argv[k].slice(2), argv[++k] ?? '');
+    else pos.push(argv[k]);
+  }
+  return { pos, opt };
+}
+
+const num = (opt: Map<string, string>, key: string, dflt: number) => {
+  const v = opt.get(key);
+  if (v === undefined) return dflt;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new Error(`--${key} takes a number, got ${JSON.stringify(v)}`);
+  return x;
+};
+
+async function main(): Promise<void> {
+  const { pos, opt } = parseArgs(process.argv.slice(2));
+  if (pos.length !== 1) {
+    console.error(
+      'usage: npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3] [--backend wasm|cpu]',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const file = pos[0];
+  const text = fs.readFileSync(file, 'utf8');
+  const languageId = opt.get('language') ?? languageIdOfFile(file);
+  const model = resolveModelConfig({
+    ...DEFAULT_MODEL_CONFIG,
+    hiddenSize: num(opt, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize),
+    layers: num(opt, 'layers', DEFAULT_MODEL_CONFIG.layers),
+  });
+  const training = resolveTrainingConfig({
+    ...DEFAULT_TRAINING_CONFIG,
+    timeBudgetSec: num(opt, 'seconds', DEFAULT_TRAINING_CONFIG.timeBudgetSec),
+    backend: (opt.get('backend') ?? 'wasm') as 'wasm' | 'cpu',
+  });
+  const top = num(opt, 'top', 3);
+  const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
+  const doc = new TextDoc(text, 1);
+  const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
+  const tr = new Trainer({ model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size });
+  console.log(
+    `${file}: ${text.length} UTF-16 units, ${doc.tokenCount} tokens, language ${languageId}, vocab ${vocab.size}\n` +
+      `training H=${model.hiddenSize} L=${model.layers} seq ${training.seqLength} batch ${training.batchSize} ` +
+      `for ${training.timeBudgetSec} s on ${backend.name}`,
+  );
+  let last = -Infinity;
+  const t0 = performance.now();
+  const res = await runTraining(
+    tr,
+    { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
+    {
+      onProgress: (p) => {
+        if (p.elapsedSec - last < 15 && p.etaSec !== 0) return;
+        last = p.elapsedSec;
+        const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
+        console.log(
+          `  ${p.elapsedSec.toFixed(0).padStart(4)} s  step ${String(p.step).padStart(5)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  epoch ${p.epoch.toFixed(2)}`,
+        );
+      },
+      onRecovered: (m) => console.log(`  recovered: ${m}`),
+      onSnapshot: () => {},
+      shouldStop: () => false,
+    },
+  );
+  const trainSec = (performance.now() - t0) / 1000;
+  const predictor = Predictor.from(tr.weights(), vocab, undefined, backend.arena);
+  tr.dispose();
+  console.log(
+    `trained ${trainSec.toFixed(0)} s, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(2)}, held-out ${res.latest?.heldOutBpc?.toFixed(3) ?? '-'} bits/char (${res.message})`,
+  );
+
+  const l0 = performance.now();
+  const r = await labelUnits(predictor, doc, languageId, {
+    perFeature: top,
+    heldOutFraction: training.heldOutFraction,
+  });
+  const labelMs = performance.now() - l0;
+  console.log(
+    `\nunit labels on held-out text: ${r.last - r.first} tokens from offset ${r.heldOutStart}, scanner ${r.family}, ${labelMs.toFixed(0)} ms`,
+  );
+  const rows: string[][] = [['feature', 'mean', 'best |r|', 'best cell (c)', 'best hidden (h)', `top ${top}`]];
+  for (const f of r.features) {
+    const perLayer = r.r.get(f.feature)!;
+    const best = (g: 'c' | 'h') => {
+      let b = { r: NaN, unit: -1, layer: 0 };
+      perLayer.forEach((x, layer) =>
+        x[g].forEach((v, unit) => {
+          if (Number.isFinite(v) && !(Math.abs(v) <= Math.abs(b.r))) b = { r: v, unit, layer };
+        }),
+      );
+      return b;
+    };
+    const c = best('c');
+    const h = best('h');
+    const fmt = (b: { r: number; unit: number; layer: number }) =>
+      b.unit < 0
+        ? '-'
+        : `${b.r >= 0 ? '+' : ''}${b.r.toFixed(3)} (${model.layers > 1 ? `L${b.layer} ` : ''}unit ${b.unit})`;
+    const bestAbs = Math.max(Number.isFinite(c.r) ? Math.abs(c.r) : 0, Number.isFinite(h.r) ? Math.abs(h.r) : 0);
+    const topList = r.labels
+      .filter((l) => l.feature === f.feature)
+      .map((l) => `${l.gate}${l.unit}:${l.r.toFixed(2)}`)
+      .join(' ');
+    rows.push([
+      FEATURE_DESCRIPTIONS[f.feature],
+      f.mean.toFixed(3),
+      f.sd > 0 ? bestAbs.toFixed(3) : 'constant',
+      fmt(c),
+      fmt(h),
+      topList,
+    ]);
+  }
+  const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
+  for (const [k, row] of rows.entries()) {
+    console.log('  ' + row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
+    if (k === 0) console.log('  ' + widths.map((w) => '─'.repeat(w)).join('  '));
+  }
+  const str = r.features.find((f) => f.feature === 'inString');
+  if (str) {
+    const best = r.labels.find((l) => l.feature === 'inString');
+    console.log(
+      `\n${best ? `unit ${best.unit} (${best.gate === 'c' ? 'cell' : 'hidden'}) tracks inside-a-string, r = ${best.r.toFixed(2)}` : 'no string unit'}`,
+    );
+  }
+
+  // What the overlays cost here (informational; never asserted).
+  const store = new TraceStore(predictor);
+  const mid = Math.floor(text.length / 2);
+  const a0 = performance.now();
+  unitValuesSync(store, doc, mid, mid + 3000, 0, 'c', 0);
+  const cold = performance.now() - a0;
+  const a1 = performance.now();
+  unitValuesSync(store, doc, mid, mid + 3000, 0, 'h', 1);
+  const warm = performance.now() - a1;
+  const a2 = performance.now();
+  await surprisal(store, doc, mid, mid + 3000);
+  const bits = performance.now() - a2;
+  console.log(
+    `overlay over 3000 chars: cold ${cold.toFixed(1)} ms (${store.steps} steps), another unit ${warm.toFixed(1)} ms, surprisal ${bits.toFixed(1)} ms`,
+  );
+  predictor.dispose();
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
