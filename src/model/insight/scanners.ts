@@ -692,7 +692,8 @@ function charLiteralEnd(syms: Int32Array, k: number): number {
   const n = syms.length;
   const a = k + 1 < n ? syms[k + 1] : -1;
   if (a === BSL) {
-    for (let j = k + 2; j < n && j <= k + 14; j++) {
+    // '\'' '\n' '\x41' '\u{1F600}': the escaped character is never the closing quote.
+    for (let j = k + 3; j < n && j <= k + 14; j++) {
       const s = syms[j];
       if (s === LF) return -1;
       if (s === BSL) j++;

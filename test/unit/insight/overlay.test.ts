@@ -32,7 +32,8 @@ function referenceValue(p: Predictor, doc: TextDoc, k: number, layer: number, ro
   return pr.trace[layer].values[(T - 1) * 6 * H + row * H + unit];
 }
 
-describe('insight/overlay', () => {
+describe('insight/overlay', function () {
+  this.timeout(30000);
   it('unit values equal the Predictor trace at the same tokens (all gates, both layers, after edits)', () => {
     const { doc, p } = setup(1);
     const store = new TraceStore(p, 3 * 16 * 6 * 12 * 4 * 2); // about three segments: evicts constantly
