@@ -15,6 +15,12 @@ import { join } from 'node:path';
 import { codeServerEntry, outputRoot, samplesDir } from './paths';
 import { onCleanup, runToEnd, sleep, spawnGroup, stopGroup, withTimeout } from './procs';
 
+/**
+ * `[error]` lines that code-server itself writes while it shuts down, whatever the extension does:
+ * the extension host reaching for the session socket that the stopping server already removed.
+ */
+export const SHUTDOWN_NOISE: RegExp[] = [/\[error\] Error: connect ENOENT \S*code-server-ipc\.sock/];
+
 /** User settings that remove focus-stealing and offline noise (see shared notes). */
 export const SEEDED_SETTINGS: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
@@ -261,7 +267,10 @@ export class CodeServer {
     return files;
   }
 
-  /** `[error]` lines (with the lines that continue them, e.g. stack frames) from the extension host logs. */
+  /**
+   * `[error]` lines (with the lines that continue them, e.g. stack frames) from the extension host
+   * logs, less code-server's own SHUTDOWN_NOISE.
+   */
   extHostErrors(): string[] {
     const errors: string[] = [];
     for (const f of this.extHostLogFiles()) {
@@ -271,7 +280,7 @@ export class CodeServer {
         const block = [lines[i]];
         while (i + 1 < lines.length && lines[i + 1] !== '' && !/^\d{4}-\d\d-\d\d /.test(lines[i + 1]))
           block.push(lines[++i]);
-        errors.push(`${f}:\n${block.join('\n')}`);
+        if (!SHUTDOWN_NOISE.some((re) => re.test(block[0]))) errors.push(`${f}:\n${block.join('\n')}`);
       }
     }
     return errors;
