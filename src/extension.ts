@@ -13,6 +13,10 @@ export function activate(context: vscode.ExtensionContext): LensController {
     vscode.commands.registerCommand('lstmLens.train', () => lens.trainCommand()),
     vscode.commands.registerCommand('lstmLens.stopTraining', () => lens.stopTraining()),
     vscode.commands.registerCommand('lstmLens.resetModel', () => lens.resetModel()),
+    vscode.commands.registerCommand('lstmLens.toggleActivationOverlay', () => lens.toggleOverlay('activation')),
+    vscode.commands.registerCommand('lstmLens.toggleSurprisalOverlay', () => lens.toggleOverlay('surprisal')),
+    vscode.commands.registerCommand('lstmLens.findUnits', () => lens.findUnits()),
+    vscode.commands.registerCommand('lstmLens.labelUnits', () => lens.labelUnits()),
     vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         lens.revivePanel(panel, (state ?? undefined) as PersistedPanelState | undefined);

@@ -4,6 +4,10 @@ import * as vscode from 'vscode';
 import {
   CursorInfo,
   DEFAULT_VIEW_STATE,
+  EMPTY_INSIGHT,
+  InsightSnapshot,
+  MatchDirection,
+  OverlayKind,
   DocumentInfo,
   HostToWorker,
   PanelSnapshot,
@@ -23,6 +27,8 @@ import { TrainerClient } from './trainerClient';
 import { webviewStrings } from './webviewStrings';
 import { toModelConfig, toTrainingConfig } from './trainingOptions';
 import { ModelStore, textHash } from './modelStore';
+import { WorkerRequests } from './workerRequests';
+import { InsightOverlays } from './insightOverlays';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -60,6 +66,10 @@ export class LensController implements vscode.Disposable {
   private readonly trainedOn = new Map<string, string>();
   /** Documents whose model was just imported: their next 'done' keeps the host's (localised) message. */
   private readonly justImported = new Set<string>();
+  private readonly requests: WorkerRequests;
+  private readonly overlays: InsightOverlays;
+  /** Unit labels and example matches per document (the overlay kind is shared). */
+  private readonly insight = new Map<string, Omit<InsightSnapshot, 'overlay'>>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -74,10 +84,28 @@ export class LensController implements vscode.Disposable {
       onCrash: (reason) => this.onWorkerCrash(reason),
     });
     this.cursorSync = new CursorSync((req) => this.sendCursor(req), CURSOR_INTERVAL_MS);
+    this.requests = new WorkerRequests(
+      (m) => this.post(m),
+      () => this.nextRequestId++,
+    );
+    this.overlays = new InsightOverlays({
+      requests: this.requests,
+      log,
+      editor: () => (this.currentDocument() ? this.currentEditor : undefined),
+      view: () => this.view,
+      ready: (doc) => {
+        const m = this.models.peek(doc.uri.toString());
+        if (!m?.hasModel) return false;
+        this.ensureWorkerHasDocument(doc);
+        return true;
+      },
+      changed: () => this.pushInsight(),
+    });
     this.disposables.push(
       this.settingsWatcher,
       this.statusBar,
       this.trainer,
+      this.overlays,
       { dispose: () => this.cursorSync.dispose() },
       vscode.window.onDidChangeActiveTextEditor((e) => this.onActiveEditor(e)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
@@ -219,6 +247,9 @@ export class LensController implements vscode.Disposable {
     const m = this.models.reset(uri);
     m.workerVersion = undefined;
     this.trainedOn.delete(uri);
+    this.insight.delete(uri);
+    this.pushInsight();
+    this.overlays.schedule(0);
     void this.store.delete(uri);
     this.lastPrediction = null;
     this.pushTraining(uri);
@@ -281,12 +312,28 @@ export class LensController implements vscode.Disposable {
           case 'reset':
             this.resetModel();
             break;
+          case 'overlayActivation':
+            this.setOverlay('activation');
+            break;
+          case 'overlaySurprisal':
+            this.setOverlay('surprisal');
+            break;
+          case 'overlayOff':
+            this.setOverlay('none');
+            break;
+          case 'labelUnits':
+            void this.labelUnits();
+            break;
+          case 'findUnits':
+            void this.findUnits('high');
+            break;
           default:
             assertNever(message.command, 'webview command');
         }
         break;
       case 'viewState':
         this.view = message.view;
+        this.overlays.schedule();
         break;
       case 'painted':
         this.log.trace(`painted v${message.version}@${message.offset} in ${message.ms.toFixed(1)} ms`);
@@ -306,6 +353,7 @@ export class LensController implements vscode.Disposable {
       prediction: this.lastPrediction,
       view: this.view,
       settings: { topK: this.settings.topK, contextWindow: this.settings.contextWindow },
+      insight: this.insightSnapshot(),
       strings: webviewStrings(),
     };
   }
@@ -329,6 +377,8 @@ export class LensController implements vscode.Disposable {
     const status = this.currentUri ? this.models.get(this.currentUri).training.status : 'untrained';
     void vscode.commands.executeCommand('setContext', 'lstmLens.hasDocument', this.currentUri !== undefined);
     void vscode.commands.executeCommand('setContext', 'lstmLens.status', status);
+    const hasModel = this.currentUri ? (this.models.peek(this.currentUri)?.hasModel ?? false) : false;
+    void vscode.commands.executeCommand('setContext', 'lstmLens.hasModel', hasModel);
   }
 
   // ─────────────────────────── editor tracking ───────────────────────────
@@ -365,6 +415,8 @@ export class LensController implements vscode.Disposable {
     }
     this.requestCursor(editor);
     if (this.panel) void this.restoreSavedModel(editor.document);
+    this.pushInsight();
+    this.overlays.schedule(0);
   }
 
   private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
@@ -481,8 +533,11 @@ export class LensController implements vscode.Disposable {
         const keepMessage = message.status === 'done' && this.justImported.delete(message.docId);
         const text = keepMessage ? this.models.get(message.docId).training.message : message.message;
         this.models.setStatus(message.docId, message.status, text);
-        if (wasTraining && (message.status === 'done' || message.status === 'stopped'))
+        if (wasTraining && (message.status === 'done' || message.status === 'stopped')) {
           this.exportForSaving(message.docId);
+          if (message.docId === this.currentUri) void this.labelUnits();
+        }
+        if (message.docId === this.currentUri) this.overlays.schedule(0);
         if (message.message) this.log.info(`[${message.docId}] ${message.status}: ${message.message}`);
         this.pushTraining(message.docId);
         // A freshly usable model: answer for the cursor where it is.
@@ -492,6 +547,7 @@ export class LensController implements vscode.Disposable {
       case 'trainingProgress':
         this.models.addProgress(message.docId, message.progress);
         this.pushTraining(message.docId);
+        if (message.docId === this.currentUri && this.overlays.kind !== 'none') this.overlays.schedule(500);
         break;
       case 'prediction': {
         if (this.latestRequest.get(message.docId) !== message.requestId) return; // stale
@@ -533,7 +589,15 @@ export class LensController implements vscode.Disposable {
         if (pending?.uri === this.currentUri && this.currentEditor) this.requestCursor(this.currentEditor);
         break;
       }
+      case 'unitValues':
+      case 'surprisal':
+      case 'alternatives':
+      case 'unitMatches':
+      case 'unitLabels':
+        if (!this.requests.settle(message)) this.log.trace(`late ${message.type} answer dropped`);
+        break;
       case 'requestFailed': {
+        if (this.requests.settle(message)) break;
         this.log.warn(`[${message.docId}] request ${message.requestId} failed: ${message.message}`);
         const pending = this.pendingTransfers.get(message.requestId);
         this.pendingTransfers.delete(message.requestId);
@@ -568,6 +632,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private onWorkerCrash(reason: string): void {
+    this.requests.failAll(reason);
     // The worker's memory is gone: every document must be re-sent and every model retrained or reloaded.
     for (const m of this.models.all()) {
       m.workerVersion = undefined;
@@ -579,6 +644,146 @@ export class LensController implements vscode.Disposable {
 
   private onSettingsChanged(_settings: LensSettings): void {
     this.pushAll();
+  }
+
+  // ───────────────────────────── insight ─────────────────────────────
+
+  private insightFor(uri: string): Omit<InsightSnapshot, 'overlay'> {
+    let i = this.insight.get(uri);
+    if (!i) {
+      const { overlay: _overlay, ...rest } = EMPTY_INSIGHT;
+      i = { ...rest, labels: [], matches: [] };
+      this.insight.set(uri, i);
+    }
+    return i;
+  }
+
+  private insightSnapshot(): InsightSnapshot {
+    const rest = this.currentUri ? this.insightFor(this.currentUri) : EMPTY_INSIGHT;
+    return { ...rest, overlay: this.overlays.kind };
+  }
+
+  private pushInsight(): void {
+    if (this.panel && this.webviewReady) void this.panel.post({ type: 'insight', insight: this.insightSnapshot() });
+  }
+
+  /** Turns an editor overlay on or off; the activation overlay needs a pinned unit (the best label, if none). */
+  setOverlay(kind: OverlayKind): void {
+    if (kind === 'activation' && this.view.pinnedUnit === null) {
+      const best = this.currentUri ? this.insightFor(this.currentUri).labels[0] : undefined;
+      if (!best) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('LSTM Lens: pin a unit in the panel first (click a cell), then colour the text by it.'),
+        );
+        return;
+      }
+      this.view = { selectedGate: best.gate, pinnedUnit: best.unit, pinnedLayer: best.layer };
+      this.pushAll();
+    }
+    this.overlays.set(kind);
+  }
+
+  toggleOverlay(kind: Exclude<OverlayKind, 'none'>): void {
+    this.setOverlay(this.overlays.kind === kind ? 'none' : kind);
+  }
+
+  /** Pins a unit (from a label or a match) and shows its activation over the text. */
+  pinUnit(layer: number, gate: ViewState['selectedGate'], unit: number): void {
+    this.view = { selectedGate: gate, pinnedUnit: unit, pinnedLayer: layer };
+    this.pushAll();
+    this.overlays.set('activation');
+    this.overlays.schedule(0);
+  }
+
+  /** Correlates every unit with lexical features on held-out text (automatic labels). */
+  async labelUnits(): Promise<void> {
+    const doc = this.currentDocument();
+    const uri = doc?.uri.toString();
+    if (!doc || !uri || !this.models.peek(uri)?.hasModel) return;
+    const info = this.insightFor(uri);
+    info.labelsState = 'computing';
+    info.note = null;
+    this.pushInsight();
+    try {
+      this.ensureWorkerHasDocument(doc);
+      const answer = await this.requests.request(
+        { type: 'labelUnits', docId: uri, languageId: doc.languageId },
+        'unitLabels',
+        120_000,
+      );
+      info.labels = answer.labels;
+      info.family = answer.family;
+      info.labelsState = 'ready';
+      info.note = vscode.l10n.t(
+        'Pearson r over {0} held-out characters ({1} scanner).',
+        String(answer.tokens),
+        answer.family,
+      );
+    } catch (err) {
+      info.labelsState = 'failed';
+      info.note = (err as Error).message;
+    }
+    this.pushInsight();
+  }
+
+  /** LSTMVis-style hypothesis search: units high (or low) inside the selected text and not outside it. */
+  async findUnits(direction?: MatchDirection): Promise<void> {
+    const editor = this.currentEditor;
+    const doc = this.currentDocument();
+    const uri = doc?.uri.toString();
+    if (!editor || !doc || !uri) return;
+    if (!this.models.peek(uri)?.hasModel) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('LSTM Lens: train a model on this document first.'));
+      return;
+    }
+    const selections = editor.selections
+      .filter((sel) => !sel.isEmpty)
+      .map((sel) => ({ start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end) }));
+    if (selections.length === 0) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('LSTM Lens: select one or more examples in the editor (e.g. every string), then run this again.'),
+      );
+      return;
+    }
+    if (!direction) {
+      const high = vscode.l10n.t('High inside the selection');
+      const low = vscode.l10n.t('Low inside the selection');
+      const pick = await vscode.window.showQuickPick([high, low], {
+        placeHolder: vscode.l10n.t('Find units that are…'),
+      });
+      if (!pick) return;
+      direction = pick === high ? 'high' : 'low';
+    }
+    this.ensureWorkerHasDocument(doc);
+    let answer;
+    try {
+      answer = await this.requests.request(
+        { type: 'findUnits', docId: uri, version: doc.version, selections, direction },
+        'unitMatches',
+        30_000,
+      );
+    } catch (err) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('LSTM Lens: {0}', (err as Error).message));
+      return;
+    }
+    const info = this.insightFor(uri);
+    info.matches = answer.matches;
+    info.note = vscode.l10n.t(
+      '{0} characters inside the selection compared with {1} around it.',
+      String(answer.insideTokens),
+      String(answer.outsideTokens),
+    );
+    this.pushInsight();
+    const items = answer.matches.map((m) => ({
+      label: vscode.l10n.t('Unit {0} ({1}, layer {2})', String(m.unit), m.gate, String(m.layer + 1)),
+      description: `AUC ${m.score.toFixed(2)} · d ${m.effect.toFixed(2)}`,
+      detail: vscode.l10n.t('mean inside {0}, outside {1}', m.meanInside.toFixed(2), m.meanOutside.toFixed(2)),
+      match: m,
+    }));
+    const chosen = await vscode.window.showQuickPick(items, {
+      placeHolder: vscode.l10n.t('Units ranked by how well they separate your selection; pick one to pin it'),
+    });
+    if (chosen) this.pinUnit(chosen.match.layer, chosen.match.gate, chosen.match.unit);
   }
 
   /** A read-only look at the controller's state, for integration tests and diagnostics. */

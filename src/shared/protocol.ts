@@ -322,6 +322,30 @@ export interface ViewState {
 
 export const DEFAULT_VIEW_STATE: ViewState = { selectedGate: 'c', pinnedUnit: null, pinnedLayer: 0 };
 
+export type OverlayKind = 'none' | 'activation' | 'surprisal';
+export const OVERLAY_KINDS: readonly OverlayKind[] = ['none', 'activation', 'surprisal'];
+
+/** Editor insight for the current document: which overlay is on, unit labels and example matches. */
+export interface InsightSnapshot {
+  overlay: OverlayKind;
+  labelsState: 'none' | 'computing' | 'ready' | 'failed';
+  labels: UnitLabel[];
+  /** Lexical family the labels were computed with ('c-like', 'python', 'shell', 'prose'). */
+  family: string | null;
+  matches: UnitMatch[];
+  /** Human-readable note (e.g. why labels failed, what the matches compared). */
+  note: string | null;
+}
+
+export const EMPTY_INSIGHT: InsightSnapshot = {
+  overlay: 'none',
+  labelsState: 'none',
+  labels: [],
+  family: null,
+  matches: [],
+  note: null,
+};
+
 /** Everything the panel shows; the webview is a pure view of this. */
 export interface PanelSnapshot {
   document: DocumentInfo | null;
@@ -330,6 +354,7 @@ export interface PanelSnapshot {
   prediction: Prediction | null;
   view: ViewState;
   settings: { topK: number; contextWindow: number };
+  insight: InsightSnapshot;
   /** Localised UI strings, keyed by English source string. */
   strings: Record<string, string>;
 }
@@ -339,10 +364,30 @@ export type HostToWebview =
   | { type: 'document'; document: DocumentInfo | null }
   | { type: 'cursor'; cursor: CursorInfo }
   | { type: 'training'; training: TrainingSnapshot }
-  | { type: 'prediction'; version: number; offset: number; prediction: Prediction | null };
+  | { type: 'prediction'; version: number; offset: number; prediction: Prediction | null }
+  | { type: 'insight'; insight: InsightSnapshot };
 
-export type WebviewCommand = 'train' | 'stop' | 'retrain' | 'reset';
-export const WEBVIEW_COMMANDS: readonly WebviewCommand[] = ['train', 'stop', 'retrain', 'reset'];
+export type WebviewCommand =
+  | 'train'
+  | 'stop'
+  | 'retrain'
+  | 'reset'
+  | 'overlayActivation'
+  | 'overlaySurprisal'
+  | 'overlayOff'
+  | 'labelUnits'
+  | 'findUnits';
+export const WEBVIEW_COMMANDS: readonly WebviewCommand[] = [
+  'train',
+  'stop',
+  'retrain',
+  'reset',
+  'overlayActivation',
+  'overlaySurprisal',
+  'overlayOff',
+  'labelUnits',
+  'findUnits',
+];
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -677,6 +722,38 @@ function isTrainingSnapshot(raw: unknown): raw is TrainingSnapshot {
   );
 }
 
+function isInsight(raw: unknown): raw is InsightSnapshot {
+  return (
+    isObject(raw) &&
+    isOneOf(raw.overlay, OVERLAY_KINDS) &&
+    isOneOf(raw.labelsState, ['none', 'computing', 'ready', 'failed'] as const) &&
+    isArrayOf(
+      raw.labels,
+      (l) =>
+        isObject(l) &&
+        isString(l.feature) &&
+        isInt(l.layer) &&
+        (l.gate === 'c' || l.gate === 'h') &&
+        isInt(l.unit) &&
+        isFiniteNumber(l.r),
+    ) &&
+    (raw.family === null || isString(raw.family)) &&
+    isArrayOf(
+      raw.matches,
+      (m) =>
+        isObject(m) &&
+        isInt(m.layer) &&
+        isOneOf(m.gate, GATE_NAMES) &&
+        isInt(m.unit) &&
+        isFiniteNumber(m.score) &&
+        isFiniteNumber(m.effect) &&
+        isFiniteNumber(m.meanInside) &&
+        isFiniteNumber(m.meanOutside),
+    ) &&
+    (raw.note === null || isString(raw.note))
+  );
+}
+
 function isSnapshot(raw: unknown): raw is PanelSnapshot {
   return (
     isObject(raw) &&
@@ -688,6 +765,7 @@ function isSnapshot(raw: unknown): raw is PanelSnapshot {
     isObject(raw.settings) &&
     isInt(raw.settings.topK) &&
     isInt(raw.settings.contextWindow) &&
+    isInsight(raw.insight) &&
     isObject(raw.strings) &&
     Object.values(raw.strings).every(isString)
   );
@@ -710,6 +788,8 @@ export function parseHostToWebview(raw: unknown): HostToWebview | undefined {
       return isInt(m.version) && isInt(m.offset) && (m.prediction === null || isPrediction(m.prediction))
         ? (m as HostToWebview)
         : undefined;
+    case 'insight':
+      return isInsight(m.insight) ? (m as HostToWebview) : undefined;
     default:
       return undefined;
   }

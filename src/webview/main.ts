@@ -10,6 +10,7 @@ import { TrainingView } from './views/trainingView';
 import { PredictionsView } from './views/predictionsView';
 import { GatesView } from './views/gatesView';
 import { HeatmapView } from './views/heatmapView';
+import { InsightView } from './views/insightView';
 import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
 
@@ -46,6 +47,7 @@ const views: View[] = [
   new PredictionsView(),
   new GatesView(ctx),
   new HeatmapView(ctx),
+  new InsightView(ctx),
 ];
 for (const v of views) app.appendChild(v.root);
 

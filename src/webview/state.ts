@@ -2,6 +2,7 @@
 
 import {
   DEFAULT_VIEW_STATE,
+  EMPTY_INSIGHT,
   HostToWebview,
   PanelSnapshot,
   Prediction,
@@ -23,6 +24,7 @@ export function initialState(view: ViewState = DEFAULT_VIEW_STATE): WebviewState
     predictionFor: null,
     view,
     settings: { topK: 10, contextWindow: 40 },
+    insight: EMPTY_INSIGHT,
     strings: {},
   };
 }
@@ -45,6 +47,8 @@ export function reduce(state: WebviewState, message: HostToWebview): WebviewStat
       return { ...state, training: message.training };
     case 'prediction':
       return acceptPrediction(state, message.version, message.offset, message.prediction);
+    case 'insight':
+      return { ...state, insight: message.insight };
     default:
       return assertNever(message);
   }

@@ -1,6 +1,7 @@
 // The protocol parsers accept every well-formed message and reject malformed or unknown ones.
 import * as assert from 'node:assert/strict';
 import {
+  EMPTY_INSIGHT,
   parseHostToWebview,
   parseHostToWorker,
   parseWebviewMessage,
@@ -128,10 +129,26 @@ describe('protocol: host → webview', () => {
       prediction: prediction(),
       view: { selectedGate: 'c', pinnedUnit: null, pinnedLayer: 0 },
       settings: { topK: 10, contextWindow: 40 },
+      insight: EMPTY_INSIGHT,
       strings: { Training: '학습' },
     };
     assert.ok(parseHostToWebview({ type: 'snapshot', snapshot }));
     assert.equal(parseHostToWebview({ type: 'snapshot', snapshot: { ...snapshot, strings: { a: 1 } } }), undefined);
     assert.equal(parseHostToWebview({ type: 'cursor', cursor: { ...snapshot.cursor, before: 5 } }), undefined);
+  });
+
+  it('validates insight updates', () => {
+    const label = { feature: 'inString', layer: 0, gate: 'c', unit: 37, r: 0.82 };
+    const ok = { ...EMPTY_INSIGHT, overlay: 'activation', labelsState: 'ready', labels: [label] };
+    assert.ok(parseHostToWebview({ type: 'insight', insight: ok }));
+    assert.equal(parseHostToWebview({ type: 'insight', insight: { ...ok, overlay: 'rainbow' } }), undefined);
+    assert.equal(
+      parseHostToWebview({ type: 'insight', insight: { ...ok, labels: [{ ...label, r: NaN }] } }),
+      undefined,
+    );
+    assert.equal(
+      parseHostToWebview({ type: 'insight', insight: { ...ok, labels: [{ ...label, gate: 'i' }] } }),
+      undefined,
+    );
   });
 });

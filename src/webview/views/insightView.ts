@@ -1,0 +1,152 @@
+// Editor insight: overlay toggles, automatic unit labels ("unit 37 (cell) tracks inside-a-string, r = 0.82") and
+// example matches; each entry pins its unit and colours the editor text by it.
+
+import { InsightFeature, InsightSnapshot, UnitLabel, UnitMatch } from '../../shared/protocol';
+import { el, setText } from '../dom';
+import { WebviewState, t } from '../state';
+import { button, progressRing, ToolkitButton } from '../toolkit';
+import { ViewContext } from './context';
+
+export const FEATURE_LABELS: Record<InsightFeature, string> = {
+  inString: 'inside a string',
+  inComment: 'inside a comment',
+  bracketDepth: 'bracket depth',
+  indent: 'indentation level',
+  column: 'column in line',
+  wordStart: 'start of a word',
+  digit: 'digit',
+  uppercase: 'uppercase letter',
+  inQuotes: 'inside quotes',
+  inParens: 'inside parentheses',
+};
+
+const GATE_WORD: Record<string, string> = { c: 'cell', h: 'hidden' };
+
+export class InsightView {
+  readonly root: HTMLElement;
+  private readonly title = el('h2', { id: 'insight-title' });
+  private readonly activation: ToolkitButton = button('');
+  private readonly surprisal: ToolkitButton = button('');
+  private readonly labelsTitle = el('h3');
+  private readonly ring = progressRing();
+  private readonly labels = el('ul', { class: 'unit-list', 'data-testid': 'unit-labels' });
+  private readonly matchesTitle = el('h3');
+  private readonly matches = el('ul', { class: 'unit-list', 'data-testid': 'unit-matches' });
+  private readonly note = el('p', { class: 'note', 'data-testid': 'insight-note' });
+  private readonly hint = el('p', { class: 'note' });
+  private last: { insight: InsightSnapshot; view: unknown; strings: unknown; hasModel: boolean } | undefined;
+
+  constructor(private readonly ctx: ViewContext) {
+    this.activation.dataset.testid = 'overlay-activation';
+    this.surprisal.dataset.testid = 'overlay-surprisal';
+    this.activation.addEventListener('click', () =>
+      ctx.send({
+        type: 'command',
+        command: this.last?.insight.overlay === 'activation' ? 'overlayOff' : 'overlayActivation',
+      }),
+    );
+    this.surprisal.addEventListener('click', () =>
+      ctx.send({
+        type: 'command',
+        command: this.last?.insight.overlay === 'surprisal' ? 'overlayOff' : 'overlaySurprisal',
+      }),
+    );
+    this.root = el(
+      'section',
+      { class: 'insight-view', 'aria-labelledby': 'insight-title' },
+      this.title,
+      el('div', { class: 'buttons-row' }, this.activation, this.surprisal),
+      this.labelsTitle,
+      this.ring,
+      this.labels,
+      this.matchesTitle,
+      this.matches,
+      this.note,
+      this.hint,
+    );
+  }
+
+  update(state: WebviewState): void {
+    const { insight, view, strings } = state;
+    const hasModel = !!state.prediction || state.training?.status === 'done' || state.training?.status === 'stopped';
+    if (
+      this.last &&
+      this.last.insight === insight &&
+      this.last.view === view &&
+      this.last.strings === strings &&
+      this.last.hasModel === hasModel
+    )
+      return;
+    this.last = { insight, view, strings, hasModel };
+    this.root.hidden = !hasModel;
+    setText(this.title, t(state, 'Units in the text'));
+    setText(this.activation, t(state, 'Colour text by pinned unit'));
+    setText(this.surprisal, t(state, 'Colour text by surprisal'));
+    this.activation.setAttribute('appearance', insight.overlay === 'activation' ? 'primary' : 'secondary');
+    this.surprisal.setAttribute('appearance', insight.overlay === 'surprisal' ? 'primary' : 'secondary');
+    this.activation.setAttribute('aria-pressed', String(insight.overlay === 'activation'));
+    this.surprisal.setAttribute('aria-pressed', String(insight.overlay === 'surprisal'));
+    setText(this.labelsTitle, t(state, 'Automatic labels'));
+    this.ring.hidden = insight.labelsState !== 'computing';
+    const best = bestPerFeature(insight.labels);
+    this.labels.replaceChildren(...best.map((l) => this.labelItem(state, l)));
+    setText(this.matchesTitle, insight.matches.length ? t(state, 'Units matching your selection') : '');
+    this.matches.replaceChildren(...insight.matches.slice(0, 8).map((m) => this.matchItem(state, m)));
+    setText(this.note, insight.note ?? '');
+    setText(this.hint, t(state, 'Select examples in the editor and run "LSTM Lens: Find Units Matching Selection".'));
+  }
+
+  private pinned(state: WebviewState, layer: number, unit: number): boolean {
+    return state.view.pinnedUnit === unit && state.view.pinnedLayer === layer;
+  }
+
+  private labelItem(state: WebviewState, l: UnitLabel): HTMLElement {
+    const text = t(
+      state,
+      'unit {0} ({1}) tracks {2}, r = {3}',
+      l.unit,
+      t(state, GATE_WORD[l.gate]),
+      t(state, FEATURE_LABELS[l.feature]),
+      l.r.toFixed(2),
+    );
+    return this.entry(state, text, l.layer, l.gate, l.unit, Math.abs(l.r));
+  }
+
+  private matchItem(state: WebviewState, m: UnitMatch): HTMLElement {
+    const text = t(state, 'unit {0} ({1}, layer {2}): AUC {3}', m.unit, m.gate, m.layer + 1, m.score.toFixed(2));
+    return this.entry(state, text, m.layer, m.gate, m.unit, Math.max(0, (m.score - 0.5) * 2));
+  }
+
+  private entry(
+    state: WebviewState,
+    text: string,
+    layer: number,
+    gate: UnitLabel['gate'] | UnitMatch['gate'],
+    unit: number,
+    strength: number,
+  ): HTMLElement {
+    const b = el(
+      'button',
+      { class: 'unit-entry', type: 'button', 'aria-pressed': String(this.pinned(state, layer, unit)) },
+      text,
+    );
+    const meter = el('span', { class: 'strength', 'aria-hidden': 'true' });
+    meter.style.width = `${Math.round(Math.min(1, strength) * 100)}%`;
+    b.append(el('span', { class: 'strength-track', 'aria-hidden': 'true' }, meter));
+    b.addEventListener('click', () => {
+      this.ctx.setView({ selectedGate: gate, pinnedUnit: unit, pinnedLayer: layer });
+      this.ctx.send({ type: 'command', command: 'overlayActivation' });
+    });
+    return el('li', {}, b);
+  }
+}
+
+/** The strongest label for each feature, strongest features first. */
+export function bestPerFeature(labels: UnitLabel[]): UnitLabel[] {
+  const best = new Map<string, UnitLabel>();
+  for (const l of labels) {
+    const b = best.get(l.feature);
+    if (!b || Math.abs(l.r) > Math.abs(b.r)) best.set(l.feature, l);
+  }
+  return [...best.values()].sort((a, b) => Math.abs(b.r) - Math.abs(a.r));
+}
