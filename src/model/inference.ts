@@ -95,7 +95,7 @@ export class Predictor {
 
   /** Everything the panel shows for a cursor at a UTF-16 offset. */
   predict(doc: TextDoc, offset: number, topK: number, context: number): Prediction {
-    const n = doc.tokensBefore(Math.min(offset, doc.text.length));
+    const n = doc.tokensBefore(Math.min(offset, doc.length));
     const { H, L } = this.w;
     const maxCtx = Math.min(context, this.cfg.warmup);
     const s = n > 0 ? this.cache.segmentOf(n) : 0;

@@ -2,8 +2,10 @@
 import type { TextEdit } from '../shared/protocol';
 import { charTokenizer, type Tokenizer } from './vocab';
 
+/** Pieces kept before the text is joined again (bounds the per-edit walk; joins cost O(n) once per this many). */
+const MAX_PIECES = 64;
+
 export class TextDoc {
-  text: string;
   version: number;
   /** Symbol of each token. */
   syms: Int32Array;
@@ -17,13 +19,71 @@ export class TextDoc {
     version: number,
     readonly tokenizer: Tokenizer = charTokenizer,
   ) {
-    this.text = text;
+    this.pieces = [text];
+    this.flat = text;
+    this.len = text.length;
     this.version = version;
     // Owned buffers with headroom, tokenized into directly (no second copy of 8 bytes per token);
     // syms/starts are exact-length views into them (see splice).
     const t = tokenizer.tokenize(text, 0, text.length, 1024);
     this.syms = t.syms;
     this.starts = t.starts;
+  }
+
+  // The text as pieces (slices of earlier texts and inserted strings): an edit costs O(pieces), not a
+  // rebuilt (and later flattened) copy of the whole document; `text` joins them when someone asks.
+  private pieces: string[];
+  private flat: string | null;
+  private len: number;
+
+  /** The exact text (joined on demand after edits: prefer `length` on hot paths). */
+  get text(): string {
+    if (this.flat === null) {
+      this.flat = this.pieces.join('');
+      this.pieces = [this.flat];
+    }
+    return this.flat;
+  }
+
+  /** Length of the text in UTF-16 code units. */
+  get length(): number {
+    return this.len;
+  }
+
+  /** text.slice(a, b) without joining the pieces. */
+  private substring(a: number, b: number): string {
+    if (this.flat !== null) return this.flat.slice(a, b);
+    let out = '';
+    let o = 0;
+    for (const p of this.pieces) {
+      const e = o + p.length;
+      if (e > a && o < b) out += p.slice(Math.max(0, a - o), Math.min(p.length, b - o));
+      if (e >= b) break;
+      o = e;
+    }
+    return out;
+  }
+
+  /** Replaces [offset, offset + deleteCount) by `insert` in the pieces. */
+  private replace(offset: number, deleteCount: number, insert: string): void {
+    const end = offset + deleteCount;
+    const out: string[] = [];
+    let o = 0;
+    let placed = false;
+    for (const p of this.pieces) {
+      const e = o + p.length;
+      if (o < offset) out.push(e <= offset ? p : p.slice(0, offset - o));
+      if (!placed && e >= offset) {
+        if (insert.length > 0) out.push(insert);
+        placed = true;
+      }
+      if (e > end) out.push(o >= end ? p : p.slice(end - o));
+      o = e;
+    }
+    if (!placed && insert.length > 0) out.push(insert);
+    this.pieces = out.length > MAX_PIECES ? [out.join('')] : out;
+    this.flat = this.pieces.length === 1 ? this.pieces[0] : this.pieces.length === 0 ? '' : null;
+    this.len += insert.length - deleteCount;
   }
 
   get tokenCount(): number {
@@ -60,11 +120,12 @@ export class TextDoc {
   }
 
   private applyEdit(e: TextEdit): number {
-    const oldText = this.text;
-    if (e.offset > oldText.length || e.offset + e.deleteCount > oldText.length)
-      throw new Error(`edit [${e.offset}, +${e.deleteCount}) is outside the document (length ${oldText.length})`);
+    const oldLength = this.len;
+    if (e.offset > oldLength || e.offset + e.deleteCount > oldLength)
+      throw new Error(`edit [${e.offset}, +${e.deleteCount}) is outside the document (length ${oldLength})`);
     const delta = e.text.length - e.deleteCount;
-    const newText = oldText.slice(0, e.offset) + e.text + oldText.slice(e.offset + e.deleteCount);
+    this.replace(e.offset, e.deleteCount, e.text);
+    const newLength = this.len;
     const n = this.syms.length;
     // First token to redo: the one containing the edit start, one earlier (a CR could merge with a new LF).
     let k0 = Math.max(0, this.tokenIndexAt(e.offset) - 1);
@@ -73,16 +134,18 @@ export class TextDoc {
     // Re-tokenize until we land on an old token boundary (shifted) at or past the edit's end.
     const oldEnd = e.offset + e.deleteCount; // in old coordinates
     let k1 = this.tokenIndexAt(oldEnd); // old token index from which we may resync
-    let to = Math.min(newText.length, oldEnd + delta + this.tokenizer.maxTokenUnits);
+    let to = Math.min(newLength, oldEnd + delta + this.tokenizer.maxTokenUnits);
     for (;;) {
       while (k1 < n && this.starts[k1] + delta < to) k1++;
-      const stop = k1 < n ? this.starts[k1] + delta : newText.length;
-      const mid = this.tokenizer.tokenize(newText, from, stop);
+      const stop = k1 < n ? this.starts[k1] + delta : newLength;
+      // Tokenize only the changed window of the new text (one extra unit to check the boundary).
+      const win = this.substring(from, Math.min(newLength, stop + 1));
+      const mid = this.tokenizer.tokenize(win, 0, stop - from);
+      for (let j = 0; j <= mid.length; j++) mid.starts[j] += from;
       // The piece must end exactly at stop; tokenization is local so this holds when stop is a boundary
       // whose preceding unit cannot merge forward, which we check by re-tokenizing a little further.
-      if (k1 >= n || this.boundaryStable(newText, stop)) {
+      if (k1 >= n || this.boundaryStable(win, stop - from)) {
         this.splice(k0, k1, mid, delta);
-        this.text = newText;
         return k0;
       }
       to = stop + 1;
@@ -135,8 +198,13 @@ export class TextDoc {
     }
     symBuf.set(mid.syms, k0);
     startBuf.set(mid.starts.subarray(0, m), k0);
-    if (delta !== 0) for (let j = k0 + m; j <= newN; j++) startBuf[j] += delta;
+    if (delta !== 0) shiftBy(startBuf, k0 + m, newN, delta);
     this.syms = symBuf.subarray(0, newN);
     this.starts = startBuf.subarray(0, newN + 1);
   }
+}
+
+/** a[from..to] += delta (the unchanged tail's offsets after an edit; kept monomorphic for speed). */
+function shiftBy(a: Int32Array, from: number, to: number, delta: number): void {
+  for (let j = from; j <= to; j++) a[j] += delta;
 }

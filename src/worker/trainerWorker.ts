@@ -201,8 +201,8 @@ function handle(m: HostToWorker): void {
       if (!st.predictor) return fail('No model yet: train or import one first');
       if (m.version !== st.doc.version)
         return fail(`Stale request: document is at version ${st.doc.version}, request was for ${m.version}`);
-      if (m.offset > st.doc.text.length)
-        return fail(`Offset ${m.offset} is past the end of the document (${st.doc.text.length})`);
+      if (m.offset > st.doc.length)
+        return fail(`Offset ${m.offset} is past the end of the document (${st.doc.length})`);
       try {
         const prediction = st.predictor.predict(st.doc, m.offset, m.topK, m.context);
         post(

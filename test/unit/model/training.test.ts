@@ -28,7 +28,8 @@ async function trainer(extra: Partial<ConstructorParameters<typeof Trainer>[0]> 
   return new Trainer({ model: m, training, arena, ids, vocabSize: vocab.size, ...extra });
 }
 
-describe('model/training', () => {
+describe('model/training', function () {
+  this.timeout(20000); // generous: a loaded 2-core machine, never a performance assertion
   it('lowers held-out bits per character on a fixture', async () => {
     const tr = await trainer();
     const before = runSync(tr.evaluate())!;
