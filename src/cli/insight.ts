@@ -1,16 +1,22 @@
-// `npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]`
+// `npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]
+//                         [--model saved.json] [--history continuous|bounded]`
 // Trains with the extension's defaults on FILE (same engine, same 90/10 split), then labels units: Pearson r
 // of every unit's cell and hidden value with the lexical features of FILE's language family, on the
 // held-out tail. Prints the best |r| per feature as a table, plus what overlay requests cost.
+// --model skips training and labels a model saved by `node out/cli/main.js train FILE --out saved.json`.
 import * as fs from 'node:fs';
-import { initBackend } from '../model/backend';
+import type { Arena } from '../model/arena';
+import { initBackend, type EngineBackend } from '../model/backend';
 import {
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   resolveModelConfig,
   resolveTrainingConfig,
+  type ModelConfig,
+  type TrainingConfig,
 } from '../model/config';
 import { Predictor } from '../model/inference';
+import { loadModel } from '../model/persist';
 import { labelUnits } from '../model/insight/labels';
 import { surprisal, unitValuesSync } from '../model/insight/overlay';
 import { FEATURE_DESCRIPTIONS, languageIdOfFile } from '../model/insight/scanners';
@@ -42,7 +48,8 @@ async function main(): Promise<void> {
   const { pos, opt } = parseArgs(process.argv.slice(2));
   if (pos.length !== 1) {
     console.error(
-      'usage: npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3] [--backend wasm|cpu]',
+      'usage: npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3] [--backend wasm|cpu]\n' +
+        '                          [--model saved.json] [--history continuous|bounded]',
     );
     process.exitCode = 2;
     return;
@@ -63,47 +70,25 @@ async function main(): Promise<void> {
   const top = num(opt, 'top', 3);
   const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
   const doc = new TextDoc(text, 1);
-  const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-  const tr = new Trainer({ model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size });
-  console.log(
-    `${file}: ${text.length} UTF-16 units, ${doc.tokenCount} tokens, language ${languageId}, vocab ${vocab.size}\n` +
-      `training H=${model.hiddenSize} L=${model.layers} seq ${training.seqLength} batch ${training.batchSize} ` +
-      `for ${training.timeBudgetSec} s on ${backend.name}`,
-  );
-  let last = -Infinity;
-  const t0 = performance.now();
-  const res = await runTraining(
-    tr,
-    { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
-    {
-      onProgress: (p) => {
-        if (p.elapsedSec - last < 15 && p.etaSec !== 0) return;
-        last = p.elapsedSec;
-        const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
-        console.log(
-          `  ${p.elapsedSec.toFixed(0).padStart(4)} s  step ${String(p.step).padStart(5)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  epoch ${p.epoch.toFixed(2)}`,
-        );
-      },
-      onRecovered: (m) => console.log(`  recovered: ${m}`),
-      onSnapshot: () => {},
-      shouldStop: () => false,
-    },
-  );
-  const trainSec = (performance.now() - t0) / 1000;
-  const predictor = Predictor.from(tr.weights(), vocab, undefined, backend.arena);
-  tr.dispose();
-  console.log(
-    `trained ${trainSec.toFixed(0)} s, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(2)}, held-out ${res.latest?.heldOutBpc?.toFixed(3) ?? '-'} bits/char (${res.message})`,
-  );
+  const saved = opt.get('model');
+  const { predictor, vocab } = saved
+    ? loadSaved(saved, backend.arena)
+    : await train(doc, model, training, backend, languageId, file);
+  const history = (opt.get('history') ?? 'continuous') as 'continuous' | 'bounded';
+  if (history !== 'continuous' && history !== 'bounded') throw new Error('--history takes continuous or bounded');
+  if (saved)
+    console.log(`${file}: ${text.length} UTF-16 units, language ${languageId}, model ${saved} (vocab ${vocab.size})`);
 
   const l0 = performance.now();
   const r = await labelUnits(predictor, doc, languageId, {
     perFeature: top,
     heldOutFraction: training.heldOutFraction,
+    history,
   });
   const labelMs = performance.now() - l0;
   console.log(
-    `\nunit labels on held-out text: ${r.last - r.first} tokens from offset ${r.heldOutStart}, scanner ${r.family}, ${labelMs.toFixed(0)} ms`,
+    `\nunit labels on held-out text: ${r.last - r.first} tokens from offset ${r.heldOutStart}, scanner ${r.family}, ` +
+      `${history} history, ${labelMs.toFixed(0)} ms`,
   );
   const rows: string[][] = [['feature', 'mean', 'best |r|', 'best cell (c)', 'best hidden (h)', `top ${top}`]];
   for (const f of r.features) {
@@ -166,6 +151,58 @@ async function main(): Promise<void> {
     `overlay over 3000 chars: cold ${cold.toFixed(1)} ms (${store.steps} steps), another unit ${warm.toFixed(1)} ms, surprisal ${bits.toFixed(1)} ms`,
   );
   predictor.dispose();
+}
+
+function loadSaved(path: string, arena: Arena): { predictor: Predictor; vocab: Vocab } {
+  const bin = fs.readFileSync(path.replace(/\.json$/, '') + '.weights.bin');
+  const loaded = loadModel(
+    fs.readFileSync(path, 'utf8'),
+    bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+  );
+  return { predictor: Predictor.from(loaded.weights, loaded.vocab, undefined, arena), vocab: loaded.vocab };
+}
+
+async function train(
+  doc: TextDoc,
+  model: ModelConfig,
+  training: TrainingConfig,
+  backend: EngineBackend,
+  languageId: string,
+  file: string,
+): Promise<{ predictor: Predictor; vocab: Vocab }> {
+  const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
+  const tr = new Trainer({ model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size });
+  console.log(
+    `${file}: ${doc.text.length} UTF-16 units, ${doc.tokenCount} tokens, language ${languageId}, vocab ${vocab.size}\n` +
+      `training H=${model.hiddenSize} L=${model.layers} seq ${training.seqLength} batch ${training.batchSize} ` +
+      `for ${training.timeBudgetSec} s on ${backend.name}`,
+  );
+  let last = -Infinity;
+  const t0 = performance.now();
+  const res = await runTraining(
+    tr,
+    { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
+    {
+      onProgress: (p) => {
+        if (p.elapsedSec - last < 15 && p.etaSec !== 0) return;
+        last = p.elapsedSec;
+        const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
+        console.log(
+          `  ${p.elapsedSec.toFixed(0).padStart(4)} s  step ${String(p.step).padStart(5)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  epoch ${p.epoch.toFixed(2)}`,
+        );
+      },
+      onRecovered: (m) => console.log(`  recovered: ${m}`),
+      onSnapshot: () => {},
+      shouldStop: () => false,
+    },
+  );
+  const trainSec = (performance.now() - t0) / 1000;
+  const predictor = Predictor.from(tr.weights(), vocab, undefined, backend.arena);
+  tr.dispose();
+  console.log(
+    `trained ${trainSec.toFixed(0)} s, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(2)}, held-out ${res.latest?.heldOutBpc?.toFixed(3) ?? '-'} bits/char (${res.message})`,
+  );
+  return { predictor, vocab };
 }
 
 main().catch((e) => {

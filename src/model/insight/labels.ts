@@ -23,7 +23,17 @@ export interface LabelOptions {
   heldOutFraction?: number;
   /** Runs between segments: yield to the event loop, or throw to abort. */
   between?: Checkpoint;
+  /**
+   * 'continuous' (default): one run that carries the state through the whole analysed tail, from a zero state
+   * `CONTINUOUS_WARMUP` tokens before it — how the model reads text in training (state carried across
+   * windows), and the only way a unit can show that it tracks a string or comment longer than the overlay's
+   * bounded history. 'bounded': the overlay's values (cursor semantics, see traces.ts), segment by segment.
+   */
+  history?: 'continuous' | 'bounded';
 }
+
+/** Tokens read before the analysed tail in continuous mode (so its first tokens have context too). */
+export const CONTINUOUS_WARMUP = 1024;
 
 export interface FeatureStat {
   feature: InsightFeature;
@@ -82,16 +92,32 @@ export async function labelUnits(
     fillCheckpoints: false,
   };
   try {
-    for (let s = Math.floor(first / S); s * S < last; s++) {
-      if (opts.between) await opts.between();
-      const tr = computeSegment(src, frozen, s);
-      const from = Math.max(first, tr.start);
-      const to = Math.min(last, tr.end);
-      for (let t = from; t < to; t++) {
-        for (let l = 0; l < L; l++) acc.add(t - first, tr.rows[l], l * 2 * H, 2 * H, (t - tr.start) * ROWS * H + 4 * H);
+    if ((opts.history ?? 'continuous') === 'continuous') {
+      const state = new Float32Array(stateSize(predictor.w));
+      const rows = Array.from({ length: L }, () => new Float32Array(ROWS * H));
+      const ids = predictor.vocab;
+      for (let t = Math.max(0, first - CONTINUOUS_WARMUP); t < last; t++) {
+        if (t < first) {
+          engine.step(state, ids.id(frozen.syms[t]));
+          continue;
+        }
+        engine.step(state, ids.id(frozen.syms[t]), rows, 0);
+        for (let l = 0; l < L; l++) acc.add(t - first, rows[l], l * 2 * H, 2 * H, 4 * H);
         acc.next();
+        if ((t & 255) === 0 && opts.between) await opts.between();
       }
-    }
+    } else
+      for (let s = Math.floor(first / S); s * S < last; s++) {
+        if (opts.between) await opts.between();
+        const tr = computeSegment(src, frozen, s);
+        const from = Math.max(first, tr.start);
+        const to = Math.min(last, tr.end);
+        for (let t = from; t < to; t++) {
+          for (let l = 0; l < L; l++)
+            acc.add(t - first, tr.rows[l], l * 2 * H, 2 * H, (t - tr.start) * ROWS * H + 4 * H);
+          acc.next();
+        }
+      }
   } finally {
     engine.dispose();
   }

@@ -14,12 +14,7 @@ import { findUnits, analysisWindow } from '../../../src/model/insight/hypothesis
 import { labelUnits } from '../../../src/model/insight/labels';
 import { unitValuesSync } from '../../../src/model/insight/overlay';
 import { scanFeatures } from '../../../src/model/insight/scanners';
-import {
-  exactAuc,
-  pearson,
-  PearsonAccumulator,
-  SeparationAccumulator,
-} from '../../../src/model/insight/stats';
+import { exactAuc, pearson, PearsonAccumulator, SeparationAccumulator } from '../../../src/model/insight/stats';
 import { heldOutStartToken, TraceStore } from '../../../src/model/insight/traces';
 
 describe('insight/stats', function () {
@@ -169,7 +164,23 @@ describe('insight/hypothesis and labels on a planted unit', function () {
   });
 
   it('labels: the digit feature finds the planted units with r = ±1; r equals a direct Pearson', async () => {
-    const r = await labelUnits(p, doc, 'typescript', { perFeature: 2 });
+    const r = await labelUnits(p, doc, 'typescript', { perFeature: 2, history: 'bounded' });
+    const cont = await labelUnits(p, doc, 'typescript', { perFeature: 2 });
+    assert.deepEqual(
+      cont.labels.filter((l) => l.feature === 'digit').map((l) => l.unit),
+      r.labels.filter((l) => l.feature === 'digit').map((l) => l.unit),
+    );
+    let histDiff = 0;
+    for (const [f, layers] of r.r)
+      layers.forEach((x, l) =>
+        (['c', 'h'] as const).forEach((g) =>
+          x[g].forEach((v, u) => {
+            const c = cont.r.get(f)![l][g][u];
+            if (Number.isFinite(v) && Number.isFinite(c)) histDiff = Math.max(histDiff, Math.abs(v - c));
+          }),
+        ),
+      );
+    console.log(`      r with continuous vs bounded history: max |diff| ${histDiff.toExponential(2)} (informational)`);
     const digit = r.labels.filter((l) => l.feature === 'digit');
     console.log(
       `      digit: ${digit.map((l) => `L${l.layer} ${l.gate}${l.unit} r ${l.r.toFixed(4)}`).join(', ')}; ` +
@@ -183,7 +194,7 @@ describe('insight/hypothesis and labels on a planted unit', function () {
     for (const l of digit) assert.ok(Math.abs(Math.abs(l.r) - 1) < 1e-6);
     assert.equal(r.first, heldOutStartToken(doc, 0.1));
     assert.equal(r.heldOutStart, doc.starts[r.first]);
-    // Against a direct computation for a random unit and feature.
+    // Bounded history: against a direct Pearson over the overlay's values, for a few units and features.
     const store = new TraceStore(p);
     const { table } = scanFeatures(doc.syms, 'typescript');
     let maxDiff = 0;

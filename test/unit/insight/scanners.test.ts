@@ -2,12 +2,7 @@
 // token ('^' = 1, '.' = 0; numbers for counts); ⏎ is a line break (a CRLF is one token, as in the model).
 import * as assert from 'node:assert/strict';
 import { charTokenizer } from '../../../src/model/vocab';
-import {
-  familyOf,
-  languageIdOfFile,
-  scanFeatures,
-  type FeatureTable,
-} from '../../../src/model/insight/scanners';
+import { familyOf, languageIdOfFile, scanFeatures, type FeatureTable } from '../../../src/model/insight/scanners';
 import type { InsightFeature } from '../../../src/shared/protocol';
 
 function mask(text: string, languageId: string, feature: InsightFeature): string {
@@ -50,8 +45,18 @@ const CASES: [string, string, InsightFeature, string][] = [
   ['f"{x!r}" + \'abc\nx "a#b"', 'python', 'inComment', '.......................'],
   ['  if x:\n\tpass', 'python', 'indent', '1222222044444'],
   // Shell: '' without escapes, "" with them, $# is no comment, heredoc bodies are strings
-  ['echo \'it\'\'s\' "a \\"b\\" $x" # note\nfoo$#bar', 'shellscript', 'inString', '.....^^^.^^..^^^^^^^^^^^.................'],
-  ['echo \'it\'\'s\' "a \\"b\\" $x" # note\nfoo$#bar', 'shellscript', 'inComment', '..........................^^^^^^.........'],
+  [
+    'echo \'it\'\'s\' "a \\"b\\" $x" # note\nfoo$#bar',
+    'shellscript',
+    'inString',
+    '.....^^^.^^..^^^^^^^^^^^.................',
+  ],
+  [
+    'echo \'it\'\'s\' "a \\"b\\" $x" # note\nfoo$#bar',
+    'shellscript',
+    'inComment',
+    '..........................^^^^^^.........',
+  ],
   ['cat <<EOF\nhello "x\nEOF\ny', 'shellscript', 'inString', '.........^^^^^^^^^^.....'],
   // Prose: typographic and straight quotes, parentheses, a paragraph break resets
   ['He said “hi (there)” and "bye".\n\n(open', 'markdown', 'inQuotes', '........^^^^^^^^^^^......^^^^.........'],
