@@ -6,9 +6,10 @@ import { EXPLORER_VIEW_TYPE, LensController, PersistedPanelState } from './host/
 export function activate(context: vscode.ExtensionContext): LensController {
   const log = vscode.window.createOutputChannel('LSTM Lens', { log: true });
   const lens = new LensController(context, log);
+  // Disposed in order: the controller (and its worker) before the log it writes to.
   context.subscriptions.push(
-    log,
     lens,
+    log,
     vscode.commands.registerCommand('lstmLens.openExplorer', () => lens.openExplorer()),
     vscode.commands.registerCommand('lstmLens.train', () => lens.trainCommand()),
     vscode.commands.registerCommand('lstmLens.stopTraining', () => lens.stopTraining()),

@@ -41,6 +41,8 @@ export interface PersistedPanelState {
 
 export class LensController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** Set on deactivation: late worker messages and timers then do nothing. */
+  private disposed = false;
   private readonly models = new DocumentModels();
   private readonly trainer: TrainerClient;
   private readonly settingsWatcher: SettingsWatcher;
@@ -522,6 +524,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private onWorkerMessage(message: WorkerToHost): void {
+    if (this.disposed) return;
     switch (message.type) {
       case 'ready':
         this.log.info(`Trainer ready: ${message.backend} (${message.detail})`);
@@ -809,6 +812,7 @@ export class LensController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.panel?.dispose();
     vscode.Disposable.from(...this.disposables).dispose();
   }

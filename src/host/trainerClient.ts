@@ -44,6 +44,9 @@ export class TrainerClient implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    // Detach first: messages still in flight must not reach a host whose log and panel are gone.
+    this.worker?.removeAllListeners('message');
+    this.worker?.removeAllListeners('error');
     void this.terminate();
   }
 
@@ -53,6 +56,7 @@ export class TrainerClient implements vscode.Disposable {
     const worker = new Worker(this.options.workerPath, { name: 'lstm-lens-trainer' });
     this.worker = worker;
     worker.on('message', (raw: unknown) => {
+      if (this.disposed) return;
       const message = parseWorkerMessage(raw);
       if (!message) {
         log.warn('Dropped a malformed message from the trainer worker:', describe(raw));
@@ -60,7 +64,9 @@ export class TrainerClient implements vscode.Disposable {
       }
       this.options.onMessage(message);
     });
-    worker.on('error', (err) => log.error('Trainer worker error:', err));
+    worker.on('error', (err) => {
+      if (!this.disposed) log.error('Trainer worker error:', err);
+    });
     worker.on('exit', (code) => {
       if (this.worker !== worker) return; // terminated on purpose
       this.worker = undefined;
