@@ -2,6 +2,7 @@
 // Adam with global-norm clipping, held-out bits per char, and recovery from NaN/Inf divergence.
 import type { Arena } from './arena';
 import type { ModelConfig, TrainingConfig } from './config';
+import { CARRY, GradHelper, RESET } from './gradShard';
 import { LstmGraph } from './lstmTrain';
 import { initWeights, type ModelWeights } from './params';
 import { Rng } from './rng';
@@ -19,6 +20,40 @@ export interface TrainerInit {
   evalMaxTokens?: number;
   /** Test hook: pretend the loss is NaN at this step, to exercise divergence recovery. */
   faultAtStep?: number;
+  /**
+   * A helper thread computing the gradient of the last helper.B1 streams (data parallel, see
+   * gradShard.ts; start one with startTrainer). The trainer then owns it and disposes it.
+   */
+  helper?: GradHelper;
+}
+
+/** Streams (B), window (T) and training-split length for a text of n tokens; short texts shrink B and T. */
+export function batchLayout(n: number, tc: TrainingConfig): { B: number; T: number; nTrain: number } {
+  const heldCount = Math.floor(n * tc.heldOutFraction);
+  const nTrain = n - heldCount;
+  const T = Math.max(1, Math.min(tc.seqLength, nTrain - 1));
+  const B = Math.max(1, Math.min(tc.batchSize, Math.floor((nTrain - 1) / T)));
+  return { B, T, nTrain };
+}
+
+/**
+ * A Trainer, data parallel over two threads when `threads` ≥ 2 and the batch has ≥ 2 streams
+ * (`gradWorkerFile` is the gradWorker bundle); falls back to one thread if the helper cannot start.
+ */
+export async function startTrainer(
+  init: TrainerInit,
+  opts: { threads: number; gradWorkerFile: string; wasmDir?: string; log?: (m: string) => void },
+): Promise<Trainer> {
+  const { B, T } = batchLayout(init.ids.length, init.training);
+  if (opts.threads < 2 || B < 2 || init.arena.kind !== 'wasm') return new Trainer(init);
+  try {
+    const B1 = Math.floor(B / 2);
+    const helper = await GradHelper.start(opts.gradWorkerFile, init.model, init.vocabSize, B1, T, opts.wasmDir);
+    return new Trainer({ ...init, helper });
+  } catch (e) {
+    opts.log?.(`training on one thread: ${e instanceof Error ? e.message : String(e)}`);
+    return new Trainer(init);
+  }
 }
 
 export interface StepResult {
@@ -54,24 +89,30 @@ export class Trainer {
   private adamT = 0;
   private good: { params: Float32Array; m: Float32Array; v: Float32Array; adamT: number; step: number } | null = null;
   private readonly evalMax: number;
+  private readonly helper: GradHelper | null;
+  /** Streams on this thread (the first B0 of B; the helper has the rest). */
+  private readonly B0: number;
 
   constructor(private init: TrainerInit) {
     init = this.init = { ...init };
     const { training: tc, ids } = init;
-    const heldCount = Math.floor(ids.length * tc.heldOutFraction);
-    const nTrain = ids.length - heldCount;
+    // Shrink the window and batch for short texts so every stream holds at least one window.
+    const { B, T, nTrain } = batchLayout(ids.length, tc);
     if (nTrain < MIN_TRAIN_TOKENS)
       throw new Error(`the text is too short to train on (${nTrain} characters; need ${MIN_TRAIN_TOKENS})`);
     this.trainIds = ids.subarray(0, nTrain);
     this.heldIds = ids.subarray(nTrain);
-    // Shrink the window and batch for short texts so every stream holds at least one window.
-    this.T = Math.max(1, Math.min(tc.seqLength, nTrain - 1));
-    this.B = Math.max(1, Math.min(tc.batchSize, Math.floor((nTrain - 1) / this.T)));
+    this.T = T;
+    this.B = B;
+    this.helper = init.helper ?? null;
+    if (this.helper && (this.helper.T !== T || this.helper.B1 >= B))
+      throw new Error(`gradient helper layout (${this.helper.B1}×${this.helper.T}) does not fit ${B}×${T}`);
+    this.B0 = B - (this.helper?.B1 ?? 0);
     this.streamLen = Math.floor((nTrain - 1) / this.B);
     this.rng = new Rng(tc.seed);
     this.lr = tc.learningRate;
     this.evalMax = init.evalMaxTokens ?? 16384;
-    this.graph = new LstmGraph(init.arena, init.model, init.vocabSize, this.B, this.T);
+    this.graph = new LstmGraph(init.arena, init.model, init.vocabSize, this.B0, this.T);
     const w0 = init.initial ?? initWeights(init.model, init.vocabSize, tc.seed).data;
     this.graph.setWeights(w0);
     const P = w0.length;
@@ -100,17 +141,22 @@ export class Trainer {
     this.windowsPerEpoch = Math.max(1, Math.floor((this.streamLen - this.shift) / this.T));
     this.windowInEpoch = 0;
     this.graph.resetState();
+    this.helper?.state(RESET);
   }
 
   private fillWindow(): void {
-    const { B, T, streamLen, shift, windowInEpoch: w } = this;
-    const g = this.graph;
+    const { B, B0, T, streamLen, shift, windowInEpoch: w } = this;
     const ids = this.trainIds;
     for (let b = 0; b < B; b++) {
       const base = b * streamLen + shift + w * T;
+      // Streams < B0 go to this thread's graph, the rest to the helper's (each time-major).
+      const [inputs, targets, Bs, bs] =
+        b < B0
+          ? [this.graph.inputs, this.graph.targets, B0, b]
+          : [this.helper!.views.inputs, this.helper!.views.targets, B - B0, b - B0];
       for (let t = 0; t < T; t++) {
-        g.inputs[t * B + b] = ids[base + t];
-        g.targets[t * B + b] = ids[base + t + 1];
+        inputs[t * Bs + bs] = ids[base + t];
+        targets[t * Bs + bs] = ids[base + t + 1];
       }
     }
   }
@@ -119,7 +165,13 @@ export class Trainer {
   *trainStep(): Generator<void, StepResult> {
     if (this.step % GOOD_EVERY === 0) this.saveGood();
     this.fillWindow();
+    const helper = this.helper;
+    helper?.begin(this.graph.params.v);
     let loss = yield* this.graph.run(true);
+    if (helper) {
+      yield* helper.wait();
+      loss = helper.combineInto(this.graph, loss, this.B0 * this.T, helper.B1 * this.T);
+    }
     if (this.init.faultAtStep === this.step) {
       this.init.faultAtStep = undefined; // fire once
       loss = NaN;
@@ -128,6 +180,7 @@ export class Trainer {
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return this.recover(loss);
     this.adamUpdate(gradNorm);
     this.graph.carryState();
+    this.helper?.state(CARRY);
     this.step++;
     this.windowInEpoch++;
     if (this.windowInEpoch >= this.windowsPerEpoch) {
@@ -183,7 +236,7 @@ export class Trainer {
   /** Held-out bits per character over the same positions every time (null without a held-out split). */
   *evaluate(maxTokens = this.evalMax): Generator<void, number | null> {
     if (!this.hasHeldOut) return null;
-    const { B, T } = this;
+    const { B0: B, T } = this; // this thread's streams only
     const g = this.graph;
     const held = this.heldIds;
     const L = Math.ceil((held.length - 1) / B); // positions per stream
@@ -225,8 +278,14 @@ export class Trainer {
     };
   }
 
+  /** Threads computing gradients (2 with a helper). */
+  get threads(): number {
+    return this.helper ? 2 : 1;
+  }
+
   dispose(): void {
     this.graph.dispose();
+    this.helper?.dispose();
   }
 }
 
