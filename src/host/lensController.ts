@@ -29,6 +29,7 @@ import { toModelConfig, toTrainingConfig } from './trainingOptions';
 import { ModelStore, textHash } from './modelStore';
 import { WorkerRequests } from './workerRequests';
 import { InsightOverlays } from './insightOverlays';
+import { MAX_MODEL_CHARS, modelability } from './documentLimits';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -139,8 +140,15 @@ export class LensController implements vscode.Disposable {
     this.pushAll();
     const restored = await this.restoreSavedModel(editor.document);
     const model = this.models.get(editor.document.uri.toString());
-    if (!restored && this.settings.autoTrain && !model.hasModel && model.training.status === 'untrained')
-      this.train(false);
+    if (restored || model.hasModel || model.training.status !== 'untrained') return;
+    if (this.settings.autoTrain) this.train(false);
+    else {
+      const problem = this.modelabilityProblem(editor.document);
+      if (problem) {
+        this.models.setStatus(model.uri, 'untrained', problem);
+        this.pushTraining(model.uri);
+      }
+    }
   }
 
   /** Loads the model saved for this document, once per session; true when one is (being) loaded. */
@@ -192,6 +200,12 @@ export class LensController implements vscode.Disposable {
     const doc = this.currentDocument();
     if (!doc) return;
     const uri = doc.uri.toString();
+    const problem = this.modelabilityProblem(doc);
+    if (problem) {
+      this.models.setStatus(uri, 'untrained', problem);
+      this.pushTraining(uri);
+      return;
+    }
     this.ensureWorkerHasDocument(doc);
     // One training at a time: the worker has one core to spare, and the user watches one document.
     for (const other of this.models.all())
@@ -443,7 +457,15 @@ export class LensController implements vscode.Disposable {
     const uri = e.document.uri.toString();
     const model = this.models.peek(uri);
     if (model?.workerVersion !== undefined && e.contentChanges.length > 0) {
-      if (e.contentChanges.length === 1) {
+      if (documentLength(e.document) > MAX_MODEL_CHARS) {
+        // Grew past the limit (a huge paste): the worker lets go of it and the model with it.
+        this.post({ type: 'stopTraining', docId: uri });
+        this.post({ type: 'disposeDocument', docId: uri });
+        model.workerVersion = undefined;
+        this.models.reset(uri);
+        this.models.setStatus(uri, 'untrained', this.modelabilityProblem(e.document));
+        this.pushTraining(uri);
+      } else if (e.contentChanges.length === 1) {
         const c = e.contentChanges[0];
         this.post({
           type: 'editDocument',
@@ -451,11 +473,12 @@ export class LensController implements vscode.Disposable {
           version: e.document.version,
           edits: [{ offset: c.rangeOffset, deleteCount: c.rangeLength, text: c.text }],
         });
+        model.workerVersion = e.document.version;
       } else {
         // Multi-cursor edits: resending the text is simpler than ordering the changes and costs little.
         this.post({ type: 'setDocument', docId: uri, version: e.document.version, text: e.document.getText() });
+        model.workerVersion = e.document.version;
       }
-      model.workerVersion = e.document.version;
     }
     if (uri === this.currentUri && this.panel && this.webviewReady) {
       void this.panel.post({ type: 'document', document: documentInfo(e.document) });
@@ -516,9 +539,34 @@ export class LensController implements vscode.Disposable {
     this.trainer.post(message);
   }
 
+  /** Why this document can't be modelled (empty, too short, too large), localised; null when it can. */
+  private modelabilityProblem(doc: vscode.TextDocument): string | null {
+    const check = modelability(documentLength(doc), this.settings.sequenceLength);
+    if (check.ok) return null;
+    switch (check.reason) {
+      case 'empty':
+        return vscode.l10n.t('This document is empty: type or paste some text, then press Train.');
+      case 'tooShort':
+        return vscode.l10n.t(
+          'This document is too short to learn from ({0} characters; LSTM Lens needs at least {1}). Add text, then press Train.',
+          String(check.length),
+          String(check.minimum),
+        );
+      case 'tooLarge':
+        return vscode.l10n.t(
+          'This document is too large for LSTM Lens ({0} million characters; the limit is {1} million). Open a smaller file or copy a part of it into a new one.',
+          (check.length / 1e6).toFixed(1),
+          String(check.maximum / 1e6),
+        );
+      default:
+        return assertNever(check, 'modelability');
+    }
+  }
+
   private ensureWorkerHasDocument(doc: vscode.TextDocument): void {
     const m = this.models.get(doc.uri.toString());
     if (m.workerVersion === doc.version) return;
+    if (documentLength(doc) > MAX_MODEL_CHARS) return; // never copied to the worker (see documentLimits.ts)
     this.post({ type: 'setDocument', docId: m.uri, version: doc.version, text: doc.getText() });
     m.workerVersion = doc.version;
   }
@@ -796,8 +844,12 @@ export class LensController implements vscode.Disposable {
     webviewReady: boolean;
     snapshot: PanelSnapshot;
     workerRunning: boolean;
+    settingsProblems: string[];
+    storageRoot: string;
   } {
     return {
+      settingsProblems: this.settingsWatcher.problems,
+      storageRoot: this.context.globalStorageUri.fsPath,
       currentUri: this.currentUri,
       panelOpen: this.panel !== undefined,
       webviewReady: this.webviewReady,
@@ -823,13 +875,18 @@ export function isTrackable(doc: vscode.TextDocument): boolean {
   return !['output', 'vscode-scm', 'comment', 'debug'].includes(doc.uri.scheme);
 }
 
+/** The document's length in UTF-16 code units, without copying its text. */
+function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(new vscode.Position(doc.lineCount, 0));
+}
+
 function documentInfo(doc: vscode.TextDocument): DocumentInfo {
   return {
     uri: doc.uri.toString(),
     fileName: doc.uri.path.split('/').pop() || doc.uri.toString(),
     languageId: doc.languageId,
     version: doc.version,
-    length: doc.offsetAt(new vscode.Position(doc.lineCount, 0)), // the end offset, without copying the text
+    length: documentLength(doc),
     lineCount: doc.lineCount,
   };
 }

@@ -32,6 +32,11 @@ export class SettingsWatcher implements vscode.Disposable {
     return this.current;
   }
 
+  /** The current settings' problems (one message per rejected value). */
+  get problems(): string[] {
+    return [...this.reported];
+  }
+
   private read(): LensSettings {
     const { settings, problems } = readSettings();
     const fresh = problems.filter((p) => !this.reported.has(p));
