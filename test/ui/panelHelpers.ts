@@ -262,7 +262,13 @@ export class PanelDriver {
  * Ctrl+G, ":line:col", Enter: moves the editor's cursor. Returns once the quick input has closed.
  * (Faster than Workbench.runCommand: no settling sleeps, so it can run a hundred times.)
  */
-export async function gotoLine(page: Page, line: number, col: number, timeoutMs = 10_000): Promise<void> {
+export async function gotoLine(
+  page: Page,
+  line: number,
+  col: number,
+  timeoutMs = 10_000,
+  waitClosed = true,
+): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('.quick-input-box input');
   for (let attempt = 1; ; attempt++) {
@@ -271,7 +277,7 @@ export async function gotoLine(page: Page, line: number, col: number, timeoutMs 
       await input.waitFor({ state: 'visible', timeout: 5_000 });
       await input.fill(`:${line}:${col}`, { timeout: 5_000 });
       await page.keyboard.press('Enter');
-      await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
+      if (waitClosed) await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
       return;
     } catch (e) {
       if (attempt >= 3) throw e;
