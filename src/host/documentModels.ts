@@ -7,23 +7,39 @@ const MAX_CURVE_POINTS = 400;
 
 export interface DocumentModel {
   readonly uri: string;
+  /**
+   * The worker's name for this document: the URI plus a generation, renewed whenever the worker
+   * forgets the document, so late messages about an earlier one (same URI) are recognised and dropped.
+   */
+  docId: string;
   training: TrainingSnapshot;
   /** The document version the worker has, or undefined when it has not been sent the text. */
   workerVersion: number | undefined;
   /** True once a trained (or partly trained) model exists in the worker. */
   hasModel: boolean;
+  /** The editor document object this entry belongs to (URIs of closed documents get reused). */
+  document?: object;
 }
 
 export class DocumentModels {
   private readonly models = new Map<string, DocumentModel>();
+  private readonly byDocId = new Map<string, DocumentModel>();
+  private generation = 0;
   /** The worker's compute backend, once it has said (shown with every model). */
   backend: string | null = null;
 
   get(uri: string): DocumentModel {
     let m = this.models.get(uri);
     if (!m) {
-      m = { uri, training: { ...emptyTraining(), backend: this.backend }, workerVersion: undefined, hasModel: false };
+      m = {
+        uri,
+        docId: this.newDocId(uri),
+        training: { ...emptyTraining(), backend: this.backend },
+        workerVersion: undefined,
+        hasModel: false,
+      };
       this.models.set(uri, m);
+      this.byDocId.set(m.docId, m);
     }
     return m;
   }
@@ -37,7 +53,27 @@ export class DocumentModels {
   }
 
   delete(uri: string): void {
+    const m = this.models.get(uri);
+    if (m) this.byDocId.delete(m.docId);
     this.models.delete(uri);
+  }
+
+  /** The entry a worker message is about; undefined for a document the worker was told to forget. */
+  byWorkerId(docId: string): DocumentModel | undefined {
+    return this.byDocId.get(docId);
+  }
+
+  /** Gives the document a fresh worker name (after the worker forgot it). */
+  renew(uri: string): DocumentModel {
+    const m = this.get(uri);
+    this.byDocId.delete(m.docId);
+    m.docId = this.newDocId(uri);
+    this.byDocId.set(m.docId, m);
+    return m;
+  }
+
+  private newDocId(uri: string): string {
+    return `${uri}#${++this.generation}`;
   }
 
   setStatus(uri: string, status: TrainingStatus, message: string | null): DocumentModel {

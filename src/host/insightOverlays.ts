@@ -25,6 +25,8 @@ export interface OverlayHost {
   view(): ViewState;
   /** True when the worker holds a model for this document (and its current text). */
   ready(doc: vscode.TextDocument): boolean;
+  /** The worker's name for the document. */
+  docId(doc: vscode.TextDocument): string;
   /** Tells the panel the overlay changed. */
   changed(): void;
 }
@@ -137,7 +139,7 @@ export class InsightOverlays implements vscode.Disposable {
         const answer = await this.host.requests.request(
           {
             type: 'unitValues',
-            docId: doc.uri.toString(),
+            docId: this.host.docId(doc),
             version,
             start: span.start,
             end: span.end,
@@ -164,7 +166,7 @@ export class InsightOverlays implements vscode.Disposable {
         editor.setDecorations(this.heldOutMarker, []);
       } else {
         const answer = await this.host.requests.request(
-          { type: 'surprisal', docId: doc.uri.toString(), version, start: span.start, end: span.end },
+          { type: 'surprisal', docId: this.host.docId(doc), version, start: span.start, end: span.end },
           'surprisal',
         );
         if (generation !== this.generation || doc.version !== version || this.kindValue !== 'surprisal') return;
@@ -204,7 +206,7 @@ export class InsightOverlays implements vscode.Disposable {
       answer = await this.host.requests.request(
         {
           type: 'alternatives',
-          docId: doc.uri.toString(),
+          docId: this.host.docId(doc),
           version: doc.version,
           offset: doc.offsetAt(position),
           topK: 5,

@@ -30,6 +30,7 @@ import { ModelStore, textHash } from './modelStore';
 import { WorkerRequests } from './workerRequests';
 import { InsightOverlays } from './insightOverlays';
 import { MAX_MODEL_CHARS, modelability } from './documentLimits';
+import { BusyMeter } from './busyMeter';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -42,6 +43,8 @@ export interface PersistedPanelState {
 
 export class LensController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** How long our own handlers hold the extension-host thread. */
+  readonly busy = new BusyMeter();
   /** Set on deactivation: late worker messages and timers then do nothing. */
   private disposed = false;
   private readonly models = new DocumentModels();
@@ -60,13 +63,13 @@ export class LensController implements vscode.Disposable {
   private readonly latestRequest = new Map<string, number>();
   private lastCursor: CursorInfo | null = null;
   private lastPrediction: PanelSnapshot['prediction'] = null;
+  /** The cursor (version, offset) lastPrediction answers. */
+  private lastPredictionFor: { version: number; offset: number } | null = null;
   private readonly store: ModelStore;
   /** Import/export requests in flight, by request id. */
   private readonly pendingTransfers = new Map<number, { kind: 'import' | 'export'; uri: string; hash: string }>();
   /** Documents whose saved model was already looked for (at most once per session). */
   private readonly restoreTried = new Map<string, Promise<boolean>>();
-  /** Text hash of what each document's model was trained on (recorded when training starts). */
-  private readonly trainedOn = new Map<string, string>();
   /** Documents whose model was just imported: their next 'done' keeps the host's (localised) message. */
   private readonly justImported = new Set<string>();
   private readonly requests: WorkerRequests;
@@ -83,10 +86,13 @@ export class LensController implements vscode.Disposable {
     this.trainer = new TrainerClient({
       workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
       log,
-      onMessage: (m) => this.onWorkerMessage(m),
+      onMessage: (m) => this.busy.time(`worker:${m.type}`, () => this.onWorkerMessage(m)),
       onCrash: (reason) => this.onWorkerCrash(reason),
     });
-    this.cursorSync = new CursorSync((req) => this.sendCursor(req), CURSOR_INTERVAL_MS);
+    this.cursorSync = new CursorSync(
+      (req) => this.busy.time('sendCursor', () => this.sendCursor(req)),
+      CURSOR_INTERVAL_MS,
+    );
     this.requests = new WorkerRequests(
       (m) => this.post(m),
       () => this.nextRequestId++,
@@ -103,6 +109,7 @@ export class LensController implements vscode.Disposable {
         return true;
       },
       changed: () => this.pushInsight(),
+      docId: (doc) => this.workerId(doc.uri.toString()),
     });
     this.disposables.push(
       this.settingsWatcher,
@@ -110,10 +117,10 @@ export class LensController implements vscode.Disposable {
       this.trainer,
       this.overlays,
       { dispose: () => this.cursorSync.dispose() },
-      vscode.window.onDidChangeActiveTextEditor((e) => this.onActiveEditor(e)),
-      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.onDocumentClosed(d)),
+      vscode.window.onDidChangeActiveTextEditor((e) => this.busy.time('activeEditor', () => this.onActiveEditor(e))),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.busy.time('selection', () => this.onSelection(e))),
+      vscode.workspace.onDidChangeTextDocument((e) => this.busy.time('documentChange', () => this.onDocumentChange(e))),
+      vscode.workspace.onDidCloseTextDocument((d) => this.busy.time('documentClosed', () => this.onDocumentClosed(d))),
     );
     this.onActiveEditor(vscode.window.activeTextEditor);
   }
@@ -156,6 +163,7 @@ export class LensController implements vscode.Disposable {
     const uri = doc.uri.toString();
     const model = this.models.get(uri);
     if (model.hasModel || model.training.status !== 'untrained') return Promise.resolve(model.hasModel);
+    if (!isPersistable(uri)) return Promise.resolve(false);
     let attempt = this.restoreTried.get(uri);
     if (!attempt) {
       attempt = this.store.load(uri).then((saved) => {
@@ -164,10 +172,10 @@ export class LensController implements vscode.Disposable {
         const requestId = this.nextRequestId++;
         const hash = textHash(doc.getText());
         this.pendingTransfers.set(requestId, { kind: 'import', uri, hash: saved.meta.textHash });
-        this.trainedOn.set(uri, saved.meta.textHash);
-        this.trainer.post({ type: 'importModel', docId: uri, requestId, json: saved.json, weights: saved.weights }, [
-          saved.weights,
-        ]);
+        this.trainer.post(
+          { type: 'importModel', docId: this.workerId(uri), requestId, json: saved.json, weights: saved.weights },
+          [saved.weights],
+        );
         const same = hash === saved.meta.textHash;
         this.models.setStatus(
           uri,
@@ -188,15 +196,18 @@ export class LensController implements vscode.Disposable {
 
   /** Asks the worker for the model's weights, to save them (after training stops or finishes). */
   private exportForSaving(uri: string): void {
-    const hash = this.trainedOn.get(uri);
-    if (!hash) return;
+    if (!isPersistable(uri)) return;
     const requestId = this.nextRequestId++;
-    this.pendingTransfers.set(requestId, { kind: 'export', uri, hash });
-    this.post({ type: 'exportModel', docId: uri, requestId });
+    this.pendingTransfers.set(requestId, { kind: 'export', uri, hash: '' });
+    this.post({ type: 'exportModel', docId: this.workerId(uri), requestId });
   }
 
   /** Starts training on the current document (resume continues from the current weights). */
   train(resume: boolean): void {
+    this.busy.time('train', () => this.startTraining(resume));
+  }
+
+  private startTraining(resume: boolean): void {
     const doc = this.currentDocument();
     if (!doc) return;
     const uri = doc.uri.toString();
@@ -210,12 +221,11 @@ export class LensController implements vscode.Disposable {
     // One training at a time: the worker has one core to spare, and the user watches one document.
     for (const other of this.models.all())
       if (other.uri !== uri && other.training.status === 'training')
-        this.post({ type: 'stopTraining', docId: other.uri });
+        this.post({ type: 'stopTraining', docId: other.docId });
     const s = this.settings;
-    this.trainedOn.set(uri, textHash(doc.getText()));
     this.post({
       type: 'train',
-      docId: uri,
+      docId: this.workerId(uri),
       model: toModelConfig(s),
       training: toTrainingConfig(s),
       resume,
@@ -252,17 +262,17 @@ export class LensController implements vscode.Disposable {
 
   stopTraining(): void {
     const uri = this.currentUri;
-    if (uri) this.post({ type: 'stopTraining', docId: uri });
+    if (uri) this.post({ type: 'stopTraining', docId: this.workerId(uri) });
   }
 
   resetModel(): void {
     const uri = this.currentUri;
     if (!uri) return;
-    this.post({ type: 'stopTraining', docId: uri });
-    this.post({ type: 'disposeDocument', docId: uri });
+    this.post({ type: 'stopTraining', docId: this.workerId(uri) });
+    this.post({ type: 'disposeDocument', docId: this.workerId(uri) });
     const m = this.models.reset(uri);
+    this.models.renew(uri);
     m.workerVersion = undefined;
-    this.trainedOn.delete(uri);
     this.insight.delete(uri);
     this.pushInsight();
     this.overlays.schedule(0);
@@ -297,7 +307,7 @@ export class LensController implements vscode.Disposable {
 
   private panelEvents() {
     return {
-      onMessage: (m: WebviewToHost) => this.onWebviewMessage(m),
+      onMessage: (m: WebviewToHost) => this.busy.time(`webview:${m.type}`, () => this.onWebviewMessage(m)),
       onVisible: () => this.pushAll(),
       onDispose: () => {
         this.panel = undefined;
@@ -359,6 +369,12 @@ export class LensController implements vscode.Disposable {
     }
   }
 
+  private predictionMatchesCursor(): boolean {
+    const p = this.lastPredictionFor;
+    const c = this.lastCursor;
+    return !!p && !!c && p.version === c.version && p.offset === c.offset;
+  }
+
   /** The full state, for a webview that has just (re)loaded. */
   snapshot(): PanelSnapshot {
     const doc = this.currentDocument();
@@ -366,7 +382,8 @@ export class LensController implements vscode.Disposable {
       document: doc ? documentInfo(doc) : null,
       cursor: this.lastCursor,
       training: this.currentUri ? this.models.get(this.currentUri).training : null,
-      prediction: this.lastPrediction,
+      // Only an answer for the cursor shown: the webview takes a snapshot's prediction as current.
+      prediction: this.predictionMatchesCursor() ? this.lastPrediction : null,
       view: this.view,
       settings: { topK: this.settings.topK, contextWindow: this.settings.contextWindow },
       insight: this.insightSnapshot(),
@@ -417,7 +434,13 @@ export class LensController implements vscode.Disposable {
 
   private setCurrentEditor(editor: vscode.TextEditor): void {
     const uri = editor.document.uri.toString();
-    const switched = uri !== this.currentUri;
+    const known = this.models.peek(uri);
+    // VS Code reports closing a document late; a new document object behind a known URI (a reused
+    // "Untitled-1", a file closed and reopened) means the old one is gone.
+    const replaced = !!known?.document && known.document !== editor.document;
+    if (replaced) this.forgetDocument(editor.document.uri);
+    this.models.get(uri).document = editor.document;
+    const switched = uri !== this.currentUri || replaced;
     this.currentEditor = editor;
     this.currentUri = uri;
     this.statusBar.show(this.models.get(uri).training);
@@ -459,8 +482,8 @@ export class LensController implements vscode.Disposable {
     if (model?.workerVersion !== undefined && e.contentChanges.length > 0) {
       if (documentLength(e.document) > MAX_MODEL_CHARS) {
         // Grew past the limit (a huge paste): the worker lets go of it and the model with it.
-        this.post({ type: 'stopTraining', docId: uri });
-        this.post({ type: 'disposeDocument', docId: uri });
+        this.post({ type: 'stopTraining', docId: this.workerId(uri) });
+        this.post({ type: 'disposeDocument', docId: this.workerId(uri) });
         model.workerVersion = undefined;
         this.models.reset(uri);
         this.models.setStatus(uri, 'untrained', this.modelabilityProblem(e.document));
@@ -469,14 +492,14 @@ export class LensController implements vscode.Disposable {
         const c = e.contentChanges[0];
         this.post({
           type: 'editDocument',
-          docId: uri,
+          docId: model.docId,
           version: e.document.version,
           edits: [{ offset: c.rangeOffset, deleteCount: c.rangeLength, text: c.text }],
         });
         model.workerVersion = e.document.version;
       } else {
         // Multi-cursor edits: resending the text is simpler than ordering the changes and costs little.
-        this.post({ type: 'setDocument', docId: uri, version: e.document.version, text: e.document.getText() });
+        this.post({ type: 'setDocument', docId: model.docId, version: e.document.version, text: e.document.getText() });
         model.workerVersion = e.document.version;
       }
     }
@@ -487,12 +510,31 @@ export class LensController implements vscode.Disposable {
   }
 
   private onDocumentClosed(doc: vscode.TextDocument): void {
-    const uri = doc.uri.toString();
+    const model = this.models.peek(doc.uri.toString());
+    if (model?.document === doc) this.forgetDocument(doc.uri);
+  }
+
+  /**
+   * The worker forgets the text and the model; a saved model comes back from storage on reopen.
+   * An untitled document's name is reused for the next one, so nothing of it is kept.
+   */
+  private forgetDocument(docUri: vscode.Uri): void {
+    const uri = docUri.toString();
     const model = this.models.peek(uri);
     if (!model) return;
-    if (model.training.status === 'training') this.post({ type: 'stopTraining', docId: uri });
-    this.post({ type: 'disposeDocument', docId: uri });
-    model.workerVersion = undefined;
+    if (model.training.status === 'training') this.post({ type: 'stopTraining', docId: this.workerId(uri) });
+    this.post({ type: 'disposeDocument', docId: this.workerId(uri) });
+    this.restoreTried.delete(uri);
+    this.latestRequest.delete(uri);
+    if (docUri.scheme === 'untitled') {
+      this.models.delete(uri);
+      this.insight.delete(uri);
+    } else {
+      this.models.reset(uri);
+      this.models.renew(uri);
+      model.workerVersion = undefined;
+      model.document = undefined;
+    }
   }
 
   // ───────────────────────────── cursor ─────────────────────────────
@@ -523,7 +565,7 @@ export class LensController implements vscode.Disposable {
       this.latestRequest.set(req.docUri, requestId);
       this.post({
         type: 'predict',
-        docId: req.docUri,
+        docId: this.workerId(req.docUri),
         requestId,
         version: doc.version,
         offset,
@@ -534,6 +576,11 @@ export class LensController implements vscode.Disposable {
   }
 
   // ───────────────────────────── worker ─────────────────────────────
+
+  /** The worker's name for the document at this URI. */
+  workerId(uri: string): string {
+    return this.models.get(uri).docId;
+  }
 
   private post(message: HostToWorker): void {
     this.trainer.post(message);
@@ -567,7 +614,7 @@ export class LensController implements vscode.Disposable {
     const m = this.models.get(doc.uri.toString());
     if (m.workerVersion === doc.version) return;
     if (documentLength(doc) > MAX_MODEL_CHARS) return; // never copied to the worker (see documentLimits.ts)
-    this.post({ type: 'setDocument', docId: m.uri, version: doc.version, text: doc.getText() });
+    this.post({ type: 'setDocument', docId: m.docId, version: doc.version, text: doc.getText() });
     m.workerVersion = doc.version;
   }
 
@@ -580,30 +627,41 @@ export class LensController implements vscode.Disposable {
         for (const m of this.models.all()) m.training = { ...m.training, backend: message.backend };
         break;
       case 'trainingStatus': {
-        const wasTraining = this.models.get(message.docId).training.status === 'training';
-        const keepMessage = message.status === 'done' && this.justImported.delete(message.docId);
-        const text = keepMessage ? this.models.get(message.docId).training.message : message.message;
-        this.models.setStatus(message.docId, message.status, text);
+        const uri = this.models.byWorkerId(message.docId)?.uri;
+        if (!uri) return; // about a document the worker was told to forget
+        const wasTraining = this.models.get(uri).training.status === 'training';
+        const keepMessage = message.status === 'done' && this.justImported.delete(uri);
+        const text = keepMessage ? this.models.get(uri).training.message : message.message;
+        this.models.setStatus(uri, message.status, text);
         if (wasTraining && (message.status === 'done' || message.status === 'stopped')) {
-          this.exportForSaving(message.docId);
-          if (message.docId === this.currentUri) void this.labelUnits();
+          this.exportForSaving(uri);
+          if (uri === this.currentUri) void this.labelUnits();
         }
-        if (message.docId === this.currentUri) this.overlays.schedule(0);
-        if (message.message) this.log.info(`[${message.docId}] ${message.status}: ${message.message}`);
-        this.pushTraining(message.docId);
+        if (uri === this.currentUri) this.overlays.schedule(0);
+        if (message.message) this.log.info(`[${uri}] ${message.status}: ${message.message}`);
+        this.pushTraining(uri);
         // A freshly usable model: answer for the cursor where it is.
-        if (message.docId === this.currentUri && this.currentEditor) this.requestCursor(this.currentEditor);
+        if (uri === this.currentUri && this.currentEditor) this.requestCursor(this.currentEditor);
         break;
       }
-      case 'trainingProgress':
-        this.models.addProgress(message.docId, message.progress);
-        this.pushTraining(message.docId);
-        if (message.docId === this.currentUri && this.overlays.kind !== 'none') this.overlays.schedule(500);
+      case 'trainingProgress': {
+        const uri = this.models.byWorkerId(message.docId)?.uri;
+        if (!uri) return;
+        this.models.addProgress(uri, message.progress);
+        this.pushTraining(uri);
+        if (uri !== this.currentUri) break;
+        // The worker refreshes its inference weights as it trains: ask again so the panel learns live.
+        if (this.currentEditor && (this.panel?.visible || !this.predictionMatchesCursor()))
+          this.requestCursor(this.currentEditor);
+        if (this.overlays.kind !== 'none') this.overlays.schedule(500);
         break;
+      }
       case 'prediction': {
-        if (this.latestRequest.get(message.docId) !== message.requestId) return; // stale
-        if (message.docId !== this.currentUri) return;
+        const uri = this.models.byWorkerId(message.docId)?.uri;
+        if (!uri || uri !== this.currentUri) return;
+        if (this.latestRequest.get(uri) !== message.requestId) return; // stale
         this.lastPrediction = message.prediction;
+        this.lastPredictionFor = { version: message.version, offset: message.offset };
         if (this.panel && this.webviewReady)
           void this.panel.post({
             type: 'prediction',
@@ -618,11 +676,17 @@ export class LensController implements vscode.Disposable {
         this.pendingTransfers.delete(message.requestId);
         if (!pending) return;
         const m = this.models.get(pending.uri);
+        // The worker hashed the text it trained on (the host never hashes a whole document while training).
+        const hash = trainedTextHash(message.json);
+        if (!hash) {
+          this.log.warn(`Not saving the model for ${pending.uri}: it names no training text`);
+          return;
+        }
         void this.store
           .save({
             meta: {
               uri: pending.uri,
-              textHash: pending.hash,
+              textHash: hash,
               savedAt: Date.now(),
               heldOutBpc: m.training.latest?.heldOutBpc ?? null,
               steps: m.training.latest?.step ?? 0,
@@ -758,7 +822,7 @@ export class LensController implements vscode.Disposable {
     try {
       this.ensureWorkerHasDocument(doc);
       const answer = await this.requests.request(
-        { type: 'labelUnits', docId: uri, languageId: doc.languageId },
+        { type: 'labelUnits', docId: this.workerId(uri), languageId: doc.languageId },
         'unitLabels',
         120_000,
       );
@@ -809,7 +873,7 @@ export class LensController implements vscode.Disposable {
     let answer;
     try {
       answer = await this.requests.request(
-        { type: 'findUnits', docId: uri, version: doc.version, selections, direction },
+        { type: 'findUnits', docId: this.workerId(uri), version: doc.version, selections, direction },
         'unitMatches',
         30_000,
       );
@@ -846,8 +910,10 @@ export class LensController implements vscode.Disposable {
     workerRunning: boolean;
     settingsProblems: string[];
     storageRoot: string;
+    busy: ReturnType<BusyMeter['snapshot']>;
   } {
     return {
+      busy: this.busy.snapshot(),
       settingsProblems: this.settingsWatcher.problems,
       storageRoot: this.context.globalStorageUri.fsPath,
       currentUri: this.currentUri,
@@ -873,6 +939,24 @@ export class LensController implements vscode.Disposable {
 /** Documents worth modelling: text in an editor, not our own output or the SCM input box. */
 export function isTrackable(doc: vscode.TextDocument): boolean {
   return !['output', 'vscode-scm', 'comment', 'debug'].includes(doc.uri.scheme);
+}
+
+/** The SHA-256 of the training text recorded in an exported model, or undefined. */
+function trainedTextHash(modelJson: string): string | undefined {
+  try {
+    const hash: unknown = (JSON.parse(modelJson) as { textHash?: unknown }).textHash;
+    return typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) ? hash : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a model may be saved under this URI: an untitled document's name ("Untitled-1") is reused
+ * by the next one, so its model would come back on an unrelated text.
+ */
+function isPersistable(uri: string): boolean {
+  return !uri.startsWith('untitled:');
 }
 
 /** The document's length in UTF-16 code units, without copying its text. */

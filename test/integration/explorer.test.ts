@@ -1,7 +1,16 @@
 // The explorer inside a real extension host: training, predictions that follow the cursor, switching documents, persistence.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually, lens, moveCursor, openText, restoreSettings, structuredText, useFastSettings } from './helpers';
+import {
+  closeAllEditors,
+  eventually,
+  lens,
+  moveCursor,
+  openText,
+  restoreSettings,
+  structuredText,
+  useFastSettings,
+} from './helpers';
 
 describe('explorer (extension host)', function () {
   this.timeout(90_000);
@@ -12,7 +21,7 @@ describe('explorer (extension host)', function () {
 
   after(async () => {
     await restoreSettings();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('trains on the active document, then answers for the cursor with the text before it', async () => {

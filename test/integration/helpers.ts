@@ -64,3 +64,13 @@ export function structuredText(lines = 200): string {
   for (let i = 0; i < lines; i++) out.push(`def f${i % 10}(x):\n    return "value ${i % 7}" + x\n`);
   return out.join('');
 }
+
+/** Closes every editor and the panel, discarding untitled text (no save prompts). */
+export async function closeAllEditors(): Promise<void> {
+  for (let i = 0; i < 100 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) {
+    const before = vscode.window.tabGroups.all.reduce((n, g) => n + g.tabs.length, 0);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const after = vscode.window.tabGroups.all.reduce((n, g) => n + g.tabs.length, 0);
+    if (after >= before) await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  }
+}

@@ -19,7 +19,7 @@ const NOISE = [
   /^ChatSessionStore:/,
 ];
 
-const TIMEOUT_MS = Number(process.env.LSTM_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
+const TIMEOUT_MS = Number(process.env.LSTM_LENS_INTEGRATION_TIMEOUT_MS ?? 600_000);
 
 async function main(): Promise<number> {
   const runner = join(repoRoot(), 'out', 'test', 'integration', 'index.js');
