@@ -16,6 +16,7 @@ import {
   copyFixtures,
   glyph,
   gotoLine,
+  hueGap,
   lineColAt,
   reloadWindow,
   savedModelMetas,
@@ -152,7 +153,16 @@ describe('explorer panel: predictions and gates that follow the cursor (UI, issu
         `probabilities descend: ${rows.map((r) => r.prob)}`,
       );
     }
-    assert.equal(rows[0].barWidth, 100, 'the top bar is full');
+    // Bars are as long as their probabilities, relative to one another (rounded percentages: a loose match).
+    assert.ok(rows[0].barWidth > 0, 'the top bar is drawn');
+    for (const r of rows.slice(1)) {
+      const want = pctValue(r.prob) / pctValue(rows[0].prob);
+      const got = r.barWidth / rows[0].barWidth;
+      assert.ok(
+        Math.abs(got - want) <= 0.12,
+        `bar ${r.rank} is ${got.toFixed(2)} of the top bar; ${r.prob} of ${rows[0].prob}`,
+      );
+    }
     assert.equal(new Set(rows.map((r) => r.token)).size, rows.length, 'distinct tokens');
     // The actual next character: its line, and its row marked when it is among the top K.
     const actual = await panel.text('actual-next');
@@ -392,6 +402,9 @@ describe('explorer panel: predictions and gates that follow the cursor (UI, issu
   const KINDS = ['vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'];
   for (const [theme, kind] of THEMES) {
     it(`theme "${theme}": the webview body is ${kind}, no CSP violations (screenshots)`, async () => {
+      await panel.body().evaluate((b) => b.ownerDocument.defaultView?.scrollTo(0, 0));
+      const gateBefore = await panel.field('gate-c-0').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+      const kindBefore = (await panel.bodyInfo()).classes;
       await pickColorTheme(session.page, theme);
       await eventually(
         async () => {
@@ -408,6 +421,24 @@ describe('explorer panel: predictions and gates that follow the cursor (UI, issu
       await sleep(500); // the repaint for the new palette
       const { csp } = await panel.bodyInfo();
       assert.ok(csp === null || csp === '0', `no CSP violations (data-csp-violations=${csp})`);
+      if (!kindBefore.includes(kind))
+        assert.notEqual(
+          await panel.field('gate-c-0').evaluate((c) => (c as HTMLCanvasElement).toDataURL()),
+          gateBefore,
+          'the gate cells repainted in the new palette',
+        );
+      // The signed scale (g, c, h in −1..1) must tell −1 from +1 by colour, not by lightness alone.
+      const ends = await panel.workbench
+        .webview()
+        .locator('canvas.legend-bar')
+        .nth(1)
+        .evaluate((c) => {
+          const g = (c as HTMLCanvasElement).getContext('2d')!;
+          const px = (x: number) => Array.from(g.getImageData(x, 5, 1, 1).data.slice(0, 3));
+          return { negative: px(0), positive: px(119) };
+        });
+      const gap = hueGap(ends.negative, ends.positive);
+      console.log(`      g/c/h scale: −1 rgb(${ends.negative}) … +1 rgb(${ends.positive}), hue gap ${gap.toFixed(0)}°`);
       const slug = theme.toLowerCase().replace(/\s+/g, '-');
       await session.workbench.screenshot(`panel-theme-${slug}-top`);
       await panel.workbench
@@ -424,6 +455,7 @@ describe('explorer panel: predictions and gates that follow the cursor (UI, issu
         .webview()
         .locator('#training-title')
         .evaluate((e) => e.scrollIntoView());
+      assert.ok(gap >= 60, `−1 and +1 of the g/c/h scale differ in hue (${gap.toFixed(0)}° apart)`);
     });
   }
 

@@ -1,7 +1,7 @@
 // Helpers for the explorer-panel UI tests: reading the webview's DOM, moving the cursor with Ctrl+G,
 // timing key events in the workbench page, and the test oracles (offsets, visible glyphs).
 import * as assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../rig/paths';
@@ -85,13 +85,6 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Merges `values` into the run's user settings.json (the workbench picks the change up live). */
-export function updateUserSettings(server: CodeServer, values: Record<string, unknown>): void {
-  const file = join(server.ud, 'User', 'settings.json');
-  const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...current, ...values }, null, 2) + '\n');
 }
 
 export interface PredictionRow {
@@ -451,4 +444,20 @@ export async function pickColorTheme(page: Page, theme: string, timeoutMs = 15_0
   }
   await page.keyboard.press('Escape');
   throw new Error(`no row for theme "${theme}" in the colour theme picker; saw ${JSON.stringify(seen)}`);
+}
+
+/** Hue of an sRGB colour in degrees (0..360). */
+export function hue([r, g, b]: number[]): number {
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  if (max === min) return 0;
+  const d = max - min;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+}
+
+/** Smallest angle between two hues. */
+export function hueGap(a: number[], b: number[]): number {
+  const d = Math.abs(hue(a) - hue(b));
+  return Math.min(d, 360 - d);
 }
