@@ -60,6 +60,8 @@ export const WEBVIEW_STRINGS = [
   'uppercase letter',
   'inside quotes',
   'inside parentheses',
+  'At the start of the document no character has been read yet.',
+  'Labels appear when training finishes.',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

@@ -62,7 +62,7 @@ export class GatesView {
     if (!prediction) return;
     this.palette ??= readPalette();
     const steps = traceLength(prediction);
-    setText(this.empty, steps === 0 ? '—' : '');
+    setText(this.empty, steps === 0 ? t(state, 'At the start of the document no character has been read yet.') : '');
     if (steps === 0) {
       this.layers.replaceChildren();
       return;

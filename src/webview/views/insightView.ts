@@ -90,6 +90,8 @@ export class InsightView {
     this.ring.hidden = insight.labelsState !== 'computing';
     const best = bestPerFeature(insight.labels);
     this.labels.replaceChildren(...best.map((l) => this.labelItem(state, l)));
+    if (best.length === 0 && insight.labelsState === 'none')
+      this.labels.replaceChildren(el('li', { class: 'note' }, t(state, 'Labels appear when training finishes.')));
     setText(this.matchesTitle, insight.matches.length ? t(state, 'Units matching your selection') : '');
     this.matches.replaceChildren(...insight.matches.slice(0, 8).map((m) => this.matchItem(state, m)));
     setText(this.note, insight.note ?? '');

@@ -44,11 +44,10 @@ export class PredictionsView {
       return;
     }
     const actualToken = prediction.actual?.token;
-    const best = Math.max(...prediction.top.map((p) => p.prob), 1e-9);
     this.list.replaceChildren(
       ...prediction.top.map((p, i) => {
         const bar = el('span', { class: 'bar' });
-        bar.style.width = `${((p.prob / best) * 100).toFixed(1)}%`;
+        bar.style.width = `${(p.prob * 100).toFixed(1)}%`; // absolute: a flat distribution looks flat
         const row = el(
           'li',
           {
