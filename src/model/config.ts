@@ -1,4 +1,5 @@
 // The model and training configuration as plain data: every default is here, with its reason.
+import { CELL_TYPES, type CellType } from './cells/cell';
 
 /** Which compute backend tfjs uses for training. */
 export type BackendName = 'wasm' | 'cpu';
@@ -12,6 +13,11 @@ export interface ModelConfig {
   embeddingSize: number;
   /** Largest vocabulary kept; rarer characters map to the unknown token. */
   maxVocab: number;
+  /**
+   * Recurrent cell: 'lstm' (default), 'gru' or 'rnn' (vanilla tanh); see cells/cell.ts for the equations and
+   * how each maps onto the six trace rows. Missing means 'lstm' (models saved before cells existed load as LSTM).
+   */
+  cell?: CellType;
 }
 
 export interface TrainingConfig {
@@ -40,6 +46,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   layers: 1, // one layer keeps every unit's role inspectable; two is a setting away
   embeddingSize: 32, // Karpathy-scale char models use 16-64; 32 is cheap and enough for ~100 symbols
   maxVocab: 256, // source code and prose rarely use more; the rest become <unk>
+  cell: 'lstm', // the gated cell the whole panel is about; gru/rnn exist for the comparison lab
 };
 
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
@@ -101,7 +108,15 @@ export function resolveModelConfig(raw: Partial<ModelConfig> | undefined): Model
   checkInt('layers', c.layers, CONFIG_LIMITS.layers);
   checkInt('embeddingSize', c.embeddingSize, CONFIG_LIMITS.embeddingSize);
   checkInt('maxVocab', c.maxVocab, CONFIG_LIMITS.maxVocab);
-  return { hiddenSize: c.hiddenSize, layers: c.layers, embeddingSize: c.embeddingSize, maxVocab: c.maxVocab };
+  const cell = c.cell ?? 'lstm';
+  if (!CELL_TYPES.includes(cell)) throw new Error(`cell must be one of ${CELL_TYPES.join(', ')}, got ${String(cell)}`);
+  return {
+    hiddenSize: c.hiddenSize,
+    layers: c.layers,
+    embeddingSize: c.embeddingSize,
+    maxVocab: c.maxVocab,
+    cell,
+  };
 }
 
 /** Same for training: missing fields take defaults, out-of-range values throw. */
@@ -137,4 +152,9 @@ function checkInt(name: string, v: unknown, [lo, hi]: readonly [number, number])
 function checkNum(name: string, v: unknown, lo: number, hi: number, allowLo: boolean): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v > hi || v < lo || (!allowLo && v === lo))
     throw new Error(`${name} must be a number in ${allowLo ? '[' : '('}${lo}, ${hi}], got ${String(v)}`);
+}
+
+/** The cell of a config ('lstm' when unset). */
+export function cellOf(cfg: ModelConfig): CellType {
+  return cfg.cell ?? 'lstm';
 }

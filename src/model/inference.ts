@@ -93,6 +93,15 @@ export class Predictor {
     seg.filled[j] = 1;
   }
 
+  /**
+   * A copy of the recurrent state after reading the first n tokens (the same bounded-history state a
+   * cursor prediction at that point uses; see stateCache.ts). Fills checkpoints on the way.
+   */
+  stateAfterTokens(doc: TextDoc, n: number): Float32Array {
+    this.stateAt(doc, Math.max(0, Math.min(n, doc.tokenCount)), 0, null);
+    return this.state.slice();
+  }
+
   /** Everything the panel shows for a cursor at a UTF-16 offset. */
   predict(doc: TextDoc, offset: number, topK: number, context: number): Prediction {
     const n = doc.tokensBefore(Math.min(offset, doc.length));

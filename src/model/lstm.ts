@@ -9,9 +9,15 @@
 // Layer 0's x·Wx + b is a row of the table P = Embedding·Wx + b, precomputed once per weight snapshot.
 import type { ModelWeights } from './params';
 import { slice } from './params';
+import { cellOf } from './config';
+import { gateCount, type CellType } from './cells/cell';
 
 /** Weights rearranged for fast single steps; immutable once built (a snapshot of training). */
 export interface StepWeights {
+  /** The cell (see cells/cell.ts); lstmStep handles 'lstm', cells/cellStep.ts all three. */
+  cell: CellType;
+  /** Gate blocks: 4 (lstm), 3 (gru), 1 (rnn); the matrices below are G·H wide where this says 4H. */
+  G: number;
   H: number;
   L: number;
   V: number;
@@ -36,27 +42,31 @@ export function sigmoid(x: number): number {
 export function stepWeights(w: ModelWeights): StepWeights {
   const { hiddenSize: H, layers: L, embeddingSize: E } = w.config;
   const V = w.vocabSize;
+  const cell = cellOf(w.config);
+  const G = gateCount(cell);
+  const GH = G * H;
   const emb = slice(w, 'embedding');
-  const Wx0 = slice(w, 'lstm0.kernel');
-  const b0 = slice(w, 'lstm0.bias');
-  const P0 = new Float32Array(V * 4 * H);
+  const Wx0 = slice(w, `${cell}0.kernel`);
+  const b0 = slice(w, `${cell}0.bias`);
+  const P0 = new Float32Array(V * GH);
   for (let v = 0; v < V; v++) {
-    const row = P0.subarray(v * 4 * H, (v + 1) * 4 * H);
+    const row = P0.subarray(v * GH, (v + 1) * GH);
     row.set(b0);
     for (let e = 0; e < E; e++) {
       const x = emb[v * E + e];
-      for (let j = 0; j < 4 * H; j++) row[j] += x * Wx0[e * 4 * H + j];
+      for (let j = 0; j < GH; j++) row[j] += x * Wx0[e * GH + j];
     }
   }
   const Wx: Float32Array[] = [new Float32Array(0)];
   const Wh: Float32Array[] = [];
   const b: Float32Array[] = [];
   for (let l = 0; l < L; l++) {
-    if (l > 0) Wx.push(slice(w, `lstm${l}.kernel`).slice());
-    Wh.push(slice(w, `lstm${l}.recurrentKernel`).slice());
-    b.push(slice(w, `lstm${l}.bias`).slice());
+    if (l > 0) Wx.push(slice(w, `${cell}${l}.kernel`).slice());
+    Wh.push(slice(w, `${cell}${l}.recurrentKernel`).slice());
+    b.push(slice(w, `${cell}${l}.bias`).slice());
   }
-  return { H, L, V, P0, Wx, Wh, b, Wy: slice(w, 'output.kernel').slice(), by: slice(w, 'output.bias').slice() };
+  const Wy = slice(w, 'output.kernel').slice();
+  return { cell, G, H, L, V, P0, Wx, Wh, b, Wy, by: slice(w, 'output.bias').slice() };
 }
 
 /** Floats in a recurrent state: per layer h (H) then c (H). */

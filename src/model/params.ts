@@ -1,5 +1,6 @@
 // The model's weights as one flat Float32Array with named, shaped slices, and their initialisation.
-import type { ModelConfig } from './config';
+import { cellOf, type ModelConfig } from './config';
+import { gateCount } from './cells/cell';
 import { Rng } from './rng';
 
 export interface ParamSpec {
@@ -23,14 +24,19 @@ export function inputSize(cfg: ModelConfig, l: number): number {
   return l === 0 ? cfg.embeddingSize : cfg.hiddenSize;
 }
 
-/** The layout: embedding (V,E); per layer kernel (In,4H), recurrentKernel (H,4H), bias (4H); output (H,V), (V). */
+/**
+ * The layout: embedding (V,E); per layer kernel (In,G·H), recurrentKernel (H,G·H), bias (G·H); output (H,V), (V).
+ * G and the layer prefix depend on the cell: lstm0.* with G=4 (i|f|g|o), gru0.* with G=3 (z|r|n), rnn0.* G=1.
+ */
 export function paramSpecs(cfg: ModelConfig, V: number): ParamSpec[] {
   const H = cfg.hiddenSize;
+  const cell = cellOf(cfg);
+  const GH = gateCount(cell) * H;
   const shapes: [string, number[]][] = [['embedding', [V, cfg.embeddingSize]]];
   for (let l = 0; l < cfg.layers; l++) {
-    shapes.push([`lstm${l}.kernel`, [inputSize(cfg, l), 4 * H]]);
-    shapes.push([`lstm${l}.recurrentKernel`, [H, 4 * H]]);
-    shapes.push([`lstm${l}.bias`, [4 * H]]);
+    shapes.push([`${cell}${l}.kernel`, [inputSize(cfg, l), GH]]);
+    shapes.push([`${cell}${l}.recurrentKernel`, [H, GH]]);
+    shapes.push([`${cell}${l}.bias`, [GH]]);
   }
   shapes.push(['output.kernel', [H, V]]);
   shapes.push(['output.bias', [V]]);
@@ -73,6 +79,7 @@ export function initWeights(cfg: ModelConfig, V: number, seed: number): ModelWei
     const v = data.subarray(s.offset, s.offset + s.length);
     if (s.name === 'embedding') for (let k = 0; k < v.length; k++) v[k] = rng.normal();
     else if (s.name.endsWith('.recurrentKernel')) orthogonalRows(v, s.shape[0], s.shape[1], rng);
+    // (rnn: (H,H) is square, so the rows are a full orthogonal matrix; gru: (H,3H) like the LSTM's (H,4H))
     else if (s.name.endsWith('kernel')) {
       const limit = Math.sqrt(6 / (s.shape[0] + s.shape[1]));
       for (let k = 0; k < v.length; k++) v[k] = (2 * rng.next() - 1) * limit;

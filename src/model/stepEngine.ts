@@ -3,6 +3,7 @@
 // as lstm.ts's lstmStep (the readable reference it is tested against).
 import type { Arena, Buf } from './arena';
 import type { StepWeights } from './lstm';
+import { CellScratch, cellStep } from './cells/cellStep';
 
 export class StepEngine {
   private readonly Wh: Buf[] = [];
@@ -16,6 +17,8 @@ export class StepEngine {
   private readonly twoC: Buf; // (H)
   private readonly sc: Buf; // (H) σ(2c)
   private readonly logits: Buf; // (V)
+  /** GRU and RNN steps run the readable cells/cellStep.ts (the fast path below is the LSTM's). */
+  private readonly generic: CellScratch | null;
 
   constructor(
     readonly w: StepWeights,
@@ -41,11 +44,13 @@ export class StepEngine {
     this.twoC = arena.alloc(H);
     this.sc = arena.alloc(H);
     this.logits = arena.alloc(V);
+    this.generic = w.cell === 'lstm' ? null : new CellScratch(w);
   }
 
   /** Reads one token into `state` (L × [h | c]); optionally writes the (6,H) rows i,f,g,o,c,h per layer. */
   step(state: Float32Array, token: number, trace?: Float32Array[], traceAt = 0): void {
     const { arena, w } = this;
+    if (this.generic) return cellStep(w, state, token, this.generic, trace, traceAt);
     const H = w.H;
     const H4 = 4 * H;
     for (let l = 0; l < w.L; l++) {

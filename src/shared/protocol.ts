@@ -112,7 +112,9 @@ export type HostToWorker =
   | SurprisalRequest
   | AlternativesRequest
   | FindUnitsRequest
-  | LabelUnitsRequest;
+  | LabelUnitsRequest
+  // ── the long-term-dependency lab (issue 7; answers in LabWorkerToHost, parsed by parseLabWorkerMessage) ──
+  | LabRequest;
 
 /** A change to the document text, in UTF-16 offsets of the version before it, applied in order. */
 export interface TextEdit {
@@ -310,6 +312,207 @@ export interface UnitLabelsAnswer {
   /** For each feature, the best units by |r| (strongest first). */
   labels: UnitLabel[];
 }
+
+// ─────────────────── the long-term-dependency lab (issue 7) ───────────────────
+// Requests go in HostToWorker (parsed by parseHostToWorker); the answers form their own union,
+// LabWorkerToHost, parsed by parseLabWorkerMessage (try it when parseWorkerMessage returns undefined), so
+// existing exhaustive switches over WorkerToHost stay valid until the host handles these.
+// Offsets are UTF-16 of the request's version; "the cursor" reads every token ending at or before offset.
+// Every failure answers requestFailed with the request's id. See src/worker/lab.ts for the costs.
+
+export type CellType = 'lstm' | 'gru' | 'rnn';
+export const CELL_TYPES: readonly CellType[] = ['lstm', 'gru', 'rnn'];
+export type ClampTarget = 'c' | 'h' | 'f' | 'i' | 'o';
+export const CLAMP_TARGETS: readonly ClampTarget[] = ['c', 'h', 'f', 'i', 'o'];
+/** Most characters one sample / intervention may generate. */
+export const MAX_LAB_SAMPLE = 4096;
+/** Longest memory-span window. */
+export const MAX_MEMORY_WINDOW = 128;
+
+/** A continuation of `length` characters from the cursor, sampled at `temperature` (≤ 0: greedy) with `seed`. */
+export interface SampleRequest {
+  type: 'sample';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  length: number;
+  temperature: number;
+  seed: number;
+}
+
+export interface SampleAnswer {
+  type: 'sampled';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  text: string;
+}
+
+/**
+ * Clamp a unit's (or every unit's, unit null) c or h, or force a gate, in one layer, for `steps` steps
+ * starting with the step that reads the character just before the cursor; answer the next-token
+ * distribution and a sampled continuation with and without it (same seed). Rows follow the trace mapping
+ * of cells/cell.ts: on a GRU 'i' is the update gate z and 'f' the reset gate r; 'o' exists only in an LSTM.
+ */
+export interface InterveneRequest {
+  type: 'intervene';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  layer: number;
+  unit: number | null;
+  target: ClampTarget;
+  value: number;
+  steps: number;
+  length: number;
+  temperature: number;
+  seed: number;
+  topK: number;
+}
+
+export interface InterventionRun {
+  /** Next-token distribution at the cursor (temperature 1). */
+  top: TokenProbability[];
+  text: string;
+}
+
+export interface InterventionAnswer {
+  type: 'intervention';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  layer: number;
+  unit: number | null;
+  target: ClampTarget;
+  value: number;
+  steps: number;
+  baseline: InterventionRun;
+  clamped: InterventionRun;
+}
+
+/** Memory span at the cursor over the last `window` (≤ 128) tokens. */
+export interface MemorySpanRequest {
+  type: 'memorySpan';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  window: number;
+}
+
+export interface MemorySpanAnswer {
+  type: 'memorySpan';
+  docId: string;
+  requestId: number;
+  version: number;
+  offset: number;
+  cell: CellType;
+  hiddenSize: number;
+  /** UTF-16 start of each of the T window tokens, plus the end of the last (T + 1 entries). */
+  offsets: Uint32Array;
+  /**
+   * (T) mean over layer-0 units of forgetProductUnits: how much of the cell written at token t survives
+   * at the cursor. The last token's is 1.
+   */
+  forgetProduct: Float32Array;
+  /**
+   * (T, H) layer 0: Π of the keep gate over the tokens after t up to the cursor: f for the LSTM, z for
+   * the GRU (h' = z⊙h + (1 − z)⊙n); all zeros for the RNN, which has no multiplicative memory gate.
+   */
+  forgetProductUnits: Float32Array;
+  /** (T) ‖∂ log p(target) / ∂ x_t‖₂, x_t the input embedding of token t (Distill, "Memorization in RNNs"). */
+  gradNorm: Float32Array;
+  /** The token whose log-probability is differentiated: the actual next one, or the most probable at the end. */
+  target: TokenProbability;
+}
+
+/**
+ * Train an LSTM, a GRU and an RNN on the document (same training split, budgetSec each), with either the
+ * same hidden size or (match 'params') hidden sizes solved so each has about the parameters of an LSTM of
+ * `hiddenSize`. Cancelled by stopTraining for the same document. The document's own model is untouched;
+ * the three are kept in the worker for longRangeProbe.
+ */
+export interface CompareCellsRequest {
+  type: 'compareCells';
+  docId: string;
+  requestId: number;
+  budgetSec: number;
+  match: 'params' | 'hidden';
+  hiddenSize: number;
+}
+
+export interface CompareCellsPoint {
+  step: number;
+  loss: number;
+  heldOutBpc: number | null;
+  elapsedSec: number;
+}
+
+export interface CompareProgress {
+  type: 'compareProgress';
+  docId: string;
+  requestId: number;
+  cell: CellType;
+  hiddenSize: number;
+  params: number;
+  point: CompareCellsPoint;
+}
+
+export interface CompareCellsResult {
+  cell: CellType;
+  hiddenSize: number;
+  params: number;
+  /** Final held-out bits per character (null: no held-out split). */
+  heldOutBpc: number | null;
+  steps: number;
+}
+
+export interface CompareDone {
+  type: 'compareDone';
+  docId: string;
+  requestId: number;
+  /** 'done', or 'stopped' when cancelled (results then hold the cells finished or partly trained). */
+  status: 'done' | 'stopped';
+  results: CompareCellsResult[];
+}
+
+/** Probability of the correct closing bracket / quote, by distance to its opener, per compared cell. */
+export interface LongRangeProbeRequest {
+  type: 'longRangeProbe';
+  docId: string;
+  requestId: number;
+}
+
+export interface LongRangeBucket {
+  label: string;
+  /** Distance in tokens from the opener to the closer, inclusive bounds (maxDistance null: unbounded). */
+  minDistance: number;
+  maxDistance: number | null;
+  count: number;
+  /** Mean probability of the correct closer, per cell (null: that cell was not compared, or count 0). */
+  meanProb: { lstm: number | null; gru: number | null; rnn: number | null };
+  /** Fraction of these closers where the correct closer was the most probable token, per cell. */
+  top1: { lstm: number | null; gru: number | null; rnn: number | null };
+}
+
+export interface LongRangeAnswer {
+  type: 'longRange';
+  docId: string;
+  requestId: number;
+  /** UTF-16 offset where the held-out text (the only text probed) begins. */
+  heldOutStart: number;
+  buckets: LongRangeBucket[];
+}
+
+export type LabRequest =
+  SampleRequest | InterveneRequest | MemorySpanRequest | CompareCellsRequest | LongRangeProbeRequest;
+
+export type LabWorkerToHost =
+  SampleAnswer | InterventionAnswer | MemorySpanAnswer | CompareProgress | CompareDone | LongRangeAnswer;
 
 // ─────────────────────────── host ↔ webview ───────────────────────────
 
@@ -676,7 +879,7 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
     case 'labelUnits':
       return docOk && isInt(m.requestId) && isString(m.languageId) ? (m as HostToWorker) : undefined;
     default:
-      return undefined;
+      return parseLabRequest(m);
   }
 }
 
@@ -790,6 +993,161 @@ export function parseHostToWebview(raw: unknown): HostToWebview | undefined {
         : undefined;
     case 'insight':
       return isInsight(m.insight) ? (m as HostToWebview) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+// ───────────────────────────── lab parsers ─────────────────────────────
+
+const isTokenProbability = (t: unknown): t is TokenProbability =>
+  isObject(t) && isString(t.token) && isFiniteNumber(t.prob);
+
+function isCursorRequest(m: Record<string, unknown>): boolean {
+  return isString(m.docId) && isInt(m.requestId) && isInt(m.version) && isInt(m.offset) && m.offset >= 0;
+}
+
+function isSampling(m: Record<string, unknown>): boolean {
+  return (
+    isInt(m.length) &&
+    m.length >= 0 &&
+    m.length <= MAX_LAB_SAMPLE &&
+    isFiniteNumber(m.temperature) &&
+    m.temperature >= 0 &&
+    m.temperature <= 100 &&
+    isInt(m.seed)
+  );
+}
+
+/** The lab's requests (part of parseHostToWorker); undefined when malformed or unknown. */
+export function parseLabRequest(m: Record<string, unknown>): LabRequest | undefined {
+  switch (m.type) {
+    case 'sample':
+      return isCursorRequest(m) && isSampling(m) ? (m as unknown as LabRequest) : undefined;
+    case 'intervene':
+      return isCursorRequest(m) &&
+        isSampling(m) &&
+        isInt(m.layer) &&
+        m.layer >= 0 &&
+        (m.unit === null || (isInt(m.unit) && m.unit >= 0)) &&
+        isOneOf(m.target, CLAMP_TARGETS) &&
+        isFiniteNumber(m.value) &&
+        isInt(m.steps) &&
+        m.steps >= 0 &&
+        isInt(m.topK) &&
+        m.topK > 0
+        ? (m as unknown as LabRequest)
+        : undefined;
+    case 'memorySpan':
+      return isCursorRequest(m) && isInt(m.window) && m.window > 0 ? (m as unknown as LabRequest) : undefined;
+    case 'compareCells':
+      return isString(m.docId) &&
+        isInt(m.requestId) &&
+        isFiniteNumber(m.budgetSec) &&
+        m.budgetSec > 0 &&
+        m.budgetSec <= 3600 &&
+        isOneOf(m.match, ['params', 'hidden'] as const) &&
+        isInt(m.hiddenSize) &&
+        m.hiddenSize >= 2 &&
+        m.hiddenSize <= 1024
+        ? (m as unknown as LabRequest)
+        : undefined;
+    case 'longRangeProbe':
+      return isString(m.docId) && isInt(m.requestId) ? (m as unknown as LabRequest) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const isNullableNumber = (x: unknown) => x === null || isFiniteNumber(x);
+
+function isInterventionRun(x: unknown): x is InterventionRun {
+  return isObject(x) && isArrayOf(x.top, isTokenProbability) && isString(x.text);
+}
+
+/** Parses a lab answer from the trainer worker; undefined when malformed (or not a lab answer). */
+export function parseLabWorkerMessage(raw: unknown): LabWorkerToHost | undefined {
+  if (!isObject(raw) || !isString(raw.type)) return undefined;
+  const m = raw as Record<string, unknown>;
+  const head = isString(m.docId) && isInt(m.requestId);
+  const ok = (b: boolean) => (b ? (m as unknown as LabWorkerToHost) : undefined);
+  switch (m.type) {
+    case 'sampled':
+      return ok(head && isInt(m.version) && isInt(m.offset) && isString(m.text));
+    case 'intervention':
+      return ok(
+        head &&
+          isInt(m.version) &&
+          isInt(m.offset) &&
+          isInt(m.layer) &&
+          (m.unit === null || isInt(m.unit)) &&
+          isOneOf(m.target, CLAMP_TARGETS) &&
+          isFiniteNumber(m.value) &&
+          isInt(m.steps) &&
+          isInterventionRun(m.baseline) &&
+          isInterventionRun(m.clamped),
+      );
+    case 'memorySpan': {
+      if (!(head && isInt(m.version) && isInt(m.offset) && isOneOf(m.cell, CELL_TYPES) && isInt(m.hiddenSize)))
+        return undefined;
+      const T = m.forgetProduct instanceof Float32Array ? m.forgetProduct.length : -1;
+      return ok(
+        isOffsets(m.offsets) &&
+          m.offsets.length === T + 1 &&
+          m.forgetProductUnits instanceof Float32Array &&
+          m.forgetProductUnits.length === T * m.hiddenSize &&
+          m.gradNorm instanceof Float32Array &&
+          m.gradNorm.length === T &&
+          isTokenProbability(m.target),
+      );
+    }
+    case 'compareProgress': {
+      const p = m.point;
+      return ok(
+        head &&
+          isOneOf(m.cell, CELL_TYPES) &&
+          isInt(m.hiddenSize) &&
+          isInt(m.params) &&
+          isObject(p) &&
+          isInt(p.step) &&
+          isFiniteNumber(p.loss) &&
+          isNullableNumber(p.heldOutBpc) &&
+          isFiniteNumber(p.elapsedSec),
+      );
+    }
+    case 'compareDone':
+      return ok(
+        head &&
+          isOneOf(m.status, ['done', 'stopped'] as const) &&
+          isArrayOf(
+            m.results,
+            (r) =>
+              isObject(r) &&
+              isOneOf(r.cell, CELL_TYPES) &&
+              isInt(r.hiddenSize) &&
+              isInt(r.params) &&
+              isNullableNumber(r.heldOutBpc) &&
+              isInt(r.steps),
+          ),
+      );
+    case 'longRange':
+      return ok(
+        head &&
+          isInt(m.heldOutStart) &&
+          isArrayOf(
+            m.buckets,
+            (b) =>
+              isObject(b) &&
+              isString(b.label) &&
+              isInt(b.minDistance) &&
+              (b.maxDistance === null || isInt(b.maxDistance)) &&
+              isInt(b.count) &&
+              isObject(b.meanProb) &&
+              CELL_TYPES.every((c) => isNullableNumber((b.meanProb as Record<string, unknown>)[c])) &&
+              isObject(b.top1) &&
+              CELL_TYPES.every((c) => isNullableNumber((b.top1 as Record<string, unknown>)[c])),
+          ),
+      );
     default:
       return undefined;
   }

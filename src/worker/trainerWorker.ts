@@ -21,6 +21,7 @@ import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { analysisHook } from './analysis';
+import { labHook } from './lab';
 
 const port = parentPort;
 if (!port) throw new Error('trainerWorker must run inside worker_threads');
@@ -141,13 +142,23 @@ function sameShape(a: ModelConfig, b: ModelConfig): boolean {
     a.hiddenSize === b.hiddenSize &&
     a.layers === b.layers &&
     a.embeddingSize === b.embeddingSize &&
-    a.maxVocab === b.maxVocab
+    a.maxVocab === b.maxVocab &&
+    (a.cell ?? 'lstm') === (b.cell ?? 'lstm')
   );
 }
 
 function handle(m: HostToWorker): void {
   // Editor-insight requests (overlays, hovers, find units, labels) are answered in ./analysis.ts.
   if (analysisHook(m, () => docs.get(m.docId), post)) return;
+  // The long-term-dependency lab (sample, intervene, memory span, cell comparison) is answered in ./lab.ts.
+  if (
+    labHook(
+      m,
+      () => docs.get(m.docId),
+      (msg, transfer) => port!.postMessage(msg, transfer ?? []),
+    )
+  )
+    return;
   const st = docs.get(m.docId);
   switch (m.type) {
     case 'setDocument': {

@@ -1,0 +1,239 @@
+// "Compare Cells": an LSTM, a GRU and a vanilla RNN trained on the same text with the same time budget
+// each, at the same hidden size or at (about) the same parameter count, then a long-range probe of the
+// three on the held-out tail. Every model here is private (own Trainer, own buffers): the document's own
+// model is never touched. Runs one cell after another (one thread), yielding like the document's training.
+import type { CompareCellsPoint, CompareCellsResult, LongRangeBucket } from '../../shared/protocol';
+import type { Arena } from '../arena';
+import { CELL_TYPES, gateCount, type CellType } from '../cells/cell';
+import { CellScratch, cellStep, nextTokenLogits, softmaxT } from '../cells/cellStep';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../config';
+import { stateSize, stepWeights } from '../lstm';
+import type { ModelWeights } from '../params';
+import { batchLayout, Trainer } from '../trainer';
+import { runTraining } from '../trainingRun';
+import { Vocab } from '../vocab';
+import { bucketOf, closers, DISTANCE_BUCKETS } from './brackets';
+
+/** Parameters of a one-or-more-layer char model of this cell (embedding, recurrent layers, read-out). */
+export function paramCount(cell: CellType, H: number, E: number, V: number, L = 1): number {
+  const G = gateCount(cell);
+  let n = V * E + H * V + V;
+  for (let l = 0; l < L; l++) n += ((l === 0 ? E : H) + H + 1) * G * H;
+  return n;
+}
+
+/** The hidden size of `cell` whose parameter count is closest to `target` (ties: the smaller). */
+export function hiddenForParams(cell: CellType, target: number, E: number, V: number, L = 1): number {
+  let best = 2;
+  for (let H = 2; H <= 1024; H++)
+    if (Math.abs(paramCount(cell, H, E, V, L) - target) < Math.abs(paramCount(cell, best, E, V, L) - target)) best = H;
+  return best;
+}
+
+export interface CompareOptions {
+  budgetSec: number;
+  match: 'params' | 'hidden';
+  /** The LSTM's hidden size; the others match it (same H, or the same parameter count). */
+  hiddenSize: number;
+  /** Training settings apart from the budget (defaults: the document defaults, the same seed for all). */
+  training?: Partial<TrainingConfig>;
+  model?: Partial<ModelConfig>;
+  /** Cells to compare, in order (default all three). */
+  cells?: readonly CellType[];
+}
+
+export interface CompareProgressEvent {
+  cell: CellType;
+  hiddenSize: number;
+  params: number;
+  point: CompareCellsPoint;
+}
+
+export interface ComparedModel {
+  cell: CellType;
+  hiddenSize: number;
+  params: number;
+  weights: ModelWeights;
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+export class CompareSession {
+  running = false;
+  private stopRequested = false;
+  models: ComparedModel[] = [];
+  private ids: Int32Array = new Int32Array(0);
+  private syms: Int32Array = new Int32Array(0);
+  private starts: Int32Array = new Int32Array(1);
+  private vocab: Vocab | null = null;
+  private heldFrom = 0;
+
+  constructor(private readonly arena: Arena) {}
+
+  /** Cancels a running comparison within one slice (~10 ms); the cells done so far are kept. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.models = [];
+  }
+
+  /** UTF-16 offset (in the text compared on) where the held-out tail starts. */
+  get heldOutStart(): number {
+    return this.starts[this.heldFrom];
+  }
+
+  /** Trains the cells on a copy of the tokens (`starts`: their UTF-16 starts plus the end, as in TextDoc). */
+  async run(
+    tokens: { syms: Int32Array; starts: Int32Array },
+    o: CompareOptions,
+    onProgress: (p: CompareProgressEvent) => void,
+  ): Promise<{ status: 'done' | 'stopped'; results: CompareCellsResult[] }> {
+    if (this.running) throw new Error('a comparison is already running');
+    this.running = true;
+    this.stopRequested = false;
+    this.models = [];
+    try {
+      const base: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...(o.model ?? {}) };
+      this.syms = tokens.syms.slice();
+      this.starts = tokens.starts.slice();
+      const vocab = (this.vocab = Vocab.fromSymbols(this.syms, base.maxVocab));
+      const ids = (this.ids = vocab.ids(this.syms));
+      const training: TrainingConfig = {
+        ...DEFAULT_TRAINING_CONFIG,
+        ...(o.training ?? {}),
+        timeBudgetSec: o.budgetSec,
+        maxEpochs: 0,
+      };
+      this.heldFrom = batchLayout(ids.length, training).nTrain;
+      const V = vocab.size;
+      const E = base.embeddingSize;
+      const target = paramCount('lstm', o.hiddenSize, E, V, base.layers);
+      const results: CompareCellsResult[] = [];
+      for (const cell of o.cells ?? CELL_TYPES) {
+        if (this.stopRequested) return { status: 'stopped', results };
+        const H = o.match === 'hidden' ? o.hiddenSize : hiddenForParams(cell, target, E, V, base.layers);
+        const model: ModelConfig = { ...base, hiddenSize: H, cell };
+        const params = paramCount(cell, H, E, V, base.layers);
+        const trainer = new Trainer({ model, training, arena: this.arena, ids, vocabSize: V });
+        let final: ModelWeights | null = null;
+        try {
+          const res = await runTraining(
+            trainer,
+            {
+              timeBudgetSec: o.budgetSec,
+              maxEpochs: 0,
+              evalEveryMs: Math.max(500, (o.budgetSec * 1000) / 5), // ~5 held-out points per cell
+              snapshotEveryMs: 1e12, // only the final weights matter here
+            },
+            {
+              onProgress: (p) =>
+                onProgress({
+                  cell,
+                  hiddenSize: H,
+                  params,
+                  point: { step: p.step, loss: p.loss, heldOutBpc: p.heldOutBpc, elapsedSec: p.elapsedSec },
+                }),
+              onRecovered: () => {},
+              onSnapshot: (w) => (final = w),
+              shouldStop: () => this.stopRequested,
+            },
+          );
+          const w = final ?? trainer.weights();
+          this.models.push({ cell, hiddenSize: H, params, weights: w });
+          results.push({
+            cell,
+            hiddenSize: H,
+            params,
+            heldOutBpc: res.latest?.heldOutBpc ?? null,
+            steps: trainer.step,
+          });
+          if (res.status === 'stopped') return { status: 'stopped', results };
+        } finally {
+          trainer.dispose();
+        }
+      }
+      return { status: 'done', results };
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * For every closing bracket / brace / paren / quote in the held-out tail, the probability each compared
+   * model gives the correct closer, bucketed by distance to its opener. Each model reads from a zero state
+   * `warmup` tokens before the tail (as cursor predictions do), one readable step at a time.
+   */
+  async probe(warmup = 128): Promise<{ heldOutStart: number; buckets: ProbeBucket[] }> {
+    if (!this.vocab || this.models.length === 0) throw new Error('no compared models');
+    const r = await probeModels(this.models, this.ids, this.syms, this.heldFrom, warmup);
+    return { heldOutStart: this.heldOutStart, buckets: r.buckets };
+  }
+}
+
+export interface ProbeBucket extends LongRangeBucket {
+  /** Fraction of closers where the correct closer is the most probable token, per cell. */
+  top1: { lstm: number | null; gru: number | null; rnn: number | null };
+}
+
+/** The long-range probe over the closers at token positions ≥ `heldFrom` (see CompareSession.probe). */
+export async function probeModels(
+  models: readonly ComparedModel[],
+  ids: Int32Array,
+  syms: Int32Array,
+  heldFrom: number,
+  warmup = 128,
+): Promise<{ buckets: ProbeBucket[] }> {
+  const pairs = closers(syms).filter((p) => p.close >= heldFrom);
+  const wanted = new Map<number, number>(); // closer position → distance
+  for (const p of pairs) wanted.set(p.close, p.close - p.open);
+  const sums = DISTANCE_BUCKETS.map(() => ({
+    count: 0,
+    prob: new Map<CellType, number>(),
+    top: new Map<CellType, number>(),
+  }));
+  for (const p of pairs) sums[bucketOf(p.close - p.open)].count++;
+  let last = performance.now();
+  for (const m of models) {
+    const w = stepWeights(m.weights);
+    const state = new Float32Array(stateSize(w));
+    const s = new CellScratch(w);
+    const probs = new Float32Array(w.V);
+    const from = Math.max(0, heldFrom - warmup);
+    for (let p = from; p < ids.length; p++) {
+      // The probability of token p given tokens < p (the state has read from..p-1).
+      const d = wanted.get(p);
+      if (d !== undefined && p > from) {
+        nextTokenLogits(w, state, probs);
+        softmaxT(probs, 1);
+        const y = ids[p];
+        let best = 0;
+        for (let v = 1; v < probs.length; v++) if (probs[v] > probs[best]) best = v;
+        const b = sums[bucketOf(d)];
+        b.prob.set(m.cell, (b.prob.get(m.cell) ?? 0) + probs[y]);
+        b.top.set(m.cell, (b.top.get(m.cell) ?? 0) + (best === y ? 1 : 0));
+      }
+      cellStep(w, state, ids[p], s);
+      if (performance.now() - last > 10) {
+        await tick();
+        last = performance.now();
+      }
+    }
+  }
+  const per = (b: (typeof sums)[number], which: 'prob' | 'top', cell: CellType) =>
+    models.some((m) => m.cell === cell) && b.count > 0 ? (b[which].get(cell) ?? 0) / b.count : null;
+  const buckets = DISTANCE_BUCKETS.map((d, k) => {
+    const b = sums[k];
+    return {
+      label: d.label,
+      minDistance: d.min,
+      maxDistance: d.max,
+      count: b.count,
+      meanProb: { lstm: per(b, 'prob', 'lstm'), gru: per(b, 'prob', 'gru'), rnn: per(b, 'prob', 'rnn') },
+      top1: { lstm: per(b, 'top', 'lstm'), gru: per(b, 'top', 'gru'), rnn: per(b, 'top', 'rnn') },
+    };
+  });
+  return { buckets };
+}
