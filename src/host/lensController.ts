@@ -911,8 +911,14 @@ export class LensController implements vscode.Disposable {
     settingsProblems: string[];
     storageRoot: string;
     busy: ReturnType<BusyMeter['snapshot']>;
+    overlay: { kind: OverlayKind; refreshCount: number; lastRefreshMs: number };
   } {
     return {
+      overlay: {
+        kind: this.overlays.kind,
+        refreshCount: this.overlays.refreshCount,
+        lastRefreshMs: this.overlays.lastRefreshMs,
+      },
       busy: this.busy.snapshot(),
       settingsProblems: this.settingsWatcher.problems,
       storageRoot: this.context.globalStorageUri.fsPath,
