@@ -701,7 +701,10 @@ export class LensController implements vscode.Disposable {
         const pending = this.pendingTransfers.get(message.requestId);
         this.pendingTransfers.delete(message.requestId);
         if (pending) this.justImported.add(pending.uri);
-        if (pending?.uri === this.currentUri && this.currentEditor) this.requestCursor(this.currentEditor);
+        if (pending?.uri === this.currentUri && this.currentEditor) {
+          this.requestCursor(this.currentEditor);
+          void this.labelUnits(); // a restored model gets its labels too
+        }
         break;
       }
       case 'unitValues':

@@ -32,6 +32,7 @@ export const WEBVIEW_STRINGS = [
   'Context heatmap',
   'Layer',
   'Unit',
+  'units',
   'Pinned unit',
   'input gate',
   'forget gate',

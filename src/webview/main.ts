@@ -24,8 +24,8 @@ registerToolkit();
 const persisted = vscodeApi.getState();
 let state: WebviewState = initialState(persisted?.view);
 let frame = 0;
-/** The cursor (version, offset) and prediction the last paint showed, to time the next one. */
-let pendingPaint: { version: number; offset: number; kind: 'cursor' | 'prediction'; receivedAt: number } | null = null;
+/** Messages painted by the next frame (a cursor and its prediction may share one), to time them. */
+let pendingPaints: { version: number; offset: number; kind: 'cursor' | 'prediction'; receivedAt: number }[] = [];
 
 function send(message: WebviewToHost): void {
   vscodeApi.postMessage(message);
@@ -60,10 +60,8 @@ function paint(): void {
   frame = 0;
   for (const v of views) v.update(state);
   app.setAttribute('aria-busy', 'false');
-  if (pendingPaint) {
-    recordPaint(pendingPaint);
-    pendingPaint = null;
-  }
+  for (const p of pendingPaints) recordPaint(p);
+  pendingPaints = [];
 }
 
 /** Theme or size changed: every canvas repaints (new slice identities make the views redraw). */
@@ -93,7 +91,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   if (message.type === 'cursor' || (message.type === 'prediction' && state.prediction)) {
     const at = message.type === 'cursor' ? message.cursor : message;
-    pendingPaint = { version: at.version, offset: at.offset, kind: message.type, receivedAt: performance.now() };
+    pendingPaints.push({ version: at.version, offset: at.offset, kind: message.type, receivedAt: performance.now() });
   }
   schedule();
 });

@@ -32,13 +32,38 @@ export function readPalette(root: Element = document.body): Palette {
     document.body.classList.contains('vscode-high-contrast-light');
   const background = get('--vscode-editor-background', [30, 30, 30]);
   const light = luminance(background) > 0.5;
+  const positive = get('--vscode-charts-blue', light ? [0, 90, 200] : [80, 160, 255]);
+  // The negative end must differ in hue from the positive one, or −1 and +1 read alike. Some themes
+  // (High Contrast Light) map charts.orange to a blue; then fall back to red, then to a fixed orange.
+  const candidates: (Rgb | undefined)[] = [
+    parseColor(css.getPropertyValue('--vscode-charts-orange')),
+    parseColor(css.getPropertyValue('--vscode-charts-red')),
+    light ? [190, 80, 0] : [255, 150, 60],
+  ];
+  const negative = candidates.find((c): c is Rgb => !!c && hueDistance(c, positive) >= 60)!;
   return {
     background,
     foreground: get('--vscode-editor-foreground', light ? [0, 0, 0] : [255, 255, 255]),
-    positive: get('--vscode-charts-blue', light ? [0, 90, 200] : [80, 160, 255]),
-    negative: get('--vscode-charts-orange', light ? [200, 90, 0] : [255, 150, 60]),
+    positive,
+    negative,
     highContrast,
   };
+}
+
+/** Hue of a colour in degrees (0-360). */
+export function hue([r, g, b]: Rgb): number {
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  if (max === min) return 0;
+  const d = max - min;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+}
+
+/** Angular distance between two colours' hues, 0-180 degrees. */
+export function hueDistance(a: Rgb, b: Rgb): number {
+  const d = Math.abs(hue(a) - hue(b));
+  return Math.min(d, 360 - d);
 }
 
 export function luminance([r, g, b]: Rgb): number {

@@ -1,4 +1,5 @@
 // Gates at the cursor: i, f, g, o, c, h of every unit as colour cells (Olah's diagram, per unit), with hover values and a legend.
+// The canvases persist across updates and are redrawn in place, so keyboard focus and hover survive new predictions.
 
 import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
@@ -16,6 +17,13 @@ export function gridShape(hidden: number): { cols: number; rows: number } {
   return { cols, rows: Math.ceil(hidden / cols) };
 }
 
+interface Grid {
+  layer: number;
+  gate: GateName;
+  canvas: HTMLCanvasElement;
+  caption: HTMLElement;
+}
+
 export class GatesView {
   readonly root: HTMLElement;
   private readonly title = el('h2', { id: 'gates-title' });
@@ -26,7 +34,13 @@ export class GatesView {
   private last: { prediction: Prediction | null; view: unknown; strings: unknown; theme: number } | undefined;
   private palette: Palette | undefined;
   private theme = 0;
-  /** Keyboard focus inside the grids (a unit), separate from the pinned unit. */
+  /** The grids for the current shape (layers × H); rebuilt only when the shape changes. */
+  private grids: Grid[] = [];
+  private shape = '';
+  private legendTheme = -1;
+  /** The latest state, read by the event handlers. */
+  private state: WebviewState | undefined;
+  /** Keyboard focus inside a grid (a unit), separate from the pinned unit. */
   private focusUnit = 0;
 
   constructor(private readonly ctx: ViewContext) {
@@ -47,6 +61,7 @@ export class GatesView {
   }
 
   update(state: WebviewState): void {
+    this.state = state;
     const { prediction, view, strings } = state;
     if (
       this.last &&
@@ -63,50 +78,70 @@ export class GatesView {
     this.palette ??= readPalette();
     const steps = traceLength(prediction);
     setText(this.empty, steps === 0 ? t(state, 'At the start of the document no character has been read yet.') : '');
-    if (steps === 0) {
-      this.layers.replaceChildren();
-      return;
-    }
+    this.layers.hidden = steps === 0;
+    if (steps === 0) return;
     this.renderLegend();
+    this.ensureGrids(state, prediction);
+    for (const grid of this.grids) this.draw(state, prediction, grid, steps - 1);
+  }
+
+  /** Builds the figure and canvas of every (layer, gate) when the model's shape changes. */
+  private ensureGrids(state: WebviewState, p: Prediction): void {
+    const shape = `${p.layers}x${p.hiddenSize}`;
+    if (shape === this.shape) return;
+    this.shape = shape;
+    this.grids = [];
     const blocks: HTMLElement[] = [];
-    for (let layer = 0; layer < prediction.layers; layer++) {
-      const grids = GATE_NAMES.map((gate) => this.gateGrid(state, prediction, layer, gate, steps - 1));
+    for (let layer = 0; layer < p.layers; layer++) {
+      const figures = GATE_NAMES.map((gate) => {
+        const canvas = el('canvas', {
+          class: 'gate-grid',
+          tabindex: '0',
+          role: 'img',
+          'data-gate': gate,
+          'data-layer': String(layer),
+          'data-testid': `gate-${gate}-${layer}`,
+        });
+        const caption = el('figcaption');
+        const grid: Grid = { layer, gate, canvas, caption };
+        this.attachHandlers(grid);
+        this.grids.push(grid);
+        return el('figure', { class: 'gate-block' }, caption, canvas);
+      });
       blocks.push(
         el(
           'div',
           { class: 'gate-layer', 'data-layer': String(layer) },
-          prediction.layers > 1 ? el('h3', {}, `${t(state, 'Layer')} ${layer + 1}`) : '',
-          el('div', { class: 'gate-grids' }, ...grids),
+          p.layers > 1 ? el('h3', {}, `${t(state, 'Layer')} ${layer + 1}`) : '',
+          el('div', { class: 'gate-grids' }, ...figures),
         ),
       );
     }
     this.layers.replaceChildren(...blocks);
   }
 
-  private gateGrid(state: WebviewState, p: Prediction, layer: number, gate: GateName, step: number): HTMLElement {
+  private draw(state: WebviewState, p: Prediction, grid: Grid, step: number): void {
+    const { layer, gate, canvas, caption } = grid;
     const H = p.hiddenSize;
     const { cols, rows } = gridShape(H);
     const values = gateRow(p, layer, step, gate);
-    const canvas = el('canvas', {
-      class: 'gate-grid',
-      tabindex: '0',
-      role: 'img',
-      'data-gate': gate,
-      'data-layer': String(layer),
-      'data-testid': `gate-${gate}-${layer}`,
-    });
     const w = cols * (CELL + GAP) + GAP;
     const h = rows * (CELL + GAP) + GAP;
     const dpr = window.devicePixelRatio || 1;
-    canvas.width = w * dpr;
-    canvas.height = h * dpr;
-    canvas.style.width = `${w}px`;
-    canvas.style.height = `${h}px`;
+    if (canvas.width !== w * dpr || canvas.height !== h * dpr) {
+      canvas.width = w * dpr;
+      canvas.height = h * dpr;
+      canvas.style.width = `${w}px`;
+      canvas.style.height = `${h}px`;
+    }
+    const name = t(state, GATE_LABELS[gate]);
+    caption.replaceChildren(el('b', {}, gate), ` ${name}`);
     const g = canvas.getContext('2d');
     const palette = this.palette!;
     const pinned = state.view.pinnedLayer === layer ? state.view.pinnedUnit : null;
     if (g) {
-      g.scale(dpr, dpr);
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      g.clearRect(0, 0, w, h);
       g.fillStyle = css(palette.foreground);
       g.globalAlpha = 0.15;
       g.fillRect(0, 0, w, h);
@@ -124,18 +159,35 @@ export class GatesView {
       }
     }
     const mean = values.reduce((s, v) => s + v, 0) / H;
-    const name = t(state, GATE_LABELS[gate]);
-    canvas.setAttribute('aria-label', `${gate}: ${name}, ${H} ${t(state, 'Unit')}; mean ${mean.toFixed(2)}`);
+    canvas.setAttribute('aria-label', `${gate}: ${name}, ${H} ${t(state, 'units')}; mean ${mean.toFixed(2)}`);
+  }
+
+  /** Hover, click and keyboard for one grid; they read the latest state, so they survive redraws. */
+  private attachHandlers(grid: Grid): void {
+    const { canvas, layer, gate } = grid;
+    const current = () => {
+      const state = this.state;
+      const p = state?.prediction;
+      if (!state || !p || traceLength(p) === 0 || layer >= p.layers) return undefined;
+      return { state, p, values: gateRow(p, layer, traceLength(p) - 1, gate), cols: gridShape(p.hiddenSize).cols };
+    };
     const unitAt = (e: MouseEvent): number | null => {
+      const c = current();
+      if (!c) return null;
       const r = canvas.getBoundingClientRect();
       const cx = Math.floor((e.clientX - r.left - GAP) / (CELL + GAP));
       const cy = Math.floor((e.clientY - r.top - GAP) / (CELL + GAP));
-      const u = cy * cols + cx;
-      return cx >= 0 && cx < cols && cy >= 0 && u < H ? u : null;
+      const u = cy * c.cols + cx;
+      return cx >= 0 && cx < c.cols && cy >= 0 && u < c.p.hiddenSize ? u : null;
     };
     const show = (u: number, anchor: { x: number; y: number }) => {
+      const c = current();
+      if (!c) return;
       this.tooltip.hidden = false;
-      setText(this.tooltip, `${t(state, 'Unit')} ${u} · ${gate} (${name}) = ${values[u].toFixed(3)}`);
+      setText(
+        this.tooltip,
+        `${t(c.state, 'Unit')} ${u} · ${gate} (${t(c.state, GATE_LABELS[gate])}) = ${c.values[u].toFixed(3)}`,
+      );
       this.tooltip.style.left = `${anchor.x + 12}px`;
       this.tooltip.style.top = `${anchor.y + 12}px`;
     };
@@ -147,36 +199,42 @@ export class GatesView {
     canvas.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
     canvas.addEventListener('click', (e) => {
       const u = unitAt(e);
-      if (u !== null) this.pin(state, layer, u);
+      if (u !== null) this.pin(layer, u);
     });
     canvas.addEventListener('keydown', (e) => {
-      const moves: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -cols, ArrowDown: cols };
+      const c = current();
+      if (!c) return;
+      const H = c.p.hiddenSize;
+      const moves: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -c.cols, ArrowDown: c.cols };
       if (e.key in moves) {
         this.focusUnit = Math.max(0, Math.min(H - 1, this.focusUnit + moves[e.key]));
         const r = canvas.getBoundingClientRect();
         show(this.focusUnit, {
-          x: r.left + window.scrollX + (this.focusUnit % cols) * (CELL + GAP),
-          y: r.top + window.scrollY + Math.floor(this.focusUnit / cols) * (CELL + GAP),
+          x: r.left + window.scrollX + (this.focusUnit % c.cols) * (CELL + GAP),
+          y: r.top + window.scrollY + Math.floor(this.focusUnit / c.cols) * (CELL + GAP),
         });
         e.preventDefault();
       } else if (e.key === 'Enter' || e.key === ' ') {
-        this.pin(state, layer, this.focusUnit);
+        this.pin(layer, this.focusUnit);
         e.preventDefault();
       } else if (e.key === 'Escape') {
-        this.ctx.setView({ ...state.view, pinnedUnit: null });
+        this.ctx.setView({ ...c.state.view, pinnedUnit: null });
         this.tooltip.hidden = true;
       }
     });
     canvas.addEventListener('blur', () => (this.tooltip.hidden = true));
-    return el('figure', { class: 'gate-block' }, el('figcaption', {}, el('b', {}, gate), ` ${name}`), canvas);
   }
 
-  private pin(state: WebviewState, layer: number, unit: number): void {
+  private pin(layer: number, unit: number): void {
+    const state = this.state;
+    if (!state) return;
     const same = state.view.pinnedUnit === unit && state.view.pinnedLayer === layer;
     this.ctx.setView({ ...state.view, pinnedUnit: same ? null : unit, pinnedLayer: layer });
   }
 
   private renderLegend(): void {
+    if (this.legendTheme === this.theme) return;
+    this.legendTheme = this.theme;
     const p = this.palette!;
     const bar = (signed: boolean) => {
       const c = el('canvas', { class: 'legend-bar', width: '120', height: '10', 'aria-hidden': 'true' });

@@ -1,0 +1,97 @@
+// Issue 6 in the real workbench: unit labels in the panel, the activation and surprisal overlays in the editor, the hover.
+import * as assert from 'node:assert/strict';
+import { vsixPath } from '../rig/paths';
+import { Session } from '../rig/session';
+import { eventually } from '../rig/workbench';
+
+const FILE = 'example.py';
+
+describe('editor insight (UI, packaged vsix)', function () {
+  this.timeout(150_000);
+  let session: Session;
+  const panel = () => session.workbench.webview();
+  const field = (id: string) => panel().locator(`[data-testid="${id}"]`);
+
+  /** Inline background colours the overlay put on the editor's text (decorations are CSS classes with rules). */
+  async function colouredSpans(): Promise<number> {
+    return session.page.evaluate(() => {
+      const spans = [...document.querySelectorAll('.editor-instance .view-lines span span')];
+      return spans.filter((s) => {
+        const bg = getComputedStyle(s).backgroundColor;
+        return bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent';
+      }).length;
+    });
+  }
+
+  before(async () => {
+    session = await Session.open({
+      name: 'ui-insight',
+      vsix: vsixPath(),
+      openFile: FILE,
+      settings: {
+        'lstmLens.hiddenSize': 32,
+        'lstmLens.trainingTimeBudget': 10,
+        'lstmLens.sequenceLength': 32,
+        'lstmLens.batchSize': 16,
+      },
+    });
+  });
+
+  after(async () => {
+    await session?.close();
+    if (session) assert.deepEqual(session.extHostErrors(), [], 'no [error] lines in the extension host log');
+  });
+
+  it('lists automatic unit labels once training finishes', async () => {
+    await session.workbench.waitForActiveEditor(FILE);
+    await session.workbench.runCommand('LSTM Lens: Open Explorer');
+    await panel().locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const entries = await eventually(async () => {
+      const texts = await field('unit-labels').locator('button.unit-entry').allTextContents();
+      assert.ok(texts.length >= 3, `labels listed (${texts.length})`);
+      return texts;
+    }, 90_000);
+    for (const t of entries) assert.match(t, /^unit \d+ \((cell|hidden)\) tracks .+, r = -?\d\.\d\d$/);
+    console.log(`      ${entries.slice(0, 4).join(' | ')}`);
+  });
+
+  it('colours the editor text by a unit picked from the labels', async () => {
+    const before = await colouredSpans();
+    await field('unit-labels').locator('button.unit-entry').first().click();
+    await eventually(async () => {
+      assert.equal(await field('overlay-activation').getAttribute('aria-pressed'), 'true');
+      const n = await colouredSpans();
+      assert.ok(n > before + 20, `coloured spans: ${n} (was ${before})`);
+    }, 20_000);
+    assert.match((await field('pinned-unit').textContent()) ?? '', /Unit \d+/);
+    await session.workbench.screenshot('insight-1-activation-overlay');
+  });
+
+  it('colours by surprisal and explains a character on hover', async () => {
+    await field('overlay-surprisal').click();
+    await eventually(async () => {
+      assert.equal(await field('overlay-surprisal').getAttribute('aria-pressed'), 'true');
+      assert.ok((await colouredSpans()) > 20);
+    }, 20_000);
+    // Hover a character in the middle of a line of code.
+    const line = session.page.locator('.editor-instance .view-line').nth(8);
+    const box = (await line.boundingBox())!;
+    await session.page.mouse.move(box.x + 80, box.y + box.height / 2);
+    const hover = session.page.locator('.monaco-hover-content', { hasText: 'LSTM Lens' });
+    await hover.first().waitFor({ state: 'visible', timeout: 15_000 });
+    const text = (await hover.first().textContent()) ?? '';
+    assert.match(text, /bits/);
+    assert.match(text, /Training text|Held-out text/);
+    assert.match(text, /The model expected/);
+    await session.workbench.screenshot('insight-2-surprisal-hover');
+    await session.page.mouse.move(5, 5);
+  });
+
+  it('turns the overlay off again', async () => {
+    await field('overlay-surprisal').click();
+    await eventually(async () => {
+      assert.equal(await field('overlay-surprisal').getAttribute('aria-pressed'), 'false');
+      assert.ok((await colouredSpans()) < 20, 'no overlay colours left');
+    }, 20_000);
+  });
+});
