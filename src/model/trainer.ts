@@ -1,7 +1,8 @@
 // Training: B contiguous streams through the training split, truncated BPTT with carried state,
 // Adam with global-norm clipping, held-out bits per char, and recovery from NaN/Inf divergence.
 import type { Arena } from './arena';
-import type { ModelConfig, TrainingConfig } from './config';
+import { cellOf, type ModelConfig, type TrainingConfig } from './config';
+import { CellGraph } from './cells/cellGraph';
 import { CARRY, GradHelper, RESET } from './gradShard';
 import { LstmGraph } from './lstmTrain';
 import { initWeights, type ModelWeights } from './params';
@@ -45,7 +46,8 @@ export async function startTrainer(
   opts: { threads: number; gradWorkerFile: string; wasmDir?: string; log?: (m: string) => void },
 ): Promise<Trainer> {
   const { B, T } = batchLayout(init.ids.length, init.training);
-  if (opts.threads < 2 || B < 2 || init.arena.kind !== 'wasm') return new Trainer(init);
+  if (opts.threads < 2 || B < 2 || init.arena.kind !== 'wasm' || cellOf(init.model) !== 'lstm')
+    return new Trainer(init);
   try {
     const B1 = Math.floor(B / 2);
     const helper = await GradHelper.start(opts.gradWorkerFile, init.model, init.vocabSize, B1, T, opts.wasmDir);
@@ -71,7 +73,8 @@ const GOOD_EVERY = 20; // steps between copies of the last good weights (diverge
 const MIN_TRAIN_TOKENS = 8; // below this there is nothing to learn from
 
 export class Trainer {
-  readonly graph: LstmGraph;
+  /** The LSTM's optimised graph, or the GRU / RNN graph (cells/cellGraph.ts); same surface. */
+  readonly graph: LstmGraph | CellGraph;
   readonly B: number;
   readonly T: number;
   step = 0;
@@ -112,7 +115,10 @@ export class Trainer {
     this.rng = new Rng(tc.seed);
     this.lr = tc.learningRate;
     this.evalMax = init.evalMaxTokens ?? 16384;
-    this.graph = new LstmGraph(init.arena, init.model, init.vocabSize, this.B0, this.T);
+    this.graph =
+      cellOf(init.model) === 'lstm'
+        ? new LstmGraph(init.arena, init.model, init.vocabSize, this.B0, this.T)
+        : new CellGraph(init.arena, init.model, init.vocabSize, this.B0, this.T);
     const w0 = init.initial ?? initWeights(init.model, init.vocabSize, tc.seed).data;
     this.graph.setWeights(w0);
     const P = w0.length;
@@ -170,7 +176,7 @@ export class Trainer {
     let loss = yield* this.graph.run(true);
     if (helper) {
       yield* helper.wait();
-      loss = helper.combineInto(this.graph, loss, this.B0 * this.T, helper.B1 * this.T);
+      loss = helper.combineInto(this.graph as LstmGraph, loss, this.B0 * this.T, helper.B1 * this.T);
     }
     if (this.init.faultAtStep === this.step) {
       this.init.faultAtStep = undefined; // fire once

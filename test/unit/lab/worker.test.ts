@@ -105,4 +105,43 @@ describe('lab/worker (dist/worker.js)', function () {
     c.send({ type: 'memorySpan', docId: 'd', requestId: 6, version: 2, offset: 500, window: 64 });
     await c.next('requestFailed', (m) => m.requestId === 6);
   });
+
+  it('compares the three cells without touching the document model, is cancellable, then probes', async () => {
+    const predict = { type: 'predict', docId: 'd', version: 1, offset: 700, topK: 5, context: 8 } as const;
+    c.send({ ...predict, requestId: 10 });
+    const before = await c.next('prediction', (m) => m.requestId === 10);
+    c.send({ type: 'compareCells', docId: 'd', requestId: 11, budgetSec: 0.6, match: 'params', hiddenSize: 16 });
+    const done = await c.next('compareDone', (m) => m.requestId === 11);
+    assert.equal(done.status, 'done');
+    assert.deepEqual(
+      done.results.map((r) => r.cell),
+      ['lstm', 'gru', 'rnn'],
+    );
+    for (const r of done.results) {
+      console.log(
+        `      ${r.cell}: H=${r.hiddenSize}, ${r.params} params, ${r.steps} steps, ${r.heldOutBpc?.toFixed(3)} bpc`,
+      );
+      assert.ok(r.steps > 0 && r.heldOutBpc !== null);
+    }
+    const lstmParams = done.results[0].params;
+    for (const r of done.results) assert.ok(Math.abs(r.params - lstmParams) / lstmParams < 0.1);
+    const progress = c.seen.filter((m) => m.type === 'compareProgress' && m.requestId === 11);
+    assert.ok(progress.length >= 3);
+    c.send({ ...predict, requestId: 12 });
+    const after = await c.next('prediction', (m) => m.requestId === 12);
+    assert.deepEqual(after.prediction, before.prediction, 'the document model is untouched');
+
+    c.send({ type: 'longRangeProbe', docId: 'd', requestId: 13 });
+    const probe = await c.next('longRange', (m) => m.requestId === 13);
+    assert.equal(probe.buckets.length, 6);
+    assert.ok(probe.buckets.some((b) => b.count > 0 && b.meanProb.gru !== null));
+
+    c.send({ type: 'compareCells', docId: 'd', requestId: 14, budgetSec: 60, match: 'hidden', hiddenSize: 16 });
+    await c.next('compareProgress', (m) => m.requestId === 14);
+    const t0 = Date.now();
+    c.send({ type: 'stopTraining', docId: 'd' });
+    const stopped = await c.next('compareDone', (m) => m.requestId === 14, 10000);
+    assert.equal(stopped.status, 'stopped');
+    assert.ok(Date.now() - t0 < 5000);
+  });
 });

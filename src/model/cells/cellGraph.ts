@@ -1,0 +1,471 @@
+// The batched forward and backward pass (truncated BPTT) for the GRU and the vanilla RNN, over arena
+// buffers, with the same surface as LstmGraph (lstmTrain.ts) so the Trainer drives either. Equations in
+// cells/cell.ts. Matmuls go to the arena (XNNPACK in wasm), elementwise math is JS loops. Simpler than the
+// LSTM's graph (embeddings are gathered per row, σ/tanh are Math calls), so it is somewhat slower per
+// character; the cell comparison reports steps taken so that is visible.
+//
+// Rows are time-major (t·B + b). Rule for wasm: a gemm may grow the heap (XNNPACK packing), after which
+// every `.v` view is rebuilt, so views are re-read after each gemm, never cached across one.
+import type { Arena, Buf } from '../arena';
+import type { ModelConfig } from '../config';
+import { cellOf } from '../config';
+import { inputSize, paramSpecs, totalLength, type ParamSpec } from '../params';
+import { transpose } from '../lstmTrain';
+import { gateCount, type CellType } from './cell';
+
+interface Layer {
+  In: number;
+  Wx: Buf; // view (In, GH)
+  Wh: Buf; // view (H, GH)
+  bias: Buf; // view (GH)
+  gWx: Buf;
+  gWh: Buf;
+  gb: Buf;
+  Rzr: Buf; // gru: (H, 2H) copy of Wh's z|r columns
+  Rn: Buf; // gru: (H, H) copy of Wh's n columns
+  RzrT: Buf; // gru: (2H, H)
+  RnT: Buf; // (H, H): gru Rnᵀ, rnn Whᵀ
+  WxT: Buf; // (GH, In)
+  X: Buf; // (TB, In) this layer's input (layer 0: gathered embeddings; above: copy of the layer below's hs)
+  XT: Buf; // (In, TB)
+  xp: Buf; // (TB, GH) X·Wx
+  Hall: Buf; // ((T+1)B, H): block 0 the carried-in h, block t+1 = h_t
+  hPrev: Buf[]; // views: Hall block t (B, H)
+  hs: Buf; // view: Hall blocks 1..T (TB, H)
+  hPrevT: Buf; // (H, TB)
+  act: Buf; // (TB, GH) gru z|r|n, rnn h
+  q: Buf; // gru (TB, H) r⊙h_{t−1}
+  qT: Buf; // gru (H, TB)
+  qStep: Buf; // (B, H) the current step's r⊙h (gemm operand)
+  rec: Buf; // (B, 2H | H) recurrent product of one step
+  recN: Buf; // gru (B, H) (r⊙h)·Rn
+  dHs: Buf; // (TB, H) gradient reaching this layer's outputs
+  dU: Buf; // (TB, GH) pre-activation gradients
+  dUzr: Buf; // (B, 2H) gru: this step's z|r gradients (gemm operand)
+  dUn: Buf; // (B, H) gru n gradients / rnn u gradients of this step
+  dq: Buf; // (B, H) gru ∂/∂(r⊙h)
+  dhRec: Buf; // (B, H) gradient reaching h_{t−1} through the recurrence
+  gTmp: Buf; // (H, GH) a weight gradient before its columns are picked
+  dX: Buf; // (TB, In)
+}
+
+export class CellGraph {
+  readonly cell: CellType;
+  readonly G: number;
+  readonly H: number;
+  readonly L: number;
+  readonly E: number;
+  readonly specs: ParamSpec[];
+  readonly params: Buf;
+  readonly grads: Buf;
+  readonly layers: Layer[] = [];
+  private readonly emb: Buf;
+  private readonly gEmb: Buf;
+  private readonly Wy: Buf;
+  private readonly by: Buf;
+  private readonly gWy: Buf;
+  private readonly gby: Buf;
+  private readonly WyT: Buf; // (V, H)
+  private readonly hsT: Buf; // (H, TB) top layer outputs transposed
+  private readonly logits: Buf; // (TB, V)
+  private readonly dLogits: Buf; // (TB, V)
+  private readonly owned: Buf[] = [];
+  readonly inputs: Int32Array;
+  readonly targets: Int32Array;
+
+  constructor(
+    readonly arena: Arena,
+    readonly cfg: ModelConfig,
+    readonly V: number,
+    readonly B: number,
+    readonly T: number,
+  ) {
+    this.cell = cellOf(cfg);
+    if (this.cell === 'lstm') throw new Error('CellGraph is for gru and rnn; the LSTM trains on LstmGraph');
+    const G = (this.G = gateCount(this.cell));
+    const H = (this.H = cfg.hiddenSize);
+    this.L = cfg.layers;
+    this.E = cfg.embeddingSize;
+    const GH = G * H;
+    const TB = T * B;
+    this.specs = paramSpecs(cfg, V);
+    const P = totalLength(this.specs);
+    const own = (b: Buf, tracked = false) => {
+      b.tracked = tracked;
+      this.owned.push(b);
+      return b;
+    };
+    const alloc = (n: number, tracked = false) => own(arena.alloc(Math.max(1, n)), tracked);
+    this.params = alloc(P);
+    this.grads = alloc(P);
+    const pv = (name: string, g: boolean, tracked = false) => {
+      const s = this.specs.find((x) => x.name === name)!;
+      return own(arena.view(g ? this.grads : this.params, s.offset, s.length), tracked);
+    };
+    this.emb = pv('embedding', false);
+    this.gEmb = pv('embedding', true);
+    const gru = this.cell === 'gru';
+    for (let l = 0; l < this.L; l++) {
+      const In = inputSize(cfg, l);
+      const p = `${this.cell}${l}`;
+      const Hall = alloc((T + 1) * B * H);
+      this.layers.push({
+        In,
+        Wx: pv(`${p}.kernel`, false, true),
+        Wh: pv(`${p}.recurrentKernel`, false, true),
+        bias: pv(`${p}.bias`, false),
+        gWx: pv(`${p}.kernel`, true),
+        gWh: pv(`${p}.recurrentKernel`, true),
+        gb: pv(`${p}.bias`, true),
+        Rzr: alloc(gru ? 2 * H * H : 1, true),
+        Rn: alloc(gru ? H * H : 1, true),
+        RzrT: alloc(gru ? 2 * H * H : 1, true),
+        RnT: alloc(H * H, true),
+        WxT: alloc(GH * In, true),
+        X: alloc(TB * In),
+        XT: alloc(In * TB),
+        xp: alloc(TB * GH),
+        Hall,
+        hPrev: Array.from({ length: T }, (_, t) => own(arena.view(Hall, t * B * H, B * H))),
+        hs: own(arena.view(Hall, B * H, TB * H)),
+        hPrevT: alloc(H * TB),
+        act: alloc(TB * GH),
+        q: alloc(gru ? TB * H : 1),
+        qT: alloc(gru ? H * TB : 1),
+        qStep: alloc(B * H),
+        rec: alloc(B * (gru ? 2 * H : H)),
+        recN: alloc(B * H),
+        dHs: alloc(TB * H),
+        dU: alloc(TB * GH),
+        dUzr: alloc(gru ? B * 2 * H : 1),
+        dUn: alloc(B * H),
+        dq: alloc(B * H),
+        dhRec: alloc(B * H),
+        gTmp: alloc(H * GH),
+        dX: alloc(TB * In),
+      });
+    }
+    this.Wy = pv('output.kernel', false, true);
+    this.by = pv('output.bias', false);
+    this.gWy = pv('output.kernel', true);
+    this.gby = pv('output.bias', true);
+    this.WyT = alloc(V * H, true);
+    this.hsT = alloc(H * TB);
+    this.logits = alloc(TB * V);
+    this.dLogits = alloc(TB * V);
+    this.inputs = new Int32Array(TB);
+    this.targets = new Int32Array(TB);
+  }
+
+  setWeights(data: Float32Array): void {
+    this.params.v.set(data);
+    this.weightsChanged();
+  }
+
+  /** Re-derives the packed copies and transposes of the weights, and marks them changed. */
+  weightsChanged(): void {
+    const { arena, H, V, G } = this;
+    const GH = G * H;
+    arena.refresh();
+    for (const ly of this.layers) {
+      const Wh = ly.Wh.v;
+      if (this.cell === 'gru') {
+        const zr = ly.Rzr.v;
+        const n = ly.Rn.v;
+        for (let k = 0; k < H; k++) {
+          for (let j = 0; j < 2 * H; j++) zr[k * 2 * H + j] = Wh[k * GH + j];
+          for (let j = 0; j < H; j++) n[k * H + j] = Wh[k * GH + 2 * H + j];
+        }
+        transpose(zr, ly.RzrT.v, H, 2 * H);
+        transpose(n, ly.RnT.v, H, H);
+      } else transpose(Wh, ly.RnT.v, H, H);
+      transpose(ly.Wx.v, ly.WxT.v, ly.In, GH);
+      for (const b of [ly.Wx, ly.Wh, ly.Rzr, ly.Rn, ly.RzrT, ly.RnT, ly.WxT]) arena.touch(b);
+    }
+    transpose(this.Wy.v, this.WyT.v, H, V);
+    arena.touch(this.Wy);
+    arena.touch(this.WyT);
+  }
+
+  resetState(): void {
+    for (const ly of this.layers) ly.Hall.v.fill(0, 0, this.B * this.H);
+  }
+
+  carryState(): void {
+    const { B, H, T } = this;
+    for (const ly of this.layers) ly.Hall.v.copyWithin(0, T * B * H, (T + 1) * B * H);
+  }
+
+  saveState(): Float32Array[] {
+    return this.layers.map((ly) => ly.Hall.v.slice(0, this.B * this.H));
+  }
+
+  restoreState(s: Float32Array[]): void {
+    this.layers.forEach((ly, l) => ly.Hall.v.set(s[l]));
+  }
+
+  /** Mean cross-entropy (nats) over rows with a target ≥ 0; with `backward`, fills this.grads. */
+  *run(backward: boolean): Generator<void, number> {
+    const { arena, H, V, T, B, E, G } = this;
+    const GH = G * H;
+    const TB = T * B;
+    // Layer 0's input: the embedding rows of the tokens.
+    {
+      const X = this.layers[0].X.v;
+      const emb = this.emb.v;
+      for (let r = 0; r < TB; r++) X.set(emb.subarray(this.inputs[r] * E, (this.inputs[r] + 1) * E), r * E);
+    }
+    for (let l = 0; l < this.L; l++) {
+      const ly = this.layers[l];
+      if (l > 0) ly.X.v.set(this.layers[l - 1].hs.v);
+      arena.gemm(ly.X, ly.Wx, ly.xp, TB, ly.In, GH); // (TB,In)·(In,GH)
+      for (let t = 0; t < T; t++) {
+        this.forwardStep(l, t);
+        if ((t & 7) === 7) yield;
+      }
+    }
+    const top = this.layers[this.L - 1];
+    arena.gemm(top.hs, this.Wy, this.logits, TB, H, V);
+    const loss = this.softmaxCrossEntropy(backward);
+    if (!backward) return loss;
+    yield;
+    transpose(top.hs.v, this.hsT.v, TB, H);
+    arena.gemm(this.hsT, this.dLogits, this.gWy, H, TB, V); // dWy = Hsᵀ·dL
+    columnSums(this.dLogits.v, this.gby.v, TB, V);
+    arena.gemm(this.dLogits, this.WyT, top.dHs, TB, V, H); // dHs = dL·Wyᵀ
+    this.gEmb.v.fill(0);
+    for (let l = this.L - 1; l >= 0; l--) {
+      const ly = this.layers[l];
+      for (let t = T - 1; t >= 0; t--) {
+        this.backwardStep(l, t);
+        if ((t & 7) === 0) yield;
+      }
+      // Weight gradients: dWx = Xᵀ·dU, db = Σ dU, dWh = h_{t−1}ᵀ·dU (gru: z|r columns; n from (r⊙h)ᵀ·dU).
+      transpose(ly.X.v, ly.XT.v, TB, ly.In);
+      arena.gemm(ly.XT, ly.dU, ly.gWx, ly.In, TB, GH);
+      columnSums(ly.dU.v, ly.gb.v, TB, GH);
+      transpose(ly.Hall.v.subarray(0, TB * H), ly.hPrevT.v, TB, H);
+      if (this.cell === 'rnn') arena.gemm(ly.hPrevT, ly.dU, ly.gWh, H, TB, H);
+      else {
+        arena.gemm(ly.hPrevT, ly.dU, ly.gTmp, H, TB, GH);
+        const gWh = ly.gWh.v;
+        let tmp = ly.gTmp.v;
+        for (let k = 0; k < H; k++) for (let j = 0; j < 2 * H; j++) gWh[k * GH + j] = tmp[k * GH + j];
+        transpose(ly.q.v, ly.qT.v, TB, H);
+        arena.gemm(ly.qT, ly.dU, ly.gTmp, H, TB, GH);
+        tmp = ly.gTmp.v;
+        const g2 = ly.gWh.v;
+        for (let k = 0; k < H; k++) for (let j = 2 * H; j < GH; j++) g2[k * GH + j] = tmp[k * GH + j];
+      }
+      // dX = dU·Wxᵀ: into the layer below's outputs, or (layer 0) scattered into the embedding rows.
+      arena.gemm(ly.dU, ly.WxT, ly.dX, TB, GH, ly.In);
+      if (l > 0) this.layers[l - 1].dHs.v.set(ly.dX.v);
+      else {
+        const dX = ly.dX.v;
+        const gE = this.gEmb.v;
+        for (let r = 0; r < TB; r++) {
+          const o = this.inputs[r] * E;
+          for (let e = 0; e < E; e++) gE[o + e] += dX[r * E + e];
+        }
+      }
+      yield;
+    }
+    return loss;
+  }
+
+  private forwardStep(l: number, t: number): void {
+    const { arena, H, B, G } = this;
+    const GH = G * H;
+    const ly = this.layers[l];
+    const row0 = t * B;
+    if (this.cell === 'rnn') {
+      arena.gemm(ly.hPrev[t], ly.Wh, ly.rec, B, H, H);
+      const rec = ly.rec.v;
+      const xp = ly.xp.v;
+      const b = ly.bias.v;
+      const act = ly.act.v;
+      const hAll = ly.Hall.v;
+      for (let s = 0; s < B; s++) {
+        const row = row0 + s;
+        for (let k = 0; k < H; k++) {
+          const h = Math.tanh(xp[row * H + k] + b[k] + rec[s * H + k]);
+          act[row * H + k] = h;
+          hAll[(row + B) * H + k] = h;
+        }
+      }
+      return;
+    }
+    arena.gemm(ly.hPrev[t], ly.Rzr, ly.rec, B, H, 2 * H); // h·[Rz | Rr]
+    {
+      const rec = ly.rec.v;
+      const xp = ly.xp.v;
+      const b = ly.bias.v;
+      const act = ly.act.v;
+      const hAll = ly.Hall.v;
+      const q = ly.q.v;
+      const qs = ly.qStep.v;
+      for (let s = 0; s < B; s++) {
+        const row = row0 + s;
+        for (let j = 0; j < 2 * H; j++)
+          act[row * GH + j] = 1 / (1 + Math.exp(-(xp[row * GH + j] + b[j] + rec[s * 2 * H + j])));
+        for (let k = 0; k < H; k++) {
+          const qk = act[row * GH + H + k] * hAll[row * H + k]; // r ⊙ h_{t−1}
+          q[row * H + k] = qk;
+          qs[s * H + k] = qk;
+        }
+      }
+    }
+    arena.gemm(ly.qStep, ly.Rn, ly.recN, B, H, H); // (r⊙h)·Rn
+    const recN = ly.recN.v;
+    const xp = ly.xp.v;
+    const b = ly.bias.v;
+    const act = ly.act.v;
+    const hAll = ly.Hall.v;
+    for (let s = 0; s < B; s++) {
+      const row = row0 + s;
+      for (let k = 0; k < H; k++) {
+        const n = Math.tanh(xp[row * GH + 2 * H + k] + b[2 * H + k] + recN[s * H + k]);
+        act[row * GH + 2 * H + k] = n;
+        const z = act[row * GH + k];
+        hAll[(row + B) * H + k] = z * hAll[row * H + k] + (1 - z) * n;
+      }
+    }
+  }
+
+  private backwardStep(l: number, t: number): void {
+    const { arena, H, B, G, T } = this;
+    const GH = G * H;
+    const ly = this.layers[l];
+    const row0 = t * B;
+    const hasRec = t < T - 1 ? 1 : 0;
+    if (this.cell === 'rnn') {
+      const dHs = ly.dHs.v;
+      const dhRec = ly.dhRec.v;
+      const act = ly.act.v;
+      const dU = ly.dU.v;
+      const du = ly.dUn.v;
+      for (let s = 0; s < B; s++) {
+        const row = row0 + s;
+        for (let k = 0; k < H; k++) {
+          const dh = dHs[row * H + k] + hasRec * dhRec[s * H + k];
+          const h = act[row * H + k];
+          const g = dh * (1 - h * h);
+          dU[row * H + k] = g;
+          du[s * H + k] = g;
+        }
+      }
+      if (t > 0) arena.gemm(ly.dUn, ly.RnT, ly.dhRec, B, H, H); // dh_{t−1} = du·Whᵀ
+      return;
+    }
+    // GRU. dh = from above + from t+1; dz = dh(h_{t−1} − n), dn = dh(1 − z); then dq = du_n·Rnᵀ.
+    {
+      const dHs = ly.dHs.v;
+      const dhRec = ly.dhRec.v;
+      const act = ly.act.v;
+      const hAll = ly.Hall.v;
+      const dU = ly.dU.v;
+      const dUn = ly.dUn.v;
+      const dq = ly.dq.v; // holds dh for this step until the gemm below overwrites it
+      for (let s = 0; s < B; s++) {
+        const row = row0 + s;
+        for (let k = 0; k < H; k++) {
+          const dh = dHs[row * H + k] + hasRec * dhRec[s * H + k];
+          const z = act[row * GH + k];
+          const n = act[row * GH + 2 * H + k];
+          const hp = hAll[row * H + k];
+          dU[row * GH + k] = dh * (hp - n) * z * (1 - z);
+          const dun = dh * (1 - z) * (1 - n * n);
+          dU[row * GH + 2 * H + k] = dun;
+          dUn[s * H + k] = dun;
+          dq[s * H + k] = dh; // saved dh
+        }
+      }
+    }
+    // Keep dh·z (direct path) in dhRec before it is reused.
+    {
+      const dhRec = ly.dhRec.v;
+      const dq = ly.dq.v;
+      const act = ly.act.v;
+      for (let s = 0; s < B; s++)
+        for (let k = 0; k < H; k++) dhRec[s * H + k] = dq[s * H + k] * act[(row0 + s) * GH + k];
+    }
+    arena.gemm(ly.dUn, ly.RnT, ly.dq, B, H, H); // dq = du_n·Rnᵀ
+    {
+      const dq = ly.dq.v;
+      const act = ly.act.v;
+      const hAll = ly.Hall.v;
+      const dU = ly.dU.v;
+      const dUzr = ly.dUzr.v;
+      const dhRec = ly.dhRec.v;
+      for (let s = 0; s < B; s++) {
+        const row = row0 + s;
+        for (let k = 0; k < H; k++) {
+          const r = act[row * GH + H + k];
+          const hp = hAll[row * H + k];
+          const dur = dq[s * H + k] * hp * r * (1 - r);
+          dU[row * GH + H + k] = dur;
+          dhRec[s * H + k] += dq[s * H + k] * r;
+          dUzr[s * 2 * H + k] = dU[row * GH + k];
+          dUzr[s * 2 * H + H + k] = dur;
+        }
+      }
+    }
+    if (t > 0) {
+      arena.gemm(ly.dUzr, ly.RzrT, ly.rec, B, 2 * H, H); // [du_z | du_r]·[Rz | Rr]ᵀ → (B,H) in rec
+      const rec = ly.rec.v;
+      const dhRec = ly.dhRec.v;
+      for (let j = 0; j < B * H; j++) dhRec[j] += rec[j];
+    }
+  }
+
+  private softmaxCrossEntropy(grad: boolean): number {
+    const { V, T, B } = this;
+    const rows = T * B;
+    const lg = this.logits.v;
+    const by = this.by.v;
+    const dL = this.dLogits.v;
+    const targets = this.targets;
+    let valid = 0;
+    for (let r = 0; r < rows; r++) if (targets[r] >= 0) valid++;
+    const inv = valid > 0 ? 1 / valid : 0;
+    let loss = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * V;
+      if (targets[r] < 0) {
+        if (grad) dL.fill(0, o, o + V);
+        continue;
+      }
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) max = Math.max(max, lg[o + v] + by[v]);
+      let sum = 0;
+      for (let v = 0; v < V; v++) sum += Math.exp(lg[o + v] + by[v] - max);
+      loss += Math.log(sum) + max - (lg[o + targets[r]] + by[targets[r]]);
+      if (grad) {
+        for (let v = 0; v < V; v++) dL[o + v] = (Math.exp(lg[o + v] + by[v] - max) / sum) * inv;
+        dL[o + targets[r]] -= inv;
+      }
+    }
+    return loss * inv;
+  }
+
+  /** h_t of a layer for all steps, (TB, H) time-major, for tests. */
+  outputs(l = this.L - 1): Float32Array {
+    return this.layers[l].hs.v;
+  }
+
+  /** The carried-in hidden state of a layer (block 0), for tests. */
+  carried(l: number): { h: Float32Array } {
+    return { h: this.layers[l].Hall.v.subarray(0, this.B * this.H) };
+  }
+
+  dispose(): void {
+    // Views first, then the buffers they live in.
+    for (const b of [...this.owned].reverse()) this.arena.free(b);
+    this.owned.length = 0;
+  }
+}
+
+function columnSums(m: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  out.fill(0);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += m[r * cols + c];
+}

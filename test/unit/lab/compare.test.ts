@@ -1,0 +1,27 @@
+// Cell comparison helpers (issue 7, parts 4-5): parameter matching and the bracket / quote pairing the
+// long-range probe buckets by.
+import * as assert from 'node:assert/strict';
+import { bucketOf, closers, DISTANCE_BUCKETS } from '../../../src/model/lab/brackets';
+import { hiddenForParams, paramCount } from '../../../src/model/lab/compare';
+import { charTokenizer } from '../../../src/model/vocab';
+
+describe('lab/compare helpers', () => {
+  it('counts parameters and matches them across cells', () => {
+    assert.equal(paramCount('lstm', 2, 3, 5), 5 * 3 + (3 + 2 + 1) * 8 + 2 * 5 + 5);
+    const target = paramCount('lstm', 128, 32, 90);
+    const g = hiddenForParams('gru', target, 32, 90);
+    const r = hiddenForParams('rnn', target, 32, 90);
+    assert.ok(g > 128 && r > g);
+    for (const [cell, h] of [['gru', g] as const, ['rnn', r] as const])
+      assert.ok(Math.abs(paramCount(cell, h, 32, 90) - target) / target < 0.02);
+  });
+
+  it('pairs brackets and quotes, skipping content inside quotes and escapes', () => {
+    const text = 'f(a, [1, 2], "x)\\"y", {b: \'(\'})\n';
+    const syms = charTokenizer.tokenize(text).syms;
+    const got = closers(syms).map((p) => text[p.open] + text[p.close] + (p.close - p.open));
+    assert.deepEqual(got, ['[]5', '""6', "''2", '{}7', '()29']);
+    assert.equal(DISTANCE_BUCKETS[bucketOf(30)].label, '21-50');
+    assert.equal(DISTANCE_BUCKETS[bucketOf(101)].label, '>100');
+  });
+});
