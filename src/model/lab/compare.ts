@@ -3,9 +3,9 @@
 // three on the held-out tail. Every model here is private (own Trainer, own buffers): the document's own
 // model is never touched. Runs one cell after another (one thread), yielding like the document's training.
 import type { CompareCellsPoint, CompareCellsResult, LongRangeBucket } from '../../shared/protocol';
-import type { Arena } from '../arena';
+import { JsArena, type Arena } from '../arena';
+import { StepEngine } from '../stepEngine';
 import { CELL_TYPES, gateCount, type CellType } from '../cells/cell';
-import { CellScratch, cellStep, nextTokenLogits, softmaxT } from '../cells/cellStep';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../config';
 import { stateSize, stepWeights } from '../lstm';
 import type { ModelWeights } from '../params';
@@ -168,7 +168,7 @@ export class CompareSession {
    */
   async probe(warmup = 128): Promise<{ heldOutStart: number; buckets: ProbeBucket[] }> {
     if (!this.vocab || this.models.length === 0) throw new Error('no compared models');
-    const r = await probeModels(this.models, this.ids, this.syms, this.heldFrom, warmup);
+    const r = await probeModels(this.models, this.ids, this.syms, this.heldFrom, warmup, this.arena);
     return { heldOutStart: this.heldOutStart, buckets: r.buckets };
   }
 }
@@ -185,6 +185,7 @@ export async function probeModels(
   syms: Int32Array,
   heldFrom: number,
   warmup = 128,
+  arena: Arena = new JsArena(),
 ): Promise<{ buckets: ProbeBucket[] }> {
   const pairs = closers(syms).filter((p) => p.close >= heldFrom);
   const wanted = new Map<number, number>(); // closer position → distance
@@ -198,28 +199,32 @@ export async function probeModels(
   let last = performance.now();
   for (const m of models) {
     const w = stepWeights(m.weights);
-    const state = new Float32Array(stateSize(w));
-    const s = new CellScratch(w);
-    const probs = new Float32Array(w.V);
-    const from = Math.max(0, heldFrom - warmup);
-    for (let p = from; p < ids.length; p++) {
-      // The probability of token p given tokens < p (the state has read from..p-1).
-      const d = wanted.get(p);
-      if (d !== undefined && p > from) {
-        nextTokenLogits(w, state, probs);
-        softmaxT(probs, 1);
-        const y = ids[p];
-        let best = 0;
-        for (let v = 1; v < probs.length; v++) if (probs[v] > probs[best]) best = v;
-        const b = sums[bucketOf(d)];
-        b.prob.set(m.cell, (b.prob.get(m.cell) ?? 0) + probs[y]);
-        b.top.set(m.cell, (b.top.get(m.cell) ?? 0) + (best === y ? 1 : 0));
+    // The cursor-inference engine: XNNPACK matvecs for the LSTM, the readable step for GRU / RNN.
+    const engine = new StepEngine(w, arena);
+    try {
+      const state = new Float32Array(stateSize(w));
+      const probs = new Float32Array(w.V);
+      const from = Math.max(0, heldFrom - warmup);
+      for (let p = from; p < ids.length; p++) {
+        // The probability of token p given tokens < p (the state has read from..p-1).
+        const d = wanted.get(p);
+        if (d !== undefined && p > from) {
+          engine.probs(state, probs);
+          const y = ids[p];
+          let best = 0;
+          for (let v = 1; v < probs.length; v++) if (probs[v] > probs[best]) best = v;
+          const b = sums[bucketOf(d)];
+          b.prob.set(m.cell, (b.prob.get(m.cell) ?? 0) + probs[y]);
+          b.top.set(m.cell, (b.top.get(m.cell) ?? 0) + (best === y ? 1 : 0));
+        }
+        engine.step(state, ids[p]);
+        if (performance.now() - last > 10) {
+          await tick();
+          last = performance.now();
+        }
       }
-      cellStep(w, state, ids[p], s);
-      if (performance.now() - last > 10) {
-        await tick();
-        last = performance.now();
-      }
+    } finally {
+      engine.dispose();
     }
   }
   const per = (b: (typeof sums)[number], which: 'prob' | 'top', cell: CellType) =>

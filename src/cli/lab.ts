@@ -1,0 +1,101 @@
+// `npm run lab -- FILE [--seconds 60] [--hidden 128] [--match params|hidden]`
+// The long-term-dependency lab on a file: trains an LSTM, a GRU and a vanilla RNN (same engine, same
+// 90/10 split, `--seconds` each; by default the GRU and RNN get the parameter count of an LSTM of
+// `--hidden` units), prints held-out bits per character per cell, then the long-range probe: for every
+// closing bracket / quote in the held-out tail, the probability each model gives the correct closer,
+// by distance to its opener, and the summary over distances > 20.
+import * as fs from 'node:fs';
+import { initBackend } from '../model/backend';
+import { CompareSession, type ProbeBucket } from '../model/lab/compare';
+import { TextDoc } from '../model/textDoc';
+
+function parseArgs(argv: string[]): { pos: string[]; opt: Map<string, string> } {
+  const pos: string[] = [];
+  const opt = new Map<string, string>();
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k].startsWith('--')) opt.set(argv[k].slice(2), argv[++k] ?? '');
+    else pos.push(argv[k]);
+  }
+  return { pos, opt };
+}
+
+const num = (opt: Map<string, string>, key: string, dflt: number) => {
+  const v = opt.get(key);
+  if (v === undefined) return dflt;
+  const x = Number(v);
+  if (!Number.isFinite(x) || x <= 0) throw new Error(`--${key} takes a positive number, got ${JSON.stringify(v)}`);
+  return x;
+};
+
+const CELLS = ['lstm', 'gru', 'rnn'] as const;
+const fmt = (x: number | null, d = 3) => (x === null ? '–' : x.toFixed(d));
+
+/** Count-weighted mean over buckets beyond a distance. */
+function beyond(buckets: ProbeBucket[], minExclusive: number, key: 'meanProb' | 'top1') {
+  const sel = buckets.filter((b) => b.minDistance > minExclusive && b.count > 0);
+  const n = sel.reduce((a, b) => a + b.count, 0);
+  const out: Record<string, number | null> = {};
+  for (const c of CELLS)
+    out[c] =
+      n === 0 || sel.some((b) => b[key][c] === null) ? null : sel.reduce((a, b) => a + b[key][c]! * b.count, 0) / n;
+  return { n, out };
+}
+
+async function main(): Promise<void> {
+  const { pos, opt } = parseArgs(process.argv.slice(2));
+  if (pos.length !== 1) {
+    console.error('usage: npm run lab -- FILE [--seconds 60] [--hidden 128] [--match params|hidden]');
+    process.exit(2);
+  }
+  const file = pos[0];
+  const seconds = num(opt, 'seconds', 60);
+  const hidden = Math.round(num(opt, 'hidden', 128));
+  const match = opt.get('match') ?? 'params';
+  if (match !== 'params' && match !== 'hidden') throw new Error('--match is params or hidden');
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = new TextDoc(text, 1);
+  const backend = await initBackend('wasm', {
+    log: (level, m) => (level === 'info' ? undefined : console.error(m)),
+  });
+  console.log(
+    `${file}: ${doc.tokenCount} characters; ${backend.name}; ${seconds} s per cell; match ${match} (LSTM H=${hidden})`,
+  );
+  const session = new CompareSession(backend.arena);
+  let lastPrint = 0;
+  const res = await session.run(doc, { budgetSec: seconds, match, hiddenSize: hidden }, (p) => {
+    const now = Date.now();
+    if (now - lastPrint < 10000) return;
+    lastPrint = now;
+    console.log(
+      `  ${p.cell} H=${p.hiddenSize} step ${p.point.step} loss ${p.point.loss.toFixed(3)} held-out ${fmt(p.point.heldOutBpc)} bpc at ${p.point.elapsedSec.toFixed(0)} s`,
+    );
+  });
+  console.log('\ncell  hidden  params   steps  held-out bpc');
+  for (const r of res.results)
+    console.log(
+      `${r.cell.padEnd(5)} ${String(r.hiddenSize).padStart(6)} ${String(r.params).padStart(7)} ${String(r.steps).padStart(7)}  ${fmt(r.heldOutBpc)}`,
+    );
+  const t0 = performance.now();
+  const probe = await session.probe();
+  console.log(
+    `\nlong-range probe on the held-out tail (from offset ${probe.heldOutStart}; ${((performance.now() - t0) / 1000).toFixed(1)} s):`,
+  );
+  console.log('distance  closers   p(correct closer) lstm / gru / rnn     top-1 lstm / gru / rnn');
+  for (const b of probe.buckets)
+    console.log(
+      `${b.label.padEnd(8)} ${String(b.count).padStart(8)}   ${CELLS.map((c) => fmt(b.meanProb[c]))
+        .join(' / ')
+        .padEnd(28)}   ${CELLS.map((c) => fmt(b.top1[c])).join(' / ')}`,
+    );
+  const p = beyond(probe.buckets, 20, 'meanProb');
+  const a = beyond(probe.buckets, 20, 'top1');
+  console.log(
+    `\ndistance > 20 (${p.n} closers): mean p(correct) ${CELLS.map((c) => `${c} ${fmt(p.out[c])}`).join(', ')}; ` +
+      `top-1 accuracy ${CELLS.map((c) => `${c} ${fmt(a.out[c])}`).join(', ')}`,
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
