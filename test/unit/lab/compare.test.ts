@@ -2,8 +2,10 @@
 // long-range probe buckets by.
 import * as assert from 'node:assert/strict';
 import { bucketOf, closers, DISTANCE_BUCKETS } from '../../../src/model/lab/brackets';
-import { hiddenForParams, paramCount } from '../../../src/model/lab/compare';
+import { CompareSession, hiddenForParams, paramCount } from '../../../src/model/lab/compare';
+import { TextDoc } from '../../../src/model/textDoc';
 import { charTokenizer } from '../../../src/model/vocab';
+import { wasmBackend } from '../model/helpers';
 
 describe('lab/compare helpers', () => {
   it('counts parameters and matches them across cells', () => {
@@ -23,5 +25,29 @@ describe('lab/compare helpers', () => {
     assert.deepEqual(got, ['[]5', '""6', "''2", '{}7', '()29']);
     assert.equal(DISTANCE_BUCKETS[bucketOf(30)].label, '21-50');
     assert.equal(DISTANCE_BUCKETS[bucketOf(101)].label, '>100');
+  });
+
+  it('a comparison and its probe free every engine buffer they allocate', async function () {
+    this.timeout(20000);
+    const backend = await wasmBackend();
+    const doc = new TextDoc('def f(a, b):\n    return [a, (b + 1), "x"]\n'.repeat(30), 1);
+    const live = backend.arena.liveBuffers;
+    const session = new CompareSession(backend.arena);
+    const res = await session.run(
+      doc,
+      {
+        budgetSec: 0.2,
+        match: 'hidden',
+        hiddenSize: 8,
+        model: { embeddingSize: 4 },
+        training: { batchSize: 4, seqLength: 16 },
+      },
+      () => {},
+    );
+    assert.equal(res.results.length, 3);
+    const probe = await session.probe();
+    assert.ok(probe.buckets.reduce((a, b) => a + b.count, 0) > 0);
+    session.dispose();
+    assert.equal(backend.arena.liveBuffers, live);
   });
 });
