@@ -53,7 +53,7 @@ export class InsightOverlays implements vscode.Disposable {
     const bucket = (rgb: string) =>
       Array.from({ length: STEPS }, (_, i) =>
         vscode.window.createTextEditorDecorationType({
-          backgroundColor: `rgba(${rgb}, ${(((i + 1) / STEPS) * 0.7).toFixed(3)})`,
+          backgroundColor: `rgba(${rgb}, ${(((i + 1) / STEPS) * 0.55).toFixed(3)})`, // text stays readable at the top
           rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
         }),
       );
@@ -66,7 +66,7 @@ export class InsightOverlays implements vscode.Disposable {
       borderStyle: 'dashed',
       borderColor: new vscode.ThemeColor('editorCodeLens.foreground'),
       before: {
-        contentText: vscode.l10n.t('held-out text starts here (never trained on) ▸ '),
+        contentText: vscode.l10n.t('▸ held-out text (never trained on) '),
         color: new vscode.ThemeColor('editorCodeLens.foreground'),
         fontStyle: 'italic',
       },
@@ -154,7 +154,7 @@ export class InsightOverlays implements vscode.Disposable {
         const pos: vscode.Range[][] = this.positive.map(() => []);
         const neg: vscode.Range[][] = this.negative.map(() => []);
         for (let k = 0; k < answer.values.length; k++) {
-          const v = answer.values[k];
+          const v = answer.gate === 'c' ? Math.tanh(answer.values[k]) : answer.values[k]; // c is unbounded: show tanh(c)
           const magnitude = signed ? Math.min(1, Math.abs(v)) : Math.max(0, Math.min(1, v));
           const step = Math.min(STEPS - 1, Math.floor(magnitude * STEPS));
           if (magnitude < 0.5 / STEPS) continue; // leave ~0 uncoloured

@@ -12,11 +12,11 @@ describe('editor insight (UI, packaged vsix)', function () {
   const panel = () => session.workbench.webview();
   const field = (id: string) => panel().locator(`[data-testid="${id}"]`);
 
-  /** Inline background colours the overlay put on the editor's text (decorations are CSS classes with rules). */
+  /** Text decorations with a background colour in the editor (VS Code draws them as boxes behind the text). */
   async function colouredSpans(): Promise<number> {
     return session.page.evaluate(() => {
-      const spans = [...document.querySelectorAll('.editor-instance .view-lines span span')];
-      return spans.filter((s) => {
+      const boxes = [...document.querySelectorAll('.editor-instance .view-overlays div[class*="ced-"]')];
+      return boxes.filter((s) => {
         const bg = getComputedStyle(s).backgroundColor;
         return bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent';
       }).length;
@@ -63,7 +63,10 @@ describe('editor insight (UI, packaged vsix)', function () {
       const n = await colouredSpans();
       assert.ok(n > before + 20, `coloured spans: ${n} (was ${before})`);
     }, 20_000);
-    assert.match((await field('pinned-unit').textContent()) ?? '', /Unit \d+/);
+    await eventually(async () => {
+      const pressed = await field('unit-labels').locator('button.unit-entry').first().getAttribute('aria-pressed');
+      assert.equal(pressed, 'true', 'the clicked label is marked as the pinned unit');
+    }, 10_000);
     await session.workbench.screenshot('insight-1-activation-overlay');
   });
 
@@ -79,7 +82,7 @@ describe('editor insight (UI, packaged vsix)', function () {
     await session.page.mouse.move(box.x + 80, box.y + box.height / 2);
     const hover = session.page.locator('.monaco-hover-content', { hasText: 'LSTM Lens' });
     await hover.first().waitFor({ state: 'visible', timeout: 15_000 });
-    const text = (await hover.first().textContent()) ?? '';
+    const text = ((await hover.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
     assert.match(text, /bits/);
     assert.match(text, /Training text|Held-out text/);
     assert.match(text, /The model expected/);

@@ -210,7 +210,7 @@ describe('explorer panel: predictions and gates that follow the cursor (UI, issu
         const ink = await panel.canvasInk(canvas);
         assert.ok(ink.ink > 0 && ink.distinct > 2, `gate-${g}-${layer} has cells: ${JSON.stringify(ink)}`);
         const label = (await canvas.getAttribute('aria-label')) ?? '';
-        assert.match(label, new RegExp(`^${g}: ${GATE_NAMES[g]}, ${HIDDEN} Units?; mean -?\\d+\\.\\d\\d$`));
+        assert.match(label, new RegExp(`^${g}: ${GATE_NAMES[g]}, ${HIDDEN} [Uu]nits?; mean -?\\d+\\.\\d\\d$`));
       }
     const headings = await panel.workbench.webview().locator('.gate-layer h3').allTextContents();
     assert.deepEqual(headings, ['Layer 1', 'Layer 2']);

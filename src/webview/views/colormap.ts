@@ -95,6 +95,8 @@ export function isSignedGate(gate: string): boolean {
   return gate === 'g' || gate === 'c' || gate === 'h';
 }
 
+/** The cell state is unbounded; it is shown as tanh(c) (as Karpathy et al. do) so large values don't all saturate. */
 export function colorFor(p: Palette, gate: string, value: number): Rgb {
+  if (gate === 'c') return diverging(p, Math.tanh(value));
   return isSignedGate(gate) ? diverging(p, value) : sequential(p, value);
 }

@@ -259,7 +259,7 @@ export class GatesView {
       el(
         'span',
         { class: 'legend-item' },
-        'g c h ',
+        'g h tanh(c) ',
         el('span', { class: 'tick' }, '−1'),
         bar(true),
         el('span', { class: 'tick' }, '+1'),
