@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { initBackend } from '../model/backend';
 import { CompareSession, type ProbeBucket } from '../model/lab/compare';
+import { languageIdOfFile } from '../model/insight/scanners';
 import { TextDoc } from '../model/textDoc';
 
 function parseArgs(argv: string[]): { pos: string[]; opt: Map<string, string> } {
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
   );
   const session = new CompareSession(backend.arena);
   let lastPrint = 0;
-  const res = await session.run(doc, { budgetSec: seconds, match, hiddenSize: hidden }, (p) => {
+  const languageId = languageIdOfFile(file);
+  const res = await session.run(doc, { budgetSec: seconds, match, hiddenSize: hidden, languageId }, (p) => {
     const now = Date.now();
     if (now - lastPrint < 10000) return;
     lastPrint = now;

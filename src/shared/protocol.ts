@@ -443,6 +443,8 @@ export interface CompareCellsRequest {
   budgetSec: number;
   match: 'params' | 'hidden';
   hiddenSize: number;
+  /** VS Code language id of the document (optional): the probe then skips brackets and quotes in comments. */
+  languageId?: string;
 }
 
 export interface CompareCellsPoint {
@@ -1049,7 +1051,8 @@ export function parseLabRequest(m: Record<string, unknown>): LabRequest | undefi
         isOneOf(m.match, ['params', 'hidden'] as const) &&
         isInt(m.hiddenSize) &&
         m.hiddenSize >= 2 &&
-        m.hiddenSize <= 1024
+        m.hiddenSize <= 1024 &&
+        (m.languageId === undefined || isString(m.languageId))
         ? (m as unknown as LabRequest)
         : undefined;
     case 'longRangeProbe':

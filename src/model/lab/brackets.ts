@@ -2,8 +2,9 @@
 // Inside a quote, brackets and other quote characters are content; a backslash escapes the next character
 // inside quotes; " and ' end at a newline when unclosed (` may span lines). A closing bracket that does not
 // match the innermost open bracket pops down to its partner when there is one (else it is ignored).
-// Lexical, not a parser: an apostrophe in prose or a comment opens a quote — good enough for code, noisy
-// for prose; the distances are in tokens (characters).
+// Lexical, not a parser. Tokens flagged in `skip` (comments, from the insight scanners' inComment for
+// the file's language) are ignored, so an apostrophe or a stray backtick in a comment opens nothing;
+// without it (prose, unknown languages) such characters add noise. Distances are in tokens (characters).
 
 export interface Pair {
   /** Token index of the opener and of its closer. */
@@ -19,11 +20,12 @@ const QUOTES = new Set([34, 39, 96]); // " ' `
 const LF = 10;
 const BACKSLASH = 92;
 
-export function closers(syms: Int32Array): Pair[] {
+export function closers(syms: Int32Array, skip?: ArrayLike<number>): Pair[] {
   const out: Pair[] = [];
   const stack: { sym: number; at: number }[] = [];
   let escaped = false;
   for (let k = 0; k < syms.length; k++) {
+    if (skip && skip[k]) continue;
     const c = syms[k];
     const top = stack.length ? stack[stack.length - 1] : null;
     const inQuote = top !== null && QUOTES.has(top.sym);

@@ -12,6 +12,7 @@ import type { ModelWeights } from '../params';
 import { batchLayout, Trainer } from '../trainer';
 import { runTraining } from '../trainingRun';
 import { Vocab } from '../vocab';
+import { scanFeatures } from '../insight/scanners';
 import { bucketOf, closers, DISTANCE_BUCKETS } from './brackets';
 
 /** Parameters of a one-or-more-layer char model of this cell (embedding, recurrent layers, read-out). */
@@ -40,6 +41,8 @@ export interface CompareOptions {
   model?: Partial<ModelConfig>;
   /** Cells to compare, in order (default all three). */
   cells?: readonly CellType[];
+  /** VS Code language id of the text: the probe then ignores brackets and quotes inside comments. */
+  languageId?: string;
 }
 
 export interface CompareProgressEvent {
@@ -67,6 +70,7 @@ export class CompareSession {
   private starts: Int32Array = new Int32Array(1);
   private vocab: Vocab | null = null;
   private heldFrom = 0;
+  private languageId: string | undefined;
 
   constructor(private readonly arena: Arena) {}
 
@@ -97,6 +101,7 @@ export class CompareSession {
     this.models = [];
     try {
       const base: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...(o.model ?? {}) };
+      this.languageId = o.languageId;
       this.syms = tokens.syms.slice();
       this.starts = tokens.starts.slice();
       const vocab = (this.vocab = Vocab.fromSymbols(this.syms, base.maxVocab));
@@ -168,7 +173,8 @@ export class CompareSession {
    */
   async probe(warmup = 128): Promise<{ heldOutStart: number; buckets: ProbeBucket[] }> {
     if (!this.vocab || this.models.length === 0) throw new Error('no compared models');
-    const r = await probeModels(this.models, this.ids, this.syms, this.heldFrom, warmup, this.arena);
+    const skip = this.languageId ? scanFeatures(this.syms, this.languageId).table.inComment : undefined;
+    const r = await probeModels(this.models, this.ids, this.syms, this.heldFrom, warmup, this.arena, skip);
     return { heldOutStart: this.heldOutStart, buckets: r.buckets };
   }
 }
@@ -186,8 +192,9 @@ export async function probeModels(
   heldFrom: number,
   warmup = 128,
   arena: Arena = new JsArena(),
+  skip?: ArrayLike<number>,
 ): Promise<{ buckets: ProbeBucket[] }> {
-  const pairs = closers(syms).filter((p) => p.close >= heldFrom);
+  const pairs = closers(syms, skip).filter((p) => p.close >= heldFrom);
   const wanted = new Map<number, number>(); // closer position → distance
   for (const p of pairs) wanted.set(p.close, p.close - p.open);
   const sums = DISTANCE_BUCKETS.map(() => ({

@@ -24,6 +24,15 @@ describe('lab/compare helpers', () => {
     const got = closers(syms).map((p) => text[p.open] + text[p.close] + (p.close - p.open));
     assert.deepEqual(got, ['[]5', '""6', "''2", '{}7', '()29']);
     assert.equal(DISTANCE_BUCKETS[bucketOf(30)].label, '21-50');
+    // Skipped tokens (comments) open nothing: a lone backtick in a comment no longer swallows the rest.
+    const code = '// it`s\nf(x)\n';
+    const s2 = charTokenizer.tokenize(code).syms;
+    assert.equal(closers(s2).length, 0);
+    const skip = Array.from(code, (_, k) => (k < 7 ? 1 : 0));
+    assert.deepEqual(
+      closers(s2, skip).map((p) => code[p.close]),
+      [')'],
+    );
     assert.equal(DISTANCE_BUCKETS[bucketOf(101)].label, '>100');
   });
 
