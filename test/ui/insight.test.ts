@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { vsixPath } from '../rig/paths';
 import { Session } from '../rig/session';
 import { eventually } from '../rig/workbench';
+import { gotoLine } from './panelHelpers';
 
 const FILE = 'example.py';
 
@@ -90,9 +91,40 @@ describe('editor insight (UI, packaged vsix)', function () {
     await session.page.mouse.move(5, 5);
   });
 
-  it('turns the overlay off again', async () => {
-    await field('overlay-surprisal').click();
+  it('finds units by example from a selection (command palette, QuickPick)', async () => {
+    // Select the string literal "apple" on the line `inventory.add("apple", 0.5, 10)`.
+    // Focus the editor first: the panel's buttons had it.
+    await session.page.locator('.editor-instance .view-lines').first().click();
+    await gotoLine(session.page, 39, 19);
+    await session.page.keyboard.press('Shift+ArrowRight', { delay: 20 });
+    for (let i = 0; i < 6; i++) await session.page.keyboard.press('Shift+ArrowRight', { delay: 20 });
+    await session.workbench.runCommand('LSTM Lens: Find Units Matching Selection');
+    const high = session.page.locator('.quick-input-list .monaco-list-row', { hasText: 'High inside the selection' });
+    await high.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await session.page.keyboard.press('Enter');
+    const rows = session.page.locator('.quick-input-list .monaco-list-row', { hasText: 'AUC' });
+    await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+    const first = (await rows.first().textContent()) ?? '';
+    assert.match(first, /Unit \d+ \((c|h), layer 1\).*AUC \d\.\d\d/);
+    await session.workbench.screenshot('insight-3-find-units');
+    await session.page.keyboard.press('Enter');
     await eventually(async () => {
+      const matches = await field('unit-matches').locator('button.unit-entry').allTextContents();
+      assert.ok(matches.length > 0, 'the panel lists the matches');
+      assert.match(matches[0], /AUC/);
+      assert.equal(
+        await field('overlay-activation').getAttribute('aria-pressed'),
+        'true',
+        'the chosen unit is overlaid',
+      );
+    }, 15_000);
+    await session.workbench.screenshot('insight-4-matched-unit-overlay');
+  });
+
+  it('turns the overlay off again', async () => {
+    await field('overlay-activation').click();
+    await eventually(async () => {
+      assert.equal(await field('overlay-activation').getAttribute('aria-pressed'), 'false');
       assert.equal(await field('overlay-surprisal').getAttribute('aria-pressed'), 'false');
       assert.ok((await colouredSpans()) < 20, 'no overlay colours left');
     }, 20_000);
