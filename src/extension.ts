@@ -17,7 +17,13 @@ export function activate(context: vscode.ExtensionContext): LensController {
     vscode.commands.registerCommand('lstmLens.toggleActivationOverlay', () => lens.toggleOverlay('activation')),
     vscode.commands.registerCommand('lstmLens.toggleSurprisalOverlay', () => lens.toggleOverlay('surprisal')),
     vscode.commands.registerCommand('lstmLens.findUnits', () => lens.findUnits()),
-    vscode.commands.registerCommand('lstmLens.labelUnits', () => lens.labelUnits()),
+    // Labelling reads the whole held-out text (seconds on a large file): the user waits, so show it.
+    vscode.commands.registerCommand('lstmLens.labelUnits', () =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('LSTM Lens: labelling units…') },
+        () => lens.labelUnits(),
+      ),
+    ),
     vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         lens.revivePanel(panel, (state ?? undefined) as PersistedPanelState | undefined);
