@@ -875,10 +875,16 @@ export class LensController implements vscode.Disposable {
     this.ensureWorkerHasDocument(doc);
     let answer;
     try {
-      answer = await this.requests.request(
-        { type: 'findUnits', docId: this.workerId(uri), version: doc.version, selections, direction },
-        'unitMatches',
-        30_000,
+      const request = {
+        type: 'findUnits',
+        docId: this.workerId(uri),
+        version: doc.version,
+        selections,
+        direction,
+      } as const;
+      answer = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('LSTM Lens: ranking units…') },
+        () => this.requests.request(request, 'unitMatches', 30_000),
       );
     } catch (err) {
       void vscode.window.showWarningMessage(vscode.l10n.t('LSTM Lens: {0}', (err as Error).message));
