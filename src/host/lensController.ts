@@ -712,7 +712,16 @@ export class LensController implements vscode.Disposable {
       case 'alternatives':
       case 'unitMatches':
       case 'unitLabels':
+      case 'sampled':
+      case 'intervention':
+      case 'memorySpan':
+      case 'longRange':
         if (!this.requests.settle(message)) this.log.trace(`late ${message.type} answer dropped`);
+        break;
+      case 'compareProgress':
+      case 'compareDone':
+        // The lab panel (issue 7) is not built yet; nothing asks for comparisons.
+        this.log.trace(`${message.type} for request ${message.requestId}`);
         break;
       case 'requestFailed': {
         if (this.requests.settle(message)) break;

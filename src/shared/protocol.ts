@@ -136,7 +136,8 @@ export type WorkerToHost =
   | SurprisalAnswer
   | AlternativesAnswer
   | UnitMatchesAnswer
-  | UnitLabelsAnswer;
+  | UnitLabelsAnswer
+  | LabWorkerToHost;
 
 // ─────────────────────── insight in the editor (issue 6) ───────────────────────
 // Ranges are UTF-16 [start, end) of the document version named in the request; an answer covers the
@@ -314,9 +315,8 @@ export interface UnitLabelsAnswer {
 }
 
 // ─────────────────── the long-term-dependency lab (issue 7) ───────────────────
-// Requests go in HostToWorker (parsed by parseHostToWorker); the answers form their own union,
-// LabWorkerToHost, parsed by parseLabWorkerMessage (try it when parseWorkerMessage returns undefined), so
-// existing exhaustive switches over WorkerToHost stay valid until the host handles these.
+// Requests go in HostToWorker (parsed by parseHostToWorker); the answers, LabWorkerToHost, are part of
+// WorkerToHost and parsed by parseLabWorkerMessage, which parseWorkerMessage falls back to.
 // Offsets are UTF-16 of the request's version; "the cursor" reads every token ending at or before offset.
 // Every failure answers requestFailed with the request's id. See src/worker/lab.ts for the costs.
 
@@ -770,7 +770,7 @@ export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
         ? (m as WorkerToHost)
         : undefined;
     default:
-      return undefined;
+      return parseLabWorkerMessage(raw);
   }
 }
 

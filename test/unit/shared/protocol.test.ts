@@ -81,6 +81,12 @@ describe('protocol: worker → host', () => {
     );
   });
 
+  it('parses the lab answers through the same entry point', () => {
+    const sampled = { type: 'sampled', docId: 'd', requestId: 3, version: 1, offset: 5, text: 'abc' };
+    assert.deepEqual(parseWorkerMessage(sampled), sampled);
+    assert.equal(parseWorkerMessage({ ...sampled, text: 5 }), undefined);
+  });
+
   it('rejects progress with NaN loss and unknown statuses', () => {
     const progress = { step: 1, loss: NaN, heldOutBpc: null, epoch: 0, charsPerSec: 1, elapsedSec: 1, etaSec: null };
     assert.equal(parseWorkerMessage({ type: 'trainingProgress', docId: 'd', progress }), undefined);
