@@ -63,6 +63,9 @@ export class LensController implements vscode.Disposable {
   private readonly latestRequest = new Map<string, number>();
   private lastCursor: CursorInfo | null = null;
   private lastPrediction: PanelSnapshot['prediction'] = null;
+  /** The last continuation sampled for the current document. */
+  private lastSample: PanelSnapshot['sample'] = null;
+  private sampleSeed = 1;
   /** The cursor (version, offset) lastPrediction answers. */
   private lastPredictionFor: { version: number; offset: number } | null = null;
   private readonly store: ModelStore;
@@ -364,6 +367,9 @@ export class LensController implements vscode.Disposable {
       case 'painted':
         this.log.trace(`painted v${message.version}@${message.offset} in ${message.ms.toFixed(1)} ms`);
         break;
+      case 'sample':
+        void this.sampleAtCursor(message.temperature);
+        break;
       default:
         assertNever(message);
     }
@@ -387,6 +393,7 @@ export class LensController implements vscode.Disposable {
       view: this.view,
       settings: { topK: this.settings.topK, contextWindow: this.settings.contextWindow },
       insight: this.insightSnapshot(),
+      sample: this.lastSample,
       strings: webviewStrings(),
     };
   }
@@ -448,6 +455,7 @@ export class LensController implements vscode.Disposable {
     if (!switched) return;
     this.lastCursor = null;
     this.lastPrediction = null;
+    this.lastSample = null;
     if (this.panel && this.webviewReady) {
       void this.panel.post({ type: 'document', document: documentInfo(editor.document) });
       void this.panel.post({ type: 'training', training: this.models.get(uri).training });
@@ -771,6 +779,39 @@ export class LensController implements vscode.Disposable {
 
   private onSettingsChanged(_settings: LensSettings): void {
     this.pushAll();
+  }
+
+  // ───────────────────────────── lab ─────────────────────────────
+
+  /** Lets the model write on from the cursor (issue 7's sampling), shows it in the panel, and returns it. */
+  async sampleAtCursor(temperature: number, length = 200): Promise<string | undefined> {
+    const editor = this.currentEditor;
+    const doc = this.currentDocument();
+    const uri = doc?.uri.toString();
+    if (!editor || !doc || !uri || !this.models.peek(uri)?.hasModel) return undefined;
+    this.ensureWorkerHasDocument(doc);
+    const offset = doc.offsetAt(editor.selection.active);
+    try {
+      const answer = await this.requests.request(
+        {
+          type: 'sample',
+          docId: this.workerId(uri),
+          version: doc.version,
+          offset,
+          length,
+          temperature,
+          seed: this.sampleSeed++, // a new continuation each time; reproducible within a session
+        },
+        'sampled',
+      );
+      if (uri !== this.currentUri) return answer.text;
+      this.lastSample = { version: answer.version, offset: answer.offset, temperature, text: answer.text };
+      if (this.panel && this.webviewReady) void this.panel.post({ type: 'sample', sample: this.lastSample });
+      return answer.text;
+    } catch (err) {
+      this.log.warn(`Sampling failed: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   // ───────────────────────────── insight ─────────────────────────────

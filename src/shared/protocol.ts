@@ -551,6 +551,14 @@ export const EMPTY_INSIGHT: InsightSnapshot = {
   note: null,
 };
 
+/** A continuation the model wrote from a cursor position, at a temperature. */
+export interface SampleSnapshot {
+  version: number;
+  offset: number;
+  temperature: number;
+  text: string;
+}
+
 /** Everything the panel shows; the webview is a pure view of this. */
 export interface PanelSnapshot {
   document: DocumentInfo | null;
@@ -560,6 +568,8 @@ export interface PanelSnapshot {
   view: ViewState;
   settings: { topK: number; contextWindow: number };
   insight: InsightSnapshot;
+  /** The last continuation sampled from the cursor (issue 7), if any. */
+  sample: SampleSnapshot | null;
   /** Localised UI strings, keyed by English source string. */
   strings: Record<string, string>;
 }
@@ -570,7 +580,8 @@ export type HostToWebview =
   | { type: 'cursor'; cursor: CursorInfo }
   | { type: 'training'; training: TrainingSnapshot }
   | { type: 'prediction'; version: number; offset: number; prediction: Prediction | null }
-  | { type: 'insight'; insight: InsightSnapshot };
+  | { type: 'insight'; insight: InsightSnapshot }
+  | { type: 'sample'; sample: SampleSnapshot | null };
 
 export type WebviewCommand =
   | 'train'
@@ -598,7 +609,8 @@ export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'command'; command: WebviewCommand }
   | { type: 'viewState'; view: ViewState }
-  | { type: 'painted'; version: number; offset: number; ms: number };
+  | { type: 'painted'; version: number; offset: number; ms: number }
+  | { type: 'sample'; temperature: number };
 
 // ─────────────────────────── runtime parsers ───────────────────────────
 
@@ -617,6 +629,10 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'painted':
       return isInt(raw.version) && isInt(raw.offset) && isFiniteNumber(raw.ms)
         ? { type: 'painted', version: raw.version, offset: raw.offset, ms: raw.ms }
+        : undefined;
+    case 'sample':
+      return isFiniteNumber(raw.temperature) && raw.temperature >= 0 && raw.temperature <= 5
+        ? { type: 'sample', temperature: raw.temperature }
         : undefined;
     default:
       return undefined;
@@ -959,6 +975,12 @@ function isInsight(raw: unknown): raw is InsightSnapshot {
   );
 }
 
+function isSample(raw: unknown): raw is SampleSnapshot {
+  return (
+    isObject(raw) && isInt(raw.version) && isInt(raw.offset) && isFiniteNumber(raw.temperature) && isString(raw.text)
+  );
+}
+
 function isSnapshot(raw: unknown): raw is PanelSnapshot {
   return (
     isObject(raw) &&
@@ -971,6 +993,7 @@ function isSnapshot(raw: unknown): raw is PanelSnapshot {
     isInt(raw.settings.topK) &&
     isInt(raw.settings.contextWindow) &&
     isInsight(raw.insight) &&
+    (raw.sample === null || isSample(raw.sample)) &&
     isObject(raw.strings) &&
     Object.values(raw.strings).every(isString)
   );
@@ -995,6 +1018,8 @@ export function parseHostToWebview(raw: unknown): HostToWebview | undefined {
         : undefined;
     case 'insight':
       return isInsight(m.insight) ? (m as HostToWebview) : undefined;
+    case 'sample':
+      return m.sample === null || isSample(m.sample) ? (m as HostToWebview) : undefined;
     default:
       return undefined;
   }

@@ -63,6 +63,10 @@ export const WEBVIEW_STRINGS = [
   'inside parentheses',
   'At the start of the document no character has been read yet.',
   'Labels appear when training finishes.',
+  'Continue from the cursor',
+  'Write on',
+  'Temperature',
+  'Temperature 0 always picks the most likely character; higher values take more risks.',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

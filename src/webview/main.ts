@@ -11,6 +11,7 @@ import { PredictionsView } from './views/predictionsView';
 import { GatesView } from './views/gatesView';
 import { HeatmapView } from './views/heatmapView';
 import { InsightView } from './views/insightView';
+import { SampleView } from './views/sampleView';
 import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
 
@@ -48,6 +49,7 @@ const views: View[] = [
   new GatesView(ctx),
   new HeatmapView(ctx),
   new InsightView(ctx),
+  new SampleView(ctx),
 ];
 for (const v of views) app.appendChild(v.root);
 

@@ -25,6 +25,7 @@ export function initialState(view: ViewState = DEFAULT_VIEW_STATE): WebviewState
     view,
     settings: { topK: 10, contextWindow: 40 },
     insight: EMPTY_INSIGHT,
+    sample: null,
     strings: {},
   };
 }
@@ -49,6 +50,8 @@ export function reduce(state: WebviewState, message: HostToWebview): WebviewStat
       return acceptPrediction(state, message.version, message.offset, message.prediction);
     case 'insight':
       return { ...state, insight: message.insight };
+    case 'sample':
+      return { ...state, sample: message.sample };
     default:
       return assertNever(message);
   }

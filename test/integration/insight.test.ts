@@ -118,6 +118,19 @@ describe('editor insight (extension host)', function () {
     assert.match(tailText, /Held-out text/, `the last lines are held out: ${JSON.stringify(tailText)}`);
   });
 
+  it('writes on from the cursor at a temperature (lab: sampling)', async () => {
+    const l = await lens();
+    editor.selection = new vscode.Selection(new vscode.Position(3, 0), new vscode.Position(3, 0));
+    const greedy = await l.sampleAtCursor(0, 120);
+    assert.ok(greedy && greedy.length >= 100, `a continuation of ~120 characters: ${JSON.stringify(greedy)}`);
+    const vocabulary = new Set(editor.document.getText());
+    const foreign = [...greedy].filter((ch) => !vocabulary.has(ch) && ch !== '\uFFFD');
+    assert.deepEqual(foreign, [], 'only characters the model has seen');
+    assert.equal(await l.sampleAtCursor(0, 120), greedy, 'temperature 0 is deterministic');
+    assert.equal(l.inspect().snapshot.sample?.text, greedy, 'the panel shows it');
+    console.log(`      greedy continuation: ${JSON.stringify(greedy.slice(0, 60))}`);
+  });
+
   it('finds units by example from the editor selections', async () => {
     const l = await lens();
     const text = editor.document.getText();

@@ -121,6 +121,19 @@ describe('editor insight (UI, packaged vsix)', function () {
     await session.workbench.screenshot('insight-4-matched-unit-overlay');
   });
 
+  it('writes on from the cursor when asked (lab: sampling)', async () => {
+    await field('sample-button').click();
+    const text = await eventually(async () => {
+      const t = (await field('sample-text').textContent()) ?? '';
+      assert.ok(t.length > 50, `a continuation appears: ${JSON.stringify(t)}`);
+      return t;
+    }, 20_000);
+    assert.equal(await field('sample-text').evaluate((e) => e.children.length), 0, 'shown as plain text');
+    console.log(`      sampled: ${JSON.stringify(text.slice(0, 60))}`);
+    await field('sample-text').scrollIntoViewIfNeeded();
+    await session.workbench.screenshot('insight-5-sampling');
+  });
+
   it('turns the overlay off again', async () => {
     await field('overlay-activation').click();
     await eventually(async () => {

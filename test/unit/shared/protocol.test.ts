@@ -34,6 +34,13 @@ describe('protocol: webview → host', () => {
     });
   });
 
+  it('accepts a sampling request only with a sane temperature', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'sample', temperature: 0.8 }), { type: 'sample', temperature: 0.8 });
+    assert.equal(parseWebviewMessage({ type: 'sample', temperature: -1 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'sample', temperature: 1e9 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'sample', temperature: '1' }), undefined);
+  });
+
   it('drops unknown, malformed and hostile messages', () => {
     for (const bad of [
       null,
@@ -136,6 +143,7 @@ describe('protocol: host → webview', () => {
       view: { selectedGate: 'c', pinnedUnit: null, pinnedLayer: 0 },
       settings: { topK: 10, contextWindow: 40 },
       insight: EMPTY_INSIGHT,
+      sample: null,
       strings: { Training: '학습' },
     };
     assert.ok(parseHostToWebview({ type: 'snapshot', snapshot }));
