@@ -24,6 +24,18 @@ export function parseColor(text: string): Rgb | undefined {
   return undefined;
 }
 
+let cached: { key: string; palette: Palette } | undefined;
+
+/**
+ * The palette of the current theme, read from CSS once per theme: the body's class list names the
+ * theme, so a change of it means new colours (main.ts repaints every view when it changes).
+ */
+export function themePalette(): Palette {
+  const key = document.body.className;
+  if (cached?.key !== key) cached = { key, palette: readPalette() };
+  return cached.palette;
+}
+
 export function readPalette(root: Element = document.body): Palette {
   const css = getComputedStyle(root);
   const get = (name: string, fallback: Rgb): Rgb => parseColor(css.getPropertyValue(name)) ?? fallback;

@@ -4,7 +4,7 @@
 import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
-import { Palette, colorFor, css, readPalette } from './colormap';
+import { Palette, colorFor, css, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, gateRow, traceLength } from './trace';
 
@@ -31,13 +31,12 @@ export class GatesView {
   private readonly tooltip = el('div', { class: 'tooltip', 'data-testid': 'gate-tooltip', role: 'tooltip' });
   private readonly legend = el('div', { class: 'legend', 'data-testid': 'gate-legend' });
   private readonly empty = el('p', { class: 'empty' });
-  private last: { prediction: Prediction | null; view: unknown; strings: unknown; theme: number } | undefined;
-  private palette: Palette | undefined;
-  private theme = 0;
+  private last: { prediction: Prediction | null; view: unknown; strings: unknown } | undefined;
   /** The grids for the current shape (layers × H); rebuilt only when the shape changes. */
   private grids: Grid[] = [];
   private shape = '';
-  private legendTheme = -1;
+  /** The palette the legend was drawn with. */
+  private legendPalette: Palette | undefined;
   /** The latest state, read by the event handlers. */
   private state: WebviewState | undefined;
   /** Keyboard focus inside a grid (a unit), separate from the pinned unit. */
@@ -54,35 +53,25 @@ export class GatesView {
       this.tooltip,
     );
     this.tooltip.hidden = true;
-    new MutationObserver(() => {
-      this.palette = undefined;
-      this.theme++;
-    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (
-      this.last &&
-      this.last.prediction === prediction &&
-      this.last.view === view &&
-      this.last.strings === strings &&
-      this.last.theme === this.theme
-    )
+    if (this.last && this.last.prediction === prediction && this.last.view === view && this.last.strings === strings)
       return;
-    this.last = { prediction, view, strings, theme: this.theme };
+    this.last = { prediction, view, strings };
     this.root.hidden = !prediction;
     setText(this.title, t(state, 'Gates at the cursor'));
     if (!prediction) return;
-    this.palette ??= readPalette();
+    const palette = themePalette();
     const steps = traceLength(prediction);
     setText(this.empty, steps === 0 ? t(state, 'At the start of the document no character has been read yet.') : '');
     this.layers.hidden = steps === 0;
     if (steps === 0) return;
-    this.renderLegend();
+    this.renderLegend(palette);
     this.ensureGrids(state, prediction);
-    for (const grid of this.grids) this.draw(state, prediction, grid, steps - 1);
+    for (const grid of this.grids) this.draw(state, prediction, palette, grid, steps - 1);
   }
 
   /** Builds the figure and canvas of every (layer, gate) when the model's shape changes. */
@@ -120,7 +109,7 @@ export class GatesView {
     this.layers.replaceChildren(...blocks);
   }
 
-  private draw(state: WebviewState, p: Prediction, grid: Grid, step: number): void {
+  private draw(state: WebviewState, p: Prediction, palette: Palette, grid: Grid, step: number): void {
     const { layer, gate, canvas, caption } = grid;
     const H = p.hiddenSize;
     const { cols, rows } = gridShape(H);
@@ -137,7 +126,6 @@ export class GatesView {
     const name = t(state, GATE_LABELS[gate]);
     caption.replaceChildren(el('b', {}, gate), ` ${name}`);
     const g = canvas.getContext('2d');
-    const palette = this.palette!;
     const pinned = state.view.pinnedLayer === layer ? state.view.pinnedUnit : null;
     if (g) {
       g.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -232,10 +220,9 @@ export class GatesView {
     this.ctx.setView({ ...state.view, pinnedUnit: same ? null : unit, pinnedLayer: layer });
   }
 
-  private renderLegend(): void {
-    if (this.legendTheme === this.theme) return;
-    this.legendTheme = this.theme;
-    const p = this.palette!;
+  private renderLegend(p: Palette): void {
+    if (this.legendPalette === p) return;
+    this.legendPalette = p;
     const bar = (signed: boolean) => {
       const c = el('canvas', { class: 'legend-bar', width: '120', height: '10', 'aria-hidden': 'true' });
       const g = c.getContext('2d');

@@ -5,7 +5,7 @@ import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { dropdown } from '../toolkit';
-import { Palette, colorFor, css, isSignedGate, readPalette } from './colormap';
+import { Palette, colorFor, css, isSignedGate, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, traceLength, traceValue } from './trace';
 
@@ -23,9 +23,7 @@ export class HeatmapView {
   });
   private readonly pinned = el('div', { class: 'pinned', 'data-testid': 'pinned-unit' });
   private readonly traceCanvas = el('canvas', { class: 'unit-trace', 'data-testid': 'unit-trace', role: 'img' });
-  private last: { prediction: Prediction | null; view: unknown; strings: unknown; theme: number } | undefined;
-  private palette: Palette | undefined;
-  private theme = 0;
+  private last: { prediction: Prediction | null; view: unknown; strings: unknown } | undefined;
   private cellWidth = 8;
   /** The state of the last update, for event handlers. */
   private state: WebviewState | undefined;
@@ -50,37 +48,27 @@ export class HeatmapView {
       this.pinned,
       this.traceCanvas,
     );
-    new MutationObserver(() => {
-      this.palette = undefined;
-      this.theme++;
-    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (
-      this.last &&
-      this.last.prediction === prediction &&
-      this.last.view === view &&
-      this.last.strings === strings &&
-      this.last.theme === this.theme
-    )
+    if (this.last && this.last.prediction === prediction && this.last.view === view && this.last.strings === strings)
       return;
-    this.last = { prediction, view, strings, theme: this.theme };
+    this.last = { prediction, view, strings };
     const steps = prediction ? traceLength(prediction) : 0;
     this.root.hidden = !prediction || steps === 0;
     if (!prediction || steps === 0) return;
-    this.palette ??= readPalette();
     setText(this.title, t(state, 'Context heatmap'));
     if (this.gateSelect.value !== view.selectedGate) this.gateSelect.value = view.selectedGate;
     const layer = Math.min(view.pinnedLayer, prediction.layers - 1);
-    this.drawHeatmap(state, prediction, layer, steps);
+    const palette = themePalette();
+    this.drawHeatmap(state, prediction, palette, layer, steps);
     this.drawLabels(prediction);
-    this.drawPinned(state, prediction, layer, steps);
+    this.drawPinned(state, prediction, palette, layer, steps);
   }
 
-  private drawHeatmap(state: WebviewState, p: Prediction, layer: number, steps: number): void {
+  private drawHeatmap(state: WebviewState, p: Prediction, palette: Palette, layer: number, steps: number): void {
     const H = p.hiddenSize;
     const gate = state.view.selectedGate;
     const available = Math.max(200, (this.root.clientWidth || 400) - 4);
@@ -96,7 +84,6 @@ export class HeatmapView {
     const g = c.getContext('2d');
     if (!g) return;
     g.scale(dpr, dpr);
-    const palette = this.palette!;
     for (let s = 0; s < steps; s++)
       for (let u = 0; u < H; u++) {
         g.fillStyle = css(colorFor(palette, gate, traceValue(p, layer, s, gate, u)));
@@ -125,7 +112,7 @@ export class HeatmapView {
   }
 
   /** The pinned unit's six signals over the window, as small stacked lines. */
-  private drawPinned(state: WebviewState, p: Prediction, layer: number, steps: number): void {
+  private drawPinned(state: WebviewState, p: Prediction, palette: Palette, layer: number, steps: number): void {
     const unit = state.view.pinnedUnit;
     const has = unit !== null && unit < p.hiddenSize;
     this.traceCanvas.hidden = !has;
@@ -146,7 +133,6 @@ export class HeatmapView {
     const g = c.getContext('2d');
     if (!g) return;
     g.scale(dpr, dpr);
-    const palette = this.palette!;
     GATE_NAMES.forEach((gate, row) => {
       const top = row * rowH + 2;
       const signed = isSignedGate(gate);

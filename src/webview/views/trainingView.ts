@@ -4,7 +4,7 @@ import { TrainingSnapshot } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, progressRing } from '../toolkit';
-import { css, readPalette } from './colormap';
+import { css, themePalette } from './colormap';
 import { ViewContext } from './context';
 
 const LN2 = Math.LN2;
@@ -111,7 +111,7 @@ export class TrainingView {
     const g = c.getContext('2d');
     if (!g) return;
     g.scale(dpr, dpr);
-    const palette = readPalette();
+    const palette = themePalette();
     const train = curve.map((p) => ({ x: p.step, y: p.loss / LN2 }));
     const held = curve.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
     const ys = [...train, ...held].map((p) => p.y);
