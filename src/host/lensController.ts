@@ -31,6 +31,7 @@ import { WorkerRequests } from './workerRequests';
 import { InsightOverlays } from './insightOverlays';
 import { MAX_MODEL_CHARS, modelability } from './documentLimits';
 import { BusyMeter } from './busyMeter';
+import { LabController } from './labController';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -63,9 +64,8 @@ export class LensController implements vscode.Disposable {
   private readonly latestRequest = new Map<string, number>();
   private lastCursor: CursorInfo | null = null;
   private lastPrediction: PanelSnapshot['prediction'] = null;
-  /** The last continuation sampled for the current document. */
-  private lastSample: PanelSnapshot['sample'] = null;
-  private sampleSeed = 1;
+  /** The long-term-dependency lab (sampling, memory span, interventions, cell comparison). */
+  readonly lab: LabController;
   /** The cursor (version, offset) lastPrediction answers. */
   private lastPredictionFor: { version: number; offset: number } | null = null;
   private readonly store: ModelStore;
@@ -114,11 +114,36 @@ export class LensController implements vscode.Disposable {
       changed: () => this.pushInsight(),
       docId: (doc) => this.workerId(doc.uri.toString()),
     });
+    this.lab = new LabController({
+      requests: this.requests,
+      log,
+      settings: () => this.settings,
+      editor: () => (this.currentDocument() ? this.currentEditor : undefined),
+      ready: (doc) => {
+        const m = this.models.peek(doc.uri.toString());
+        if (!m?.hasModel) return false;
+        this.ensureWorkerHasDocument(doc);
+        return true;
+      },
+      sendDocument: (doc) => {
+        this.ensureWorkerHasDocument(doc);
+        return this.workerId(doc.uri.toString());
+      },
+      docId: (doc) => this.workerId(doc.uri.toString()),
+      stopDocumentTraining: (uri) => {
+        if (this.models.peek(uri)?.training.status !== 'training') return false;
+        this.post({ type: 'stopTraining', docId: this.workerId(uri) });
+        return true;
+      },
+      post: (m) => this.post(m),
+      changed: () => this.pushLab(),
+    });
     this.disposables.push(
       this.settingsWatcher,
       this.statusBar,
       this.trainer,
       this.overlays,
+      this.lab,
       { dispose: () => this.cursorSync.dispose() },
       vscode.window.onDidChangeActiveTextEditor((e) => this.busy.time('activeEditor', () => this.onActiveEditor(e))),
       vscode.window.onDidChangeTextEditorSelection((e) => this.busy.time('selection', () => this.onSelection(e))),
@@ -130,6 +155,11 @@ export class LensController implements vscode.Disposable {
 
   private get settings(): LensSettings {
     return this.settingsWatcher.settings;
+  }
+
+  /** lstmLens.inlineSuggestions: ghost text from the document's model. */
+  get inlineSuggestionsEnabled(): boolean {
+    return this.settings.inlineSuggestions;
   }
 
   // ───────────────────────────── commands ─────────────────────────────
@@ -278,6 +308,8 @@ export class LensController implements vscode.Disposable {
     m.workerVersion = undefined;
     this.insight.delete(uri);
     this.pushInsight();
+    this.lab.forget(uri);
+    this.pushLab();
     this.overlays.schedule(0);
     void this.store.delete(uri);
     this.lastPrediction = null;
@@ -368,7 +400,25 @@ export class LensController implements vscode.Disposable {
         this.log.trace(`painted v${message.version}@${message.offset} in ${message.ms.toFixed(1)} ms`);
         break;
       case 'sample':
-        void this.sampleAtCursor(message.temperature);
+        void this.lab.sample(message.temperature);
+        break;
+      case 'measureMemory':
+        void this.lab.measureMemory();
+        break;
+      case 'followMemory':
+        this.lab.followMemory(message.on);
+        break;
+      case 'intervene':
+        void this.lab.intervene(message.spec, message.temperature);
+        break;
+      case 'resetIntervention':
+        this.lab.resetIntervention();
+        break;
+      case 'compareCells':
+        void this.lab.compare(message.match);
+        break;
+      case 'stopCompare':
+        this.lab.stopCompare();
         break;
       default:
         assertNever(message);
@@ -393,7 +443,7 @@ export class LensController implements vscode.Disposable {
       view: this.view,
       settings: { topK: this.settings.topK, contextWindow: this.settings.contextWindow },
       insight: this.insightSnapshot(),
-      sample: this.lastSample,
+      lab: this.lab.snapshot(this.currentUri),
       strings: webviewStrings(),
     };
   }
@@ -401,6 +451,10 @@ export class LensController implements vscode.Disposable {
   private pushAll(): void {
     if (!this.panel || !this.webviewReady) return;
     void this.panel.post({ type: 'snapshot', snapshot: this.snapshot() });
+  }
+
+  private pushLab(): void {
+    if (this.panel && this.webviewReady) void this.panel.post({ type: 'lab', lab: this.lab.snapshot(this.currentUri) });
   }
 
   private pushTraining(uri: string): void {
@@ -455,7 +509,8 @@ export class LensController implements vscode.Disposable {
     if (!switched) return;
     this.lastCursor = null;
     this.lastPrediction = null;
-    this.lastSample = null;
+    this.lab.documentShown();
+    this.pushLab();
     if (this.panel && this.webviewReady) {
       void this.panel.post({ type: 'document', document: documentInfo(editor.document) });
       void this.panel.post({ type: 'training', training: this.models.get(uri).training });
@@ -534,6 +589,7 @@ export class LensController implements vscode.Disposable {
     this.post({ type: 'disposeDocument', docId: this.workerId(uri) });
     this.restoreTried.delete(uri);
     this.latestRequest.delete(uri);
+    this.lab.closed(uri);
     if (docUri.scheme === 'untitled') {
       this.models.delete(uri);
       this.insight.delete(uri);
@@ -724,12 +780,11 @@ export class LensController implements vscode.Disposable {
       case 'intervention':
       case 'memorySpan':
       case 'longRange':
+      case 'compareDone':
         if (!this.requests.settle(message)) this.log.trace(`late ${message.type} answer dropped`);
         break;
       case 'compareProgress':
-      case 'compareDone':
-        // The lab panel (issue 7) is not built yet; nothing asks for comparisons.
-        this.log.trace(`${message.type} for request ${message.requestId}`);
+        this.lab.onCompareProgress(message);
         break;
       case 'requestFailed': {
         if (this.requests.settle(message)) break;
@@ -784,34 +839,46 @@ export class LensController implements vscode.Disposable {
   // ───────────────────────────── lab ─────────────────────────────
 
   /** Lets the model write on from the cursor (issue 7's sampling), shows it in the panel, and returns it. */
-  async sampleAtCursor(temperature: number, length = 200): Promise<string | undefined> {
-    const editor = this.currentEditor;
-    const doc = this.currentDocument();
-    const uri = doc?.uri.toString();
-    if (!editor || !doc || !uri || !this.models.peek(uri)?.hasModel) return undefined;
-    this.ensureWorkerHasDocument(doc);
-    const offset = doc.offsetAt(editor.selection.active);
-    try {
-      const answer = await this.requests.request(
-        {
-          type: 'sample',
-          docId: this.workerId(uri),
-          version: doc.version,
-          offset,
-          length,
-          temperature,
-          seed: this.sampleSeed++, // a new continuation each time; reproducible within a session
-        },
-        'sampled',
-      );
-      if (uri !== this.currentUri) return answer.text;
-      this.lastSample = { version: answer.version, offset: answer.offset, temperature, text: answer.text };
-      if (this.panel && this.webviewReady) void this.panel.post({ type: 'sample', sample: this.lastSample });
-      return answer.text;
-    } catch (err) {
-      this.log.warn(`Sampling failed: ${(err as Error).message}`);
-      return undefined;
+  sampleAtCursor(temperature: number, length = 200): Promise<string | undefined> {
+    return this.lab.sample(temperature, length);
+  }
+
+  /** The palette's "Write On from the Cursor": opens the panel if needed and samples there. */
+  async writeOnCommand(): Promise<void> {
+    if (!this.panel) await this.openExplorer();
+    await this.lab.sample(0.8);
+  }
+
+  /** The palette's "Compare Cells": asks what to hold equal, then trains the three cells. */
+  async compareCellsCommand(): Promise<void> {
+    if (!this.currentDocument()) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('LSTM Lens: open a text document first.'));
+      return;
     }
+    const params = {
+      label: vscode.l10n.t('Same number of parameters'),
+      detail: vscode.l10n.t('Hidden sizes differ so each cell has about as many weights as the LSTM (a fair budget).'),
+      match: 'params' as const,
+    };
+    const hidden = {
+      label: vscode.l10n.t('Same hidden size'),
+      detail: vscode.l10n.t(
+        'Every cell gets {0} units; the LSTM then has about four times as many weights as the RNN.',
+        String(this.settings.hiddenSize),
+      ),
+      match: 'hidden' as const,
+    };
+    const pick = await vscode.window.showQuickPick([params, hidden], {
+      placeHolder: vscode.l10n.t('Compare RNN, GRU and LSTM with the same…'),
+    });
+    if (!pick) return;
+    if (!this.panel) await this.openExplorer();
+    await this.lab.compare(pick.match);
+  }
+
+  /** The palette's memory-span toggle: follows the cursor with the editor overlay and the panel strip. */
+  toggleMemoryOverlay(): void {
+    this.lab.followMemory(!this.lab.following);
   }
 
   // ───────────────────────────── insight ─────────────────────────────

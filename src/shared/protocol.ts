@@ -559,6 +559,95 @@ export interface SampleSnapshot {
   text: string;
 }
 
+/** Memory span at a cursor, as the panel strip and the editor overlay show it. */
+export interface MemorySpanView {
+  version: number;
+  offset: number;
+  cell: CellType;
+  hiddenSize: number;
+  /** The T characters before the cursor, oldest first (data, never HTML). */
+  tokens: string[];
+  /** UTF-16 start of each token in the document, plus the end of the last (T + 1). */
+  offsets: number[];
+  /** (T) gradient connectivity ‖∂ log p / ∂ x_t‖, divided by its largest value (0..1). */
+  gradient: number[];
+  /** (T) mean over units of the keep-gate product from t to the cursor: how much of the cell written at t survives. */
+  memory: number[];
+  /** (T, H) the same product per unit (row-major), so the panel can show the pinned unit's own memory. */
+  memoryUnits: Float32Array;
+  /** The token whose log-probability was differentiated. */
+  target: TokenProbability;
+}
+
+/** What the user asked an intervention to do (see InterveneRequest). */
+export interface InterventionSpec {
+  layer: number;
+  /** One unit, or every unit of the layer (null). */
+  unit: number | null;
+  target: ClampTarget;
+  value: number;
+  /** How many steps from the cursor the clamp holds. */
+  steps: number;
+}
+
+export interface InterventionView {
+  spec: InterventionSpec;
+  version: number;
+  offset: number;
+  baseline: InterventionRun;
+  clamped: InterventionRun;
+}
+
+export type CompareMatch = 'params' | 'hidden';
+export const COMPARE_MATCHES: readonly CompareMatch[] = ['params', 'hidden'];
+
+export interface CompareCurve {
+  cell: CellType;
+  hiddenSize: number;
+  params: number;
+  points: CompareCellsPoint[];
+}
+
+/** A cell comparison and its long-range probe, as the panel charts them. */
+export interface CompareView {
+  status: 'running' | 'done' | 'stopped' | 'failed';
+  match: CompareMatch;
+  /** Training seconds each cell gets. */
+  budgetSec: number;
+  curves: CompareCurve[];
+  results: CompareCellsResult[];
+  probe: { state: 'none' | 'computing' | 'ready' | 'failed'; buckets: LongRangeBucket[] };
+  note: string | null;
+}
+
+/** The long-term-dependency lab's state for the current document (issue 7). */
+export interface LabSnapshot {
+  /** The last continuation sampled from the cursor. */
+  sample: SampleSnapshot | null;
+  memory: MemorySpanView | null;
+  /** True while the memory span follows the cursor (the editor overlay is on). */
+  memoryFollow: boolean;
+  intervention: InterventionView | null;
+  compare: CompareView | null;
+  /** Lab requests in flight, so buttons can say so. */
+  pending: LabPending[];
+  /** The last lab failure, in words. */
+  error: string | null;
+}
+
+export type LabPending = 'sample' | 'memory' | 'intervene';
+export const LAB_PENDING: readonly LabPending[] = ['sample', 'memory', 'intervene'];
+
+export const EMPTY_LAB: LabSnapshot = {
+  sample: null,
+  memory: null,
+  memoryFollow: false,
+  intervention: null,
+  compare: null,
+  pending: [],
+  error: null,
+};
+
 /** Everything the panel shows; the webview is a pure view of this. */
 export interface PanelSnapshot {
   document: DocumentInfo | null;
@@ -568,8 +657,8 @@ export interface PanelSnapshot {
   view: ViewState;
   settings: { topK: number; contextWindow: number };
   insight: InsightSnapshot;
-  /** The last continuation sampled from the cursor (issue 7), if any. */
-  sample: SampleSnapshot | null;
+  /** The long-term-dependency lab (issue 7). */
+  lab: LabSnapshot;
   /** Localised UI strings, keyed by English source string. */
   strings: Record<string, string>;
 }
@@ -581,7 +670,7 @@ export type HostToWebview =
   | { type: 'training'; training: TrainingSnapshot }
   | { type: 'prediction'; version: number; offset: number; prediction: Prediction | null }
   | { type: 'insight'; insight: InsightSnapshot }
-  | { type: 'sample'; sample: SampleSnapshot | null };
+  | { type: 'lab'; lab: LabSnapshot };
 
 export type WebviewCommand =
   | 'train'
@@ -610,7 +699,13 @@ export type WebviewToHost =
   | { type: 'command'; command: WebviewCommand }
   | { type: 'viewState'; view: ViewState }
   | { type: 'painted'; version: number; offset: number; ms: number }
-  | { type: 'sample'; temperature: number };
+  | { type: 'sample'; temperature: number }
+  | { type: 'measureMemory' }
+  | { type: 'followMemory'; on: boolean }
+  | { type: 'intervene'; spec: InterventionSpec; temperature: number }
+  | { type: 'resetIntervention' }
+  | { type: 'compareCells'; match: CompareMatch }
+  | { type: 'stopCompare' };
 
 // ─────────────────────────── runtime parsers ───────────────────────────
 
@@ -634,9 +729,38 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return isFiniteNumber(raw.temperature) && raw.temperature >= 0 && raw.temperature <= 5
         ? { type: 'sample', temperature: raw.temperature }
         : undefined;
+    case 'measureMemory':
+      return { type: 'measureMemory' };
+    case 'followMemory':
+      return typeof raw.on === 'boolean' ? { type: 'followMemory', on: raw.on } : undefined;
+    case 'intervene': {
+      const spec = parseInterventionSpec(raw.spec);
+      return spec && isFiniteNumber(raw.temperature) && raw.temperature >= 0 && raw.temperature <= 5
+        ? { type: 'intervene', spec, temperature: raw.temperature }
+        : undefined;
+    }
+    case 'resetIntervention':
+      return { type: 'resetIntervention' };
+    case 'compareCells':
+      return isOneOf(raw.match, COMPARE_MATCHES) ? { type: 'compareCells', match: raw.match } : undefined;
+    case 'stopCompare':
+      return { type: 'stopCompare' };
     default:
       return undefined;
   }
+}
+
+/** Clamp values a user may ask for: gates live in [0, 1], c and h are kept within ±10. */
+export function parseInterventionSpec(raw: unknown): InterventionSpec | undefined {
+  if (!isObject(raw)) return undefined;
+  const { layer, unit, target, value, steps } = raw;
+  if (!(isInt(layer) && layer >= 0 && layer < 8)) return undefined;
+  if (!(unit === null || (isInt(unit) && unit >= 0 && unit < 4096))) return undefined;
+  if (!isOneOf(target, CLAMP_TARGETS) || !isFiniteNumber(value)) return undefined;
+  const isGate = target === 'f' || target === 'i' || target === 'o';
+  if (isGate ? value < 0 || value > 1 : Math.abs(value) > 10) return undefined;
+  if (!(isInt(steps) && steps >= 1 && steps <= MAX_LAB_SAMPLE)) return undefined;
+  return { layer, unit, target, value, steps };
 }
 
 export function parseViewState(raw: unknown): ViewState | undefined {
@@ -981,6 +1105,99 @@ function isSample(raw: unknown): raw is SampleSnapshot {
   );
 }
 
+function isMemoryView(raw: unknown): raw is MemorySpanView {
+  if (!isObject(raw) || !isArrayOf(raw.tokens, isString)) return false;
+  const T = raw.tokens.length;
+  return (
+    isInt(raw.version) &&
+    isInt(raw.offset) &&
+    isOneOf(raw.cell, CELL_TYPES) &&
+    isInt(raw.hiddenSize) &&
+    isArrayOf(raw.offsets, isInt) &&
+    raw.offsets.length === T + 1 &&
+    isArrayOf(raw.gradient, isFiniteNumber) &&
+    raw.gradient.length === T &&
+    isArrayOf(raw.memory, isFiniteNumber) &&
+    raw.memory.length === T &&
+    raw.memoryUnits instanceof Float32Array &&
+    raw.memoryUnits.length === T * raw.hiddenSize &&
+    isTokenProbability(raw.target)
+  );
+}
+
+function isInterventionView(raw: unknown): raw is InterventionView {
+  return (
+    isObject(raw) &&
+    parseInterventionSpec(raw.spec) !== undefined &&
+    isInt(raw.version) &&
+    isInt(raw.offset) &&
+    isInterventionRun(raw.baseline) &&
+    isInterventionRun(raw.clamped)
+  );
+}
+
+const isComparePoint = (p: unknown) =>
+  isObject(p) &&
+  isInt(p.step) &&
+  isFiniteNumber(p.loss) &&
+  isNullableNumber(p.heldOutBpc) &&
+  isFiniteNumber(p.elapsedSec);
+
+const isCompareResult = (r: unknown) =>
+  isObject(r) &&
+  isOneOf(r.cell, CELL_TYPES) &&
+  isInt(r.hiddenSize) &&
+  isInt(r.params) &&
+  isNullableNumber(r.heldOutBpc) &&
+  isInt(r.steps);
+
+const isLongRangeBucket = (b: unknown) =>
+  isObject(b) &&
+  isString(b.label) &&
+  isInt(b.minDistance) &&
+  (b.maxDistance === null || isInt(b.maxDistance)) &&
+  isInt(b.count) &&
+  isObject(b.meanProb) &&
+  CELL_TYPES.every((c) => isNullableNumber((b.meanProb as Record<string, unknown>)[c])) &&
+  isObject(b.top1) &&
+  CELL_TYPES.every((c) => isNullableNumber((b.top1 as Record<string, unknown>)[c]));
+
+function isCompareView(raw: unknown): raw is CompareView {
+  return (
+    isObject(raw) &&
+    isOneOf(raw.status, ['running', 'done', 'stopped', 'failed'] as const) &&
+    isOneOf(raw.match, COMPARE_MATCHES) &&
+    isFiniteNumber(raw.budgetSec) &&
+    isArrayOf(
+      raw.curves,
+      (c) =>
+        isObject(c) &&
+        isOneOf(c.cell, CELL_TYPES) &&
+        isInt(c.hiddenSize) &&
+        isInt(c.params) &&
+        isArrayOf(c.points, isComparePoint),
+    ) &&
+    isArrayOf(raw.results, isCompareResult) &&
+    isObject(raw.probe) &&
+    isOneOf(raw.probe.state, ['none', 'computing', 'ready', 'failed'] as const) &&
+    isArrayOf(raw.probe.buckets, isLongRangeBucket) &&
+    (raw.note === null || isString(raw.note))
+  );
+}
+
+function isLab(raw: unknown): raw is LabSnapshot {
+  return (
+    isObject(raw) &&
+    (raw.sample === null || isSample(raw.sample)) &&
+    (raw.memory === null || isMemoryView(raw.memory)) &&
+    typeof raw.memoryFollow === 'boolean' &&
+    (raw.intervention === null || isInterventionView(raw.intervention)) &&
+    (raw.compare === null || isCompareView(raw.compare)) &&
+    isArrayOf(raw.pending, (p) => isOneOf(p, LAB_PENDING)) &&
+    (raw.error === null || isString(raw.error))
+  );
+}
+
 function isSnapshot(raw: unknown): raw is PanelSnapshot {
   return (
     isObject(raw) &&
@@ -993,7 +1210,7 @@ function isSnapshot(raw: unknown): raw is PanelSnapshot {
     isInt(raw.settings.topK) &&
     isInt(raw.settings.contextWindow) &&
     isInsight(raw.insight) &&
-    (raw.sample === null || isSample(raw.sample)) &&
+    isLab(raw.lab) &&
     isObject(raw.strings) &&
     Object.values(raw.strings).every(isString)
   );
@@ -1018,8 +1235,8 @@ export function parseHostToWebview(raw: unknown): HostToWebview | undefined {
         : undefined;
     case 'insight':
       return isInsight(m.insight) ? (m as HostToWebview) : undefined;
-    case 'sample':
-      return m.sample === null || isSample(m.sample) ? (m as HostToWebview) : undefined;
+    case 'lab':
+      return isLab(m.lab) ? (m as HostToWebview) : undefined;
     default:
       return undefined;
   }
@@ -1131,51 +1348,12 @@ export function parseLabWorkerMessage(raw: unknown): LabWorkerToHost | undefined
     }
     case 'compareProgress': {
       const p = m.point;
-      return ok(
-        head &&
-          isOneOf(m.cell, CELL_TYPES) &&
-          isInt(m.hiddenSize) &&
-          isInt(m.params) &&
-          isObject(p) &&
-          isInt(p.step) &&
-          isFiniteNumber(p.loss) &&
-          isNullableNumber(p.heldOutBpc) &&
-          isFiniteNumber(p.elapsedSec),
-      );
+      return ok(head && isOneOf(m.cell, CELL_TYPES) && isInt(m.hiddenSize) && isInt(m.params) && isComparePoint(p));
     }
     case 'compareDone':
-      return ok(
-        head &&
-          isOneOf(m.status, ['done', 'stopped'] as const) &&
-          isArrayOf(
-            m.results,
-            (r) =>
-              isObject(r) &&
-              isOneOf(r.cell, CELL_TYPES) &&
-              isInt(r.hiddenSize) &&
-              isInt(r.params) &&
-              isNullableNumber(r.heldOutBpc) &&
-              isInt(r.steps),
-          ),
-      );
+      return ok(head && isOneOf(m.status, ['done', 'stopped'] as const) && isArrayOf(m.results, isCompareResult));
     case 'longRange':
-      return ok(
-        head &&
-          isInt(m.heldOutStart) &&
-          isArrayOf(
-            m.buckets,
-            (b) =>
-              isObject(b) &&
-              isString(b.label) &&
-              isInt(b.minDistance) &&
-              (b.maxDistance === null || isInt(b.maxDistance)) &&
-              isInt(b.count) &&
-              isObject(b.meanProb) &&
-              CELL_TYPES.every((c) => isNullableNumber((b.meanProb as Record<string, unknown>)[c])) &&
-              isObject(b.top1) &&
-              CELL_TYPES.every((c) => isNullableNumber((b.top1 as Record<string, unknown>)[c])),
-          ),
-      );
+      return ok(head && isInt(m.heldOutStart) && isArrayOf(m.buckets, isLongRangeBucket));
     default:
       return undefined;
   }

@@ -3,6 +3,7 @@
 import {
   DEFAULT_VIEW_STATE,
   EMPTY_INSIGHT,
+  EMPTY_LAB,
   HostToWebview,
   PanelSnapshot,
   Prediction,
@@ -25,7 +26,7 @@ export function initialState(view: ViewState = DEFAULT_VIEW_STATE): WebviewState
     view,
     settings: { topK: 10, contextWindow: 40 },
     insight: EMPTY_INSIGHT,
-    sample: null,
+    lab: EMPTY_LAB,
     strings: {},
   };
 }
@@ -50,8 +51,8 @@ export function reduce(state: WebviewState, message: HostToWebview): WebviewStat
       return acceptPrediction(state, message.version, message.offset, message.prediction);
     case 'insight':
       return { ...state, insight: message.insight };
-    case 'sample':
-      return { ...state, sample: message.sample };
+    case 'lab':
+      return { ...state, lab: message.lab };
     default:
       return assertNever(message);
   }

@@ -127,7 +127,7 @@ describe('editor insight (extension host)', function () {
     const foreign = [...greedy].filter((ch) => !vocabulary.has(ch) && ch !== '\uFFFD');
     assert.deepEqual(foreign, [], 'only characters the model has seen');
     assert.equal(await l.sampleAtCursor(0, 120), greedy, 'temperature 0 is deterministic');
-    assert.equal(l.inspect().snapshot.sample?.text, greedy, 'the panel shows it');
+    assert.equal(l.inspect().snapshot.lab.sample?.text, greedy, 'the panel shows it');
     console.log(`      greedy continuation: ${JSON.stringify(greedy.slice(0, 60))}`);
   });
 

@@ -54,7 +54,8 @@ export class SampleView {
   update(state: WebviewState): void {
     this.state = state;
     const hasModel = !!state.prediction;
-    const { sample, strings } = state;
+    const { strings } = state;
+    const sample = state.lab.sample;
     if (this.last && this.last.sample === sample && this.last.strings === strings && this.last.hasModel === hasModel)
       return;
     this.last = { sample, strings, hasModel };

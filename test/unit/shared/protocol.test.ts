@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import {
   EMPTY_INSIGHT,
+  EMPTY_LAB,
+  LabSnapshot,
   parseHostToWebview,
   parseHostToWorker,
   parseWebviewMessage,
@@ -39,6 +41,40 @@ describe('protocol: webview → host', () => {
     assert.equal(parseWebviewMessage({ type: 'sample', temperature: -1 }), undefined);
     assert.equal(parseWebviewMessage({ type: 'sample', temperature: 1e9 }), undefined);
     assert.equal(parseWebviewMessage({ type: 'sample', temperature: '1' }), undefined);
+  });
+
+  it('accepts lab actions and refuses out-of-range interventions', () => {
+    const spec = { layer: 0, unit: 7, target: 'f', value: 1, steps: 20 };
+    assert.deepEqual(parseWebviewMessage({ type: 'intervene', spec, temperature: 0.8 }), {
+      type: 'intervene',
+      spec,
+      temperature: 0.8,
+    });
+    assert.ok(
+      parseWebviewMessage({ type: 'intervene', spec: { ...spec, unit: null, target: 'c', value: -3 }, temperature: 0 }),
+    );
+    for (const bad of [
+      { ...spec, value: 2 }, // a gate lives in [0, 1]
+      { ...spec, target: 'c', value: 50 }, // c is clamped within ±10
+      { ...spec, target: 'x' },
+      { ...spec, steps: 0 },
+      { ...spec, unit: -1 },
+      { ...spec, layer: 1.5 },
+    ])
+      assert.equal(
+        parseWebviewMessage({ type: 'intervene', spec: bad, temperature: 0.8 }),
+        undefined,
+        JSON.stringify(bad),
+      );
+    assert.deepEqual(parseWebviewMessage({ type: 'compareCells', match: 'hidden' }), {
+      type: 'compareCells',
+      match: 'hidden',
+    });
+    assert.equal(parseWebviewMessage({ type: 'compareCells', match: 'weights' }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'followMemory', on: true }), { type: 'followMemory', on: true });
+    assert.equal(parseWebviewMessage({ type: 'followMemory', on: 'yes' }), undefined);
+    for (const type of ['measureMemory', 'resetIntervention', 'stopCompare'])
+      assert.deepEqual(parseWebviewMessage({ type, junk: '<img>' }), { type });
   });
 
   it('drops unknown, malformed and hostile messages', () => {
@@ -143,12 +179,60 @@ describe('protocol: host → webview', () => {
       view: { selectedGate: 'c', pinnedUnit: null, pinnedLayer: 0 },
       settings: { topK: 10, contextWindow: 40 },
       insight: EMPTY_INSIGHT,
-      sample: null,
+      lab: EMPTY_LAB,
       strings: { Training: '학습' },
     };
     assert.ok(parseHostToWebview({ type: 'snapshot', snapshot }));
     assert.equal(parseHostToWebview({ type: 'snapshot', snapshot: { ...snapshot, strings: { a: 1 } } }), undefined);
     assert.equal(parseHostToWebview({ type: 'cursor', cursor: { ...snapshot.cursor, before: 5 } }), undefined);
+  });
+
+  it('validates lab updates: memory strip shapes, comparisons and probes', () => {
+    const memory = {
+      version: 1,
+      offset: 3,
+      cell: 'lstm',
+      hiddenSize: 2,
+      tokens: ['a', 'b', 'c'],
+      offsets: [0, 1, 2, 3],
+      gradient: [0.1, 0.5, 1],
+      memory: [0.2, 0.6, 1],
+      memoryUnits: new Float32Array(6),
+      target: { token: 'd', prob: 0.4 },
+    };
+    const bucket = {
+      label: '21–40',
+      minDistance: 21,
+      maxDistance: 40,
+      count: 5,
+      meanProb: { lstm: 0.5, gru: 0.4, rnn: null },
+      top1: { lstm: 0.6, gru: 0.4, rnn: null },
+    };
+    const compare = {
+      status: 'done',
+      match: 'params',
+      budgetSec: 5,
+      curves: [
+        { cell: 'rnn', hiddenSize: 240, params: 9000, points: [{ step: 1, loss: 3, heldOutBpc: 4, elapsedSec: 1 }] },
+      ],
+      results: [{ cell: 'rnn', hiddenSize: 240, params: 9000, heldOutBpc: 2.5, steps: 40 }],
+      probe: { state: 'ready', buckets: [bucket] },
+      note: null,
+    };
+    const lab: LabSnapshot = { ...EMPTY_LAB, memory, compare, pending: ['memory'] } as LabSnapshot;
+    assert.ok(parseHostToWebview({ type: 'lab', lab }));
+    const broken = [
+      { ...lab, memory: { ...memory, gradient: [0.1] } }, // one value for three tokens
+      { ...lab, memory: { ...memory, memoryUnits: new Float32Array(5) } }, // not T × H
+      { ...lab, compare: { ...compare, status: 'maybe' } },
+      {
+        ...lab,
+        compare: { ...compare, probe: { state: 'ready', buckets: [{ ...bucket, meanProb: { lstm: 'high' } }] } },
+      },
+      { ...lab, pending: ['everything'] },
+      { ...lab, memoryFollow: 1 },
+    ];
+    for (const b of broken) assert.equal(parseHostToWebview({ type: 'lab', lab: b }), undefined);
   });
 
   it('validates insight updates', () => {

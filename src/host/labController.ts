@@ -1,0 +1,380 @@
+// The long-term-dependency lab on the host side (issue 7): sampling, memory span, interventions and the cell
+// comparison with its long-range probe, per document, with the state the panel's lab views show.
+
+import * as vscode from 'vscode';
+import {
+  CompareDone,
+  CompareMatch,
+  CompareProgress,
+  CompareView,
+  EMPTY_LAB,
+  HostToWorker,
+  InterventionSpec,
+  LabPending,
+  LabSnapshot,
+  MemorySpanAnswer,
+  MemorySpanView,
+} from '../shared/protocol';
+import { LensSettings } from './settingsSchema';
+import { WorkerRequests } from './workerRequests';
+import { MemoryOverlay } from './memoryOverlay';
+
+/** Characters before the cursor the memory span looks at (the worker's limit is 128). */
+export const MEMORY_WINDOW = 96;
+/** Characters an intervention samples on each side. */
+const INTERVENTION_LENGTH = 120;
+/** Quiet time after the cursor stops before the followed memory span is measured again. */
+const FOLLOW_DELAY_MS = 150;
+
+export interface LabHost {
+  requests: WorkerRequests;
+  log: vscode.LogOutputChannel;
+  settings(): LensSettings;
+  /** The editor the panel follows (undefined when its document closed). */
+  editor(): vscode.TextEditor | undefined;
+  /** True when the worker holds a model for this document; sends it the document's current text. */
+  ready(doc: vscode.TextDocument): boolean;
+  /** Sends the document's current text to the worker (no model needed) and returns the worker's name for it. */
+  sendDocument(doc: vscode.TextDocument): string;
+  /** The worker's name for a document. */
+  docId(doc: vscode.TextDocument): string;
+  /** Stops the document's own training; true if it was training. */
+  stopDocumentTraining(uri: string): boolean;
+  post(message: HostToWorker): void;
+  /** The lab state of the shown document changed. */
+  changed(): void;
+}
+
+type DocLab = Omit<LabSnapshot, 'memoryFollow' | 'pending'> & { pending: Set<LabPending> };
+
+export class LabController implements vscode.Disposable {
+  private readonly labs = new Map<string, DocLab>();
+  /** Running comparisons: worker document id → document URI. */
+  private readonly comparing = new Map<string, string>();
+  private memoryFollow = false;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Newest memory-span request; older answers are dropped. */
+  private memoryGeneration = 0;
+  private sampleSeed = 1;
+  private readonly overlay = new MemoryOverlay();
+  private readonly disposables: vscode.Disposable[] = [this.overlay];
+
+  constructor(private readonly host: LabHost) {
+    this.disposables.push(
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (this.memoryFollow && e.textEditor === this.host.editor()) this.scheduleFollow();
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document !== this.host.editor()?.document || e.contentChanges.length === 0) return;
+        this.overlay.clear(); // the measured offsets no longer match the text
+        if (this.memoryFollow) this.scheduleFollow();
+      }),
+    );
+  }
+
+  private labFor(uri: string): DocLab {
+    let lab = this.labs.get(uri);
+    if (!lab) {
+      lab = { ...EMPTY_LAB, pending: new Set() };
+      this.labs.set(uri, lab);
+    }
+    return lab;
+  }
+
+  /** The lab as the panel shows it, for the given document. */
+  snapshot(uri: string | undefined): LabSnapshot {
+    if (!uri) return { ...EMPTY_LAB, memoryFollow: this.memoryFollow };
+    const { pending, ...lab } = this.labFor(uri);
+    return { ...lab, pending: [...pending], memoryFollow: this.memoryFollow };
+  }
+
+  /** The shown document changed: redraw (or clear) the editor overlay for it. */
+  documentShown(): void {
+    this.overlay.clear();
+    if (this.memoryFollow) this.scheduleFollow(0);
+  }
+
+  /** A document's model was reset or its worker state lost: its lab results no longer describe a model. */
+  forget(uri: string): void {
+    const lab = this.labs.get(uri);
+    if (!lab) return;
+    lab.sample = null;
+    lab.memory = null;
+    lab.intervention = null;
+    if (uri === this.currentUri()) this.overlay.clear();
+  }
+
+  /** The document was closed. */
+  closed(uri: string): void {
+    this.labs.delete(uri);
+    for (const [id, u] of this.comparing) if (u === uri) this.comparing.delete(id);
+  }
+
+  private currentUri(): string | undefined {
+    return this.host.editor()?.document.uri.toString();
+  }
+
+  /** Runs one cursor request for the shown document, marking it pending; the update lands on that document. */
+  private async atCursor<T>(
+    kind: LabPending,
+    run: (doc: vscode.TextDocument, offset: number, lab: DocLab) => Promise<T>,
+  ): Promise<T | undefined> {
+    const editor = this.host.editor();
+    const doc = editor?.document;
+    if (!editor || !doc || !this.host.ready(doc)) return undefined;
+    const lab = this.labFor(doc.uri.toString());
+    lab.pending.add(kind);
+    lab.error = null;
+    this.host.changed();
+    try {
+      return await run(doc, doc.offsetAt(editor.selection.active), lab);
+    } catch (err) {
+      lab.error = (err as Error).message;
+      this.host.log.warn(`Lab ${kind} failed: ${lab.error}`);
+      return undefined;
+    } finally {
+      lab.pending.delete(kind);
+      this.host.changed();
+    }
+  }
+
+  // ───────────────────────────── sampling ─────────────────────────────
+
+  /** Lets the model write on from the cursor; shows it in the panel and returns it. */
+  sample(temperature: number, length = 200): Promise<string | undefined> {
+    return this.atCursor('sample', async (doc, offset, lab) => {
+      const answer = await this.host.requests.request(
+        {
+          type: 'sample',
+          docId: this.host.docId(doc),
+          version: doc.version,
+          offset,
+          length,
+          temperature,
+          seed: this.sampleSeed++, // a new continuation each time; reproducible within a session
+        },
+        'sampled',
+      );
+      lab.sample = { version: answer.version, offset: answer.offset, temperature, text: answer.text };
+      return answer.text;
+    });
+  }
+
+  /** Greedy continuation for ghost text, without touching the panel; undefined when there is no model. */
+  async continuation(doc: vscode.TextDocument, offset: number, length: number): Promise<string | undefined> {
+    if (!this.host.ready(doc)) return undefined;
+    const answer = await this.host.requests.request(
+      { type: 'sample', docId: this.host.docId(doc), version: doc.version, offset, length, temperature: 0, seed: 0 },
+      'sampled',
+      2_000,
+    );
+    return answer.version === doc.version ? answer.text : undefined;
+  }
+
+  // ───────────────────────────── memory span ─────────────────────────────
+
+  /** Measures the memory span at the cursor (panel strip and, when following, the editor overlay). */
+  measureMemory(): Promise<MemorySpanView | undefined> {
+    const generation = ++this.memoryGeneration;
+    return this.atCursor('memory', async (doc, offset, lab) => {
+      const answer = await this.host.requests.request(
+        { type: 'memorySpan', docId: this.host.docId(doc), version: doc.version, offset, window: MEMORY_WINDOW },
+        'memorySpan',
+        20_000,
+      );
+      if (generation !== this.memoryGeneration || answer.version !== doc.version) return undefined; // stale
+      lab.memory = memoryView(doc, answer);
+      const editor = this.host.editor();
+      if (this.memoryFollow && editor?.document === doc) this.overlay.show(editor, lab.memory);
+      return lab.memory;
+    });
+  }
+
+  /** Turns following the cursor (with the editor overlay) on or off. */
+  followMemory(on: boolean): void {
+    this.memoryFollow = on;
+    if (on) this.scheduleFollow(0);
+    else {
+      clearTimeout(this.followTimer);
+      this.overlay.clear();
+    }
+    this.host.changed();
+  }
+
+  get following(): boolean {
+    return this.memoryFollow;
+  }
+
+  private scheduleFollow(delay = FOLLOW_DELAY_MS): void {
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => void this.measureMemory(), delay);
+  }
+
+  // ───────────────────────────── interventions ─────────────────────────────
+
+  /** Runs the model with and without the intervention from the cursor, side by side. */
+  intervene(spec: InterventionSpec, temperature: number): Promise<boolean | undefined> {
+    return this.atCursor('intervene', async (doc, offset, lab) => {
+      const answer = await this.host.requests.request(
+        {
+          type: 'intervene',
+          docId: this.host.docId(doc),
+          version: doc.version,
+          offset,
+          ...spec,
+          length: INTERVENTION_LENGTH,
+          temperature,
+          seed: this.sampleSeed++, // both runs share it, so only the intervention differs
+          topK: 10,
+        },
+        'intervention',
+        20_000,
+      );
+      lab.intervention = {
+        spec: {
+          layer: answer.layer,
+          unit: answer.unit,
+          target: answer.target,
+          value: answer.value,
+          steps: answer.steps,
+        },
+        version: answer.version,
+        offset: answer.offset,
+        baseline: answer.baseline,
+        clamped: answer.clamped,
+      };
+      return true;
+    });
+  }
+
+  /** One click back to the unchanged model. */
+  resetIntervention(): void {
+    const uri = this.currentUri();
+    if (!uri) return;
+    const lab = this.labFor(uri);
+    lab.intervention = null;
+    lab.error = null;
+    this.host.changed();
+  }
+
+  // ───────────────────────────── cell comparison ─────────────────────────────
+
+  /**
+   * Trains an RNN, a GRU and an LSTM on the shown document with the same budget each (the document's own
+   * training is stopped first: they would share the worker's one core), then probes long-range brackets.
+   */
+  async compare(match: CompareMatch): Promise<CompareView | undefined> {
+    const doc = this.host.editor()?.document;
+    if (!doc) return undefined;
+    const uri = doc.uri.toString();
+    const lab = this.labFor(uri);
+    if (lab.compare?.status === 'running') return lab.compare;
+    const settings = this.host.settings();
+    const stoppedTraining = this.host.stopDocumentTraining(uri);
+    const docId = this.host.sendDocument(doc);
+    const view: CompareView = {
+      status: 'running',
+      match,
+      budgetSec: settings.compareBudget,
+      curves: [],
+      results: [],
+      probe: { state: 'none', buckets: [] },
+      note: stoppedTraining
+        ? vscode.l10n.t('The document’s own training was paused so the three cells get the machine to themselves.')
+        : null,
+    };
+    lab.compare = view;
+    this.comparing.set(docId, uri);
+    this.host.changed();
+    try {
+      const done = await this.host.requests.request(
+        {
+          type: 'compareCells',
+          docId,
+          budgetSec: settings.compareBudget,
+          match,
+          hiddenSize: settings.hiddenSize,
+          languageId: doc.languageId,
+        },
+        'compareDone',
+        (settings.compareBudget * 3 + 120) * 1000,
+      );
+      this.onCompareDone(view, done);
+    } catch (err) {
+      view.status = 'failed';
+      view.note = (err as Error).message;
+      this.host.changed();
+      return view;
+    } finally {
+      this.comparing.delete(docId);
+    }
+    if (view.results.length > 0) await this.probe(view, docId);
+    return view;
+  }
+
+  stopCompare(): void {
+    const doc = this.host.editor()?.document;
+    if (doc && this.labFor(doc.uri.toString()).compare?.status === 'running')
+      this.host.post({ type: 'stopTraining', docId: this.host.docId(doc) });
+  }
+
+  /** A point on one cell's curve. */
+  onCompareProgress(m: CompareProgress): void {
+    const uri = this.comparing.get(m.docId);
+    const view = uri ? this.labs.get(uri)?.compare : undefined;
+    if (!view || view.status !== 'running') return;
+    let curve = view.curves.find((c) => c.cell === m.cell);
+    if (!curve) {
+      curve = { cell: m.cell, hiddenSize: m.hiddenSize, params: m.params, points: [] };
+      view.curves = [...view.curves, curve];
+    }
+    curve.points = [...curve.points, m.point];
+    view.curves = [...view.curves]; // a new identity, so the panel redraws
+    if (uri === this.currentUri()) this.host.changed();
+  }
+
+  private onCompareDone(view: CompareView, m: CompareDone): void {
+    view.status = m.status;
+    view.results = m.results;
+    this.host.changed();
+  }
+
+  private async probe(view: CompareView, docId: string): Promise<void> {
+    view.probe = { state: 'computing', buckets: [] };
+    this.host.changed();
+    try {
+      const answer = await this.host.requests.request({ type: 'longRangeProbe', docId }, 'longRange', 120_000);
+      view.probe = { state: 'ready', buckets: answer.buckets };
+    } catch (err) {
+      view.probe = { state: 'failed', buckets: [] };
+      view.note = (err as Error).message;
+    }
+    this.host.changed();
+  }
+
+  dispose(): void {
+    clearTimeout(this.followTimer);
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+/** The worker's answer in the panel's terms: token texts, gradient scaled to its peak. */
+function memoryView(doc: vscode.TextDocument, a: MemorySpanAnswer): MemorySpanView {
+  const offsets = Array.from(a.offsets);
+  const first = offsets[0];
+  const text = doc.getText(new vscode.Range(doc.positionAt(first), doc.positionAt(offsets[offsets.length - 1])));
+  const tokens = offsets.slice(0, -1).map((o, t) => text.slice(o - first, offsets[t + 1] - first));
+  const peak = a.gradNorm.reduce((m, g) => Math.max(m, g), 0);
+  return {
+    version: a.version,
+    offset: a.offset,
+    cell: a.cell,
+    hiddenSize: a.hiddenSize,
+    tokens,
+    offsets,
+    gradient: Array.from(a.gradNorm, (g) => (peak > 0 ? g / peak : 0)),
+    memory: Array.from(a.forgetProduct),
+    memoryUnits: a.forgetProductUnits,
+    target: a.target,
+  };
+}
