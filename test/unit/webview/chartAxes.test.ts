@@ -1,0 +1,70 @@
+// The lab charts' axes: round ticks that cover the data, scales that map ends to ends, compact parameter counts.
+import * as assert from 'node:assert/strict';
+import {
+  formatCount,
+  formatTick,
+  linearScale,
+  niceAxis,
+  niceStep,
+  stepDecimals,
+} from '../../../src/webview/views/chartAxes';
+
+describe('chart axes', () => {
+  it('picks 1, 2 or 5 × 10^k steps', () => {
+    assert.equal(niceStep(0, 10, 5), 2);
+    assert.equal(niceStep(0, 1, 4), 0.2);
+    assert.equal(niceStep(0, 60, 5), 10);
+    assert.equal(niceStep(1.3, 4.1, 4), 0.5);
+    assert.equal(niceStep(0, 0.007, 5), 0.001);
+  });
+
+  it('ends the axis on ticks and covers every value', () => {
+    const a = niceAxis([1.31, 2.87, 4.06], 4);
+    assert.equal(a.step, 0.5);
+    assert.equal(a.min, 1);
+    assert.equal(a.max, 4.5);
+    assert.deepEqual(a.ticks, [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
+  });
+
+  it('starts at zero when asked (seconds, probabilities)', () => {
+    assert.deepEqual(niceAxis([0, 30], 5, { includeZero: true }).ticks, [0, 5, 10, 15, 20, 25, 30]);
+    assert.deepEqual(niceAxis([0, 1], 4, { includeZero: true }).ticks, [0, 0.2, 0.4, 0.6, 0.8, 1]);
+    assert.equal(niceAxis([12, 47], 5, { includeZero: true }).min, 0);
+  });
+
+  it('prints ticks without float noise', () => {
+    const a = niceAxis([0.1, 0.7], 6);
+    for (const v of a.ticks) assert.equal(String(v).length <= 4, true, `tick ${v}`);
+    assert.equal(stepDecimals(0.1), 1);
+    assert.equal(stepDecimals(0.25), 2);
+    assert.equal(stepDecimals(5), 0);
+    assert.equal(formatTick(0.30000000000000004, 0.1), '0.3');
+    assert.equal(formatTick(20, 5), '20');
+  });
+
+  it('widens a flat or empty range so the axis has height', () => {
+    const flat = niceAxis([2, 2, 2]);
+    assert.ok(flat.min < 2 && flat.max > 2, `${flat.min}..${flat.max}`);
+    const empty = niceAxis([]);
+    assert.ok(empty.max > empty.min);
+    assert.ok(empty.ticks.length >= 2);
+  });
+
+  it('maps a domain onto a range, reversed for y', () => {
+    const y = linearScale(1, 3, 100, 0);
+    assert.equal(y(1), 100);
+    assert.equal(y(3), 0);
+    assert.equal(y(2), 50);
+    assert.equal(linearScale(5, 5, 10, 20)(5), 10, 'a flat domain maps to the start');
+  });
+
+  it('writes parameter counts compactly', () => {
+    assert.equal(formatCount(950), '950');
+    assert.equal(formatCount(8300), '8.3k');
+    assert.equal(formatCount(8000), '8k');
+    assert.equal(formatCount(83_456), '83k');
+    assert.equal(formatCount(999_499), '999k');
+    assert.equal(formatCount(999_600), '1M');
+    assert.equal(formatCount(1_234_567), '1.2M');
+  });
+});
