@@ -4,6 +4,7 @@ import {
   provideVSCodeDesignSystem,
   vsCodeBadge,
   vsCodeButton,
+  vsCodeCheckbox,
   vsCodeDivider,
   vsCodeDropdown,
   vsCodeOption,
@@ -20,6 +21,7 @@ export function registerToolkit(): void {
   provideVSCodeDesignSystem().register(
     vsCodeBadge(),
     vsCodeButton(),
+    vsCodeCheckbox(),
     vsCodeDivider(),
     vsCodeDropdown(),
     vsCodeOption(),
@@ -45,13 +47,55 @@ export function dropdown(
 ): HTMLElement & { value: string } {
   const d = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
   d.setAttribute('aria-label', ariaLabel);
-  for (const o of options) {
-    const opt = document.createElement('vscode-option');
-    opt.setAttribute('value', o.value);
-    opt.textContent = o.label;
-    d.appendChild(opt);
-  }
+  for (const o of options) d.appendChild(dropdownOption(o.value, o.label));
   return d;
+}
+
+function dropdownOption(value: string, label: string, selected = false): HTMLElement {
+  const opt = document.createElement('vscode-option');
+  opt.setAttribute('value', value);
+  if (selected) opt.setAttribute('selected', '');
+  opt.textContent = label;
+  return opt;
+}
+
+/**
+ * Replaces a dropdown's options and selects `selected`. The toolkit takes up new options asynchronously and
+ * then selects the one marked `selected`, so the mark (not only `value`) carries the choice.
+ */
+export function setDropdownOptions(
+  d: HTMLElement & { value: string },
+  options: { value: string; label: string }[],
+  selected: string | undefined,
+): void {
+  d.replaceChildren(...options.map((o) => dropdownOption(o.value, o.label, o.value === selected)));
+  if (selected !== undefined) d.value = selected;
+}
+
+/**
+ * Renames a dropdown's options (e.g. when the UI strings arrive) and refreshes the label it shows for the
+ * selection, which the toolkit only recomputes when the selection changes. Emits no change event.
+ */
+export function relabelDropdown(d: HTMLElement & { value: string }, labels: Record<string, string>): void {
+  let changed = false;
+  for (const option of Array.from(d.querySelectorAll('vscode-option'))) {
+    const label = labels[option.getAttribute('value') ?? ''];
+    if (label !== undefined && option.textContent !== label) {
+      option.textContent = label;
+      changed = true;
+    }
+  }
+  // FAST's Select recomputes its shown label (displayValue) only on a selection change; ask it to now.
+  if (changed) (d as { updateDisplayValue?: () => void }).updateDisplayValue?.();
+}
+
+/** The toolkit's checkbox element; `checked` reads and writes it (a programmatic change also fires 'change'). */
+export type ToolkitCheckbox = HTMLElement & { checked: boolean };
+
+export function checkbox(label: string): ToolkitCheckbox {
+  const c = document.createElement('vscode-checkbox') as ToolkitCheckbox;
+  c.textContent = label;
+  return c;
 }
 
 export function progressRing(): HTMLElement {
