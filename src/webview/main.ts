@@ -12,6 +12,9 @@ import { GatesView } from './views/gatesView';
 import { HeatmapView } from './views/heatmapView';
 import { InsightView } from './views/insightView';
 import { SampleView } from './views/sampleView';
+import { MemoryView } from './views/memoryView';
+import { InterventionView } from './views/interventionView';
+import { CompareView } from './views/compareView';
 import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
 
@@ -50,6 +53,9 @@ const views: View[] = [
   new HeatmapView(ctx),
   new InsightView(ctx),
   new SampleView(ctx),
+  new MemoryView(ctx),
+  new InterventionView(ctx),
+  new CompareView(ctx),
 ];
 for (const v of views) app.appendChild(v.root);
 
