@@ -2,16 +2,10 @@
 
 import * as vscode from 'vscode';
 import { EXPLORER_VIEW_TYPE, LensController, PersistedPanelState } from './host/lensController';
-import { LensInlineSuggestions } from './host/inlineSuggestions';
 
 export function activate(context: vscode.ExtensionContext): LensController {
   const log = vscode.window.createOutputChannel('LSTM Lens', { log: true });
   const lens = new LensController(context, log);
-  const suggestions = new LensInlineSuggestions({
-    enabled: () => lens.inlineSuggestionsEnabled,
-    continuation: (doc, offset, length) => lens.lab.continuation(doc, offset, length),
-    log,
-  });
   // Disposed in order: the controller (and its worker) before the log it writes to.
   context.subscriptions.push(
     lens,
@@ -27,7 +21,10 @@ export function activate(context: vscode.ExtensionContext): LensController {
     vscode.commands.registerCommand('lstmLens.toggleMemoryOverlay', () => lens.toggleMemoryOverlay()),
     vscode.commands.registerCommand('lstmLens.writeOn', () => lens.writeOnCommand()),
     // Every text document: the provider answers only where the document has a model and the setting is on.
-    vscode.languages.registerInlineCompletionItemProvider([{ pattern: '**' }, { scheme: 'untitled' }], suggestions),
+    vscode.languages.registerInlineCompletionItemProvider(
+      [{ pattern: '**' }, { scheme: 'untitled' }],
+      lens.suggestions,
+    ),
     // Labelling reads the whole held-out text (seconds on a large file): the user waits, so show it.
     vscode.commands.registerCommand('lstmLens.labelUnits', () =>
       vscode.window.withProgress(

@@ -20,7 +20,8 @@ export function suggestionText(continuation: string): string | undefined {
 }
 
 export class LensInlineSuggestions implements vscode.InlineCompletionItemProvider {
-  /** How many suggestions were offered (for tests and diagnostics). */
+  /** How often VS Code asked, and how many suggestions were offered (for tests and diagnostics). */
+  asked = 0;
   offered = 0;
 
   constructor(private readonly source: SuggestionSource) {}
@@ -31,6 +32,7 @@ export class LensInlineSuggestions implements vscode.InlineCompletionItemProvide
     _context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    this.asked++;
     if (!this.source.enabled()) return undefined;
     try {
       const text = await this.source.continuation(document, document.offsetAt(position), SUGGESTION_LENGTH);

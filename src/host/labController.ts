@@ -201,6 +201,11 @@ export class LabController implements vscode.Disposable {
     this.host.changed();
   }
 
+  /** What the editor overlay shows now (for tests). */
+  get overlayDrawn(): { shaded: number; underlined: number } {
+    return this.overlay.drawn;
+  }
+
   get following(): boolean {
     return this.memoryFollow;
   }

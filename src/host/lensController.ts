@@ -32,6 +32,7 @@ import { InsightOverlays } from './insightOverlays';
 import { MAX_MODEL_CHARS, modelability } from './documentLimits';
 import { BusyMeter } from './busyMeter';
 import { LabController } from './labController';
+import { LensInlineSuggestions } from './inlineSuggestions';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -66,6 +67,8 @@ export class LensController implements vscode.Disposable {
   private lastPrediction: PanelSnapshot['prediction'] = null;
   /** The long-term-dependency lab (sampling, memory span, interventions, cell comparison). */
   readonly lab: LabController;
+  /** Ghost text from the document's model (registered by extension.ts; answers only when the setting is on). */
+  readonly suggestions: LensInlineSuggestions;
   /** The cursor (version, offset) lastPrediction answers. */
   private lastPredictionFor: { version: number; offset: number } | null = null;
   private readonly store: ModelStore;
@@ -137,6 +140,11 @@ export class LensController implements vscode.Disposable {
       },
       post: (m) => this.post(m),
       changed: () => this.pushLab(),
+    });
+    this.suggestions = new LensInlineSuggestions({
+      enabled: () => this.settings.inlineSuggestions,
+      continuation: (doc, offset, length) => this.lab.continuation(doc, offset, length),
+      log,
     });
     this.disposables.push(
       this.settingsWatcher,

@@ -18,6 +18,8 @@ export class MemoryOverlay implements vscode.Disposable {
   private readonly survival: vscode.TextEditorDecorationType[];
   private readonly legend: vscode.TextEditorDecorationType;
   private decorated: vscode.TextEditor | undefined;
+  /** Ranges drawn by the last show (shaded, underlined), for tests and diagnostics; zeros when cleared. */
+  drawn = { shaded: 0, underlined: 0 };
 
   constructor() {
     this.dependence = Array.from({ length: STEPS }, (_, i) =>
@@ -84,6 +86,7 @@ export class MemoryOverlay implements vscode.Disposable {
       },
     ]);
     this.decorated = editor;
+    this.drawn = { shaded: dep.flat().length, underlined: sur.flat().length };
   }
 
   clear(): void {
@@ -91,6 +94,7 @@ export class MemoryOverlay implements vscode.Disposable {
     if (!e) return;
     for (const type of [...this.dependence, ...this.survival, this.legend]) e.setDecorations(type, []);
     this.decorated = undefined;
+    this.drawn = { shaded: 0, underlined: 0 };
   }
 
   dispose(): void {

@@ -10,10 +10,14 @@ export async function lens(): Promise<LensController> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
-export async function eventually<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -43,6 +47,8 @@ export async function restoreSettings(): Promise<void> {
     'autoTrain',
     'learningRate',
     'topK',
+    'compareBudget',
+    'inlineSuggestions',
   ])
     await config.update(k, undefined, vscode.ConfigurationTarget.Global);
 }
