@@ -21,6 +21,8 @@ import { MemoryOverlay } from './memoryOverlay';
 
 /** Characters before the cursor the memory span looks at (the worker's limit is 128). */
 export const MEMORY_WINDOW = 96;
+/** Decades below its peak over which the gradient is shown (1: the peak, 0: a thousandth of it or less). */
+const GRADIENT_DECADES = 3;
 /** Characters an intervention samples on each side. */
 const INTERVENTION_LENGTH = 120;
 /** Quiet time after the cursor stops before the followed memory span is measured again. */
@@ -363,13 +365,15 @@ export class LabController implements vscode.Disposable {
   }
 }
 
-/** The worker's answer in the panel's terms: token texts, gradient scaled to its peak. */
+/** The worker's answer in the panel's terms: token texts, gradient on a log scale below its peak. */
 function memoryView(doc: vscode.TextDocument, a: MemorySpanAnswer): MemorySpanView {
   const offsets = Array.from(a.offsets);
   const first = offsets[0];
   const text = doc.getText(new vscode.Range(doc.positionAt(first), doc.positionAt(offsets[offsets.length - 1])));
   const tokens = offsets.slice(0, -1).map((o, t) => text.slice(o - first, offsets[t + 1] - first));
   const peak = a.gradNorm.reduce((m, g) => Math.max(m, g), 0);
+  // The last few characters dominate the raw norm; a log scale over GRADIENT_DECADES shows the long tail.
+  const scaled = (g: number) => (peak > 0 && g > 0 ? Math.max(0, 1 + Math.log10(g / peak) / GRADIENT_DECADES) : 0);
   return {
     version: a.version,
     offset: a.offset,
@@ -377,7 +381,7 @@ function memoryView(doc: vscode.TextDocument, a: MemorySpanAnswer): MemorySpanVi
     hiddenSize: a.hiddenSize,
     tokens,
     offsets,
-    gradient: Array.from(a.gradNorm, (g) => (peak > 0 ? g / peak : 0)),
+    gradient: Array.from(a.gradNorm, scaled),
     memory: Array.from(a.forgetProduct),
     memoryUnits: a.forgetProductUnits,
     target: a.target,

@@ -569,7 +569,7 @@ export interface MemorySpanView {
   tokens: string[];
   /** UTF-16 start of each token in the document, plus the end of the last (T + 1). */
   offsets: number[];
-  /** (T) gradient connectivity ‖∂ log p / ∂ x_t‖, divided by its largest value (0..1). */
+  /** (T) gradient connectivity ‖∂ log p / ∂ x_t‖ on a log scale: 1 at its peak, 0 at a thousandth of it or less. */
   gradient: number[];
   /** (T) mean over units of the keep-gate product from t to the cursor: how much of the cell written at t survives. */
   memory: number[];

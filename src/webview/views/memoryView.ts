@@ -141,7 +141,7 @@ export class MemoryView {
   private renderExplanation(state: WebviewState, memory: MemorySpanView): void {
     const top = t(
       state,
-      'Top: how much the prediction of “{0}” depends on each earlier character (gradient norm, Distill’s “Memorization in RNNs”).',
+      'Top: how much the prediction of “{0}” depends on each earlier character (gradient norm on a log scale, Distill’s “Memorization in RNNs”).',
       visibleToken(memory.target.token),
     );
     const bottom =
@@ -181,7 +181,7 @@ export class MemoryView {
       peak
         ? t(
             state,
-            '{0} characters before the cursor; strongest dependence: “{1}”, {2} characters back',
+            '{0} characters before the cursor; strongest dependence: “{1}” at distance {2}',
             T,
             describeToken(memory.tokens[peak.index]),
             peak.distance,
@@ -258,7 +258,7 @@ export class MemoryView {
       this.tooltip,
       t(
         state,
-        '“{0}”, {1} characters back · gradient {2} · memory {3}',
+        '“{0}” at distance {1} · gradient {2} · memory {3}',
         describeToken(d.memory.tokens[k]),
         back,
         (d.memory.gradient[k] ?? 0).toFixed(2),
