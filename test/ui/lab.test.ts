@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { vsixPath } from '../rig/paths';
 import { Session } from '../rig/session';
 import { eventually } from '../rig/workbench';
-import { gotoLine } from './panelHelpers';
+import { colouredEditorBoxes, gotoLine } from './panelHelpers';
 
 const FILE = 'example.py';
 
@@ -14,16 +14,7 @@ describe('the long-term-dependency lab (UI, packaged vsix)', function () {
   const panel = () => session.workbench.webview();
   const field = (id: string) => panel().locator(`[data-testid="${id}"]`);
 
-  /** Decorations with a background colour in the editor (VS Code draws them as boxes behind the text). */
-  async function shadedBoxes(): Promise<number> {
-    return session.page.evaluate(() => {
-      const boxes = [...document.querySelectorAll('.editor-instance .view-overlays div[class*="ced-"]')];
-      return boxes.filter((s) => {
-        const bg = getComputedStyle(s).backgroundColor;
-        return bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent';
-      }).length;
-    });
-  }
+  const shadedBoxes = () => colouredEditorBoxes(session.page);
 
   before(async () => {
     session = await Session.open({

@@ -461,3 +461,14 @@ export function hueGap(a: number[], b: number[]): number {
   const d = Math.abs(hue(a) - hue(b));
   return Math.min(d, 360 - d);
 }
+
+/** Editor decorations with a background colour (VS Code draws them as boxes behind the text, one per run). */
+export async function colouredEditorBoxes(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('.editor-instance .view-overlays div[class*="ced-"]')];
+    return boxes.filter((s) => {
+      const bg = getComputedStyle(s).backgroundColor;
+      return bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent';
+    }).length;
+  });
+}

@@ -206,14 +206,7 @@ export class CompareView {
     const Y = linearScale(yAxis.min, yAxis.max, height - pad.b, pad.t);
     const fg = css(themePalette().foreground);
     drawAxes(g, { width, height, pad, fg });
-    g.font = FONT;
-    g.fillStyle = fg;
-    g.textBaseline = 'middle';
-    g.textAlign = 'right';
-    for (const v of yAxis.ticks) {
-      tick(g, fg, pad.l - 3, Y(v), pad.l, Y(v));
-      g.fillText(formatTick(v, yAxis.step), pad.l - 5, Y(v));
-    }
+    drawYTicks(g, fg, yAxis, Y, pad.l);
     g.textAlign = 'center';
     g.textBaseline = 'top';
     for (const v of xAxis.ticks) {
@@ -297,14 +290,7 @@ export class CompareView {
     const Y = linearScale(0, 1, height - pad.b, pad.t);
     const fg = css(themePalette().foreground);
     drawAxes(g, { width, height, pad, fg });
-    g.font = FONT;
-    g.fillStyle = fg;
-    g.textAlign = 'right';
-    g.textBaseline = 'middle';
-    for (const v of yAxis.ticks) {
-      tick(g, fg, pad.l - 3, Y(v), pad.l, Y(v));
-      g.fillText(formatTick(v, yAxis.step), pad.l - 5, Y(v));
-    }
+    drawYTicks(g, fg, yAxis, Y, pad.l);
     g.save();
     g.translate(9, pad.t + (height - pad.t - pad.b) / 2);
     g.rotate(-Math.PI / 2);
@@ -426,4 +412,22 @@ function drawSwatch(canvas: HTMLCanvasElement, cell: CellType, colour: string): 
 
 function bpc(value: number | null): string {
   return value === null ? '—' : value.toFixed(3);
+}
+
+/** The y axis' ticks and their labels, right-aligned left of the axis at x = `left`. */
+function drawYTicks(
+  g: CanvasRenderingContext2D,
+  fg: string,
+  axis: ReturnType<typeof niceAxis>,
+  Y: (v: number) => number,
+  left: number,
+): void {
+  g.font = FONT;
+  g.fillStyle = fg;
+  g.textAlign = 'right';
+  g.textBaseline = 'middle';
+  for (const v of axis.ticks) {
+    tick(g, fg, left - 3, Y(v), left, Y(v));
+    g.fillText(formatTick(v, axis.step), left - 5, Y(v));
+  }
 }
