@@ -25,6 +25,8 @@ export const MEMORY_WINDOW = 96;
 const GRADIENT_DECADES = 3;
 /** Characters an intervention samples on each side. */
 const INTERVENTION_LENGTH = 120;
+/** Longest a comparison may take, in LSTM budgets: the LSTM's, then up to 8 each for the GRU and RNN (compare.ts). */
+const COMPARE_TIME_FACTOR = 17;
 /** Quiet time after the cursor stops before the followed memory span is measured again. */
 const FOLLOW_DELAY_MS = 150;
 
@@ -304,7 +306,7 @@ export class LabController implements vscode.Disposable {
           languageId: doc.languageId,
         },
         'compareDone',
-        (settings.compareBudget * 3 + 120) * 1000,
+        (settings.compareBudget * COMPARE_TIME_FACTOR + 120) * 1000,
       );
       this.onCompareDone(view, done);
     } catch (err) {

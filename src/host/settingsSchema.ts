@@ -31,7 +31,7 @@ export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
   contextWindow: { kind: 'integer', default: 40, min: 5, max: 200 }, // characters in the context heatmap
   autoTrain: { kind: 'boolean', default: true }, // train when the explorer opens on a document without a model
   backend: { kind: 'enum', default: 'wasm', values: ['wasm', 'cpu'] }, // tfjs backend for training
-  compareBudget: { kind: 'integer', default: 60, min: 5, max: 600 }, // training seconds per cell in Compare Cells
+  compareBudget: { kind: 'integer', default: 30, min: 5, max: 600 }, // LSTM seconds in Compare Cells; GRU and RNN match its steps
   inlineSuggestions: { kind: 'boolean', default: false }, // ghost text from the document's model (opt-in: it is a toy)
 };
 

@@ -19,6 +19,8 @@ export interface RunHooks {
 export interface RunOptions {
   timeBudgetSec: number;
   maxEpochs: number;
+  /** Ends the run (done, with a final evaluation) after this many steps; 0 or absent: no step limit. */
+  maxSteps?: number;
   progressEveryMs?: number;
   evalEveryMs?: number;
   snapshotEveryMs?: number;
@@ -123,6 +125,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
     if (opts.timeBudgetSec > 0 && elapsed() >= opts.timeBudgetSec)
       return finish('done', `time budget of ${opts.timeBudgetSec} s used`);
     if (opts.maxEpochs > 0 && tr.epoch >= opts.maxEpochs) return finish('done', `${opts.maxEpochs} epoch(s) done`);
+    if (opts.maxSteps && tr.step >= opts.maxSteps) return finish('done', `${opts.maxSteps} steps done`);
     const s0 = now();
     const r = await drive(tr.trainStep());
     if (!r.ok) return finish('stopped', `stopped after ${tr.step} steps`);

@@ -431,7 +431,8 @@ export interface MemorySpanAnswer {
 }
 
 /**
- * Train an LSTM, a GRU and an RNN on the document (same training split, budgetSec each), with either the
+ * Train an LSTM, a GRU and an RNN on the document (same training split; the LSTM for budgetSec, the GRU and
+ * RNN for as many steps as the LSTM took — the same characters — capped at 8 × budgetSec), with either the
  * same hidden size or (match 'params') hidden sizes solved so each has about the parameters of an LSTM of
  * `hiddenSize`. Cancelled by stopTraining for the same document. The document's own model is untouched;
  * the three are kept in the worker for longRangeProbe.
@@ -612,7 +613,7 @@ export interface CompareCurve {
 export interface CompareView {
   status: 'running' | 'done' | 'stopped' | 'failed';
   match: CompareMatch;
-  /** Training seconds each cell gets. */
+  /** Training seconds of the first cell (the LSTM); the others then train for as many steps. */
   budgetSec: number;
   curves: CompareCurve[];
   results: CompareCellsResult[];

@@ -122,7 +122,7 @@ describe('the long-term-dependency lab (extension host)', function () {
     assert.equal(l.inspect().snapshot.lab.intervention, null);
   });
 
-  it('compares RNN, GRU and LSTM with the same parameter count, then probes long-range brackets', async () => {
+  it('compares RNN, GRU and LSTM with the same parameter count and steps, then probes long-range brackets', async () => {
     const l = await lens();
     const view = await l.lab.compare('params');
     assert.ok(view);
@@ -136,6 +136,7 @@ describe('the long-term-dependency lab (extension host)', function () {
         `      ${r.cell}: H ${r.hiddenSize}, ${r.params} params, bpc ${r.heldOutBpc!.toFixed(3)}, ${r.steps} steps`,
       );
     }
+    for (const r of view.results) assert.equal(r.steps, lstm.steps, `${r.cell} saw the same characters as the LSTM`);
     assert.equal(view.curves.length, 3, 'a curve per cell');
     assert.ok(view.curves.every((c) => c.points.length > 0));
     assert.equal(view.probe.state, 'ready');

@@ -126,7 +126,7 @@ describe('the long-term-dependency lab (UI, packaged vsix)', function () {
     await eventually(async () => {
       assert.equal(await view.getAttribute('data-status'), 'done');
       assert.equal(await view.getAttribute('data-probe'), 'ready');
-    }, 90_000);
+    }, 120_000);
     const rows = field('compare-results').locator('tr[data-cell]');
     assert.equal(await rows.count(), 3);
     const cells = await rows.evaluateAll((rs) =>

@@ -1,5 +1,7 @@
-// "Compare Cells": an LSTM, a GRU and a vanilla RNN trained on the same text with the same time budget
-// each, at the same hidden size or at (about) the same parameter count, then a long-range probe of the
+// "Compare Cells": an LSTM, a GRU and a vanilla RNN trained on the same text with the same budget of
+// characters — the first cell (the LSTM) trains for the time budget, the others for as many steps as it
+// took, so each sees the same data however fast its code path is — at the same hidden size or at (about)
+// the same parameter count, then a long-range probe of the
 // three on the held-out tail. Every model here is private (own Trainer, own buffers): the document's own
 // model is never touched. Runs one cell after another (one thread), yielding like the document's training.
 import type { CompareCellsPoint, CompareCellsResult, LongRangeBucket } from '../../shared/protocol';
@@ -61,6 +63,9 @@ export interface ComparedModel {
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
+/** A cell matching the first cell's steps may take at most this many times the time budget (a slow path's cap). */
+export const STEP_MATCH_TIME_CAP = 8;
+
 export class CompareSession {
   running = false;
   private stopRequested = false;
@@ -117,6 +122,8 @@ export class CompareSession {
       const E = base.embeddingSize;
       const target = paramCount('lstm', o.hiddenSize, E, V, base.layers);
       const results: CompareCellsResult[] = [];
+      /** Steps the first cell took in the time budget; the others train for as many. */
+      let pace = 0;
       for (const cell of o.cells ?? CELL_TYPES) {
         if (this.stopRequested) return { status: 'stopped', results };
         const H = o.match === 'hidden' ? o.hiddenSize : hiddenForParams(cell, target, E, V, base.layers);
@@ -128,7 +135,8 @@ export class CompareSession {
           const res = await runTraining(
             trainer,
             {
-              timeBudgetSec: o.budgetSec,
+              timeBudgetSec: pace ? o.budgetSec * STEP_MATCH_TIME_CAP : o.budgetSec,
+              maxSteps: pace,
               maxEpochs: 0,
               evalEveryMs: Math.max(500, (o.budgetSec * 1000) / 5), // ~5 held-out points per cell
               snapshotEveryMs: 1e12, // only the final weights matter here
@@ -146,6 +154,7 @@ export class CompareSession {
               shouldStop: () => this.stopRequested,
             },
           );
+          if (!pace) pace = Math.max(1, trainer.step);
           const w = final ?? trainer.weights();
           this.models.push({ cell, hiddenSize: H, params, weights: w });
           results.push({

@@ -138,7 +138,7 @@ export class CompareView {
       this.hint,
       t(
         state,
-        'Trains a plain RNN, a GRU and an LSTM on this document, one after another, and compares how well each predicts the held-out text. The model in the panel is not changed.',
+        'Trains an LSTM for the time budget, then a GRU and a plain RNN for as many steps (the same characters), and compares how well each predicts the held-out text. The model in the panel is not changed.',
       ),
     );
   }
@@ -149,13 +149,17 @@ export class CompareView {
         const curve = compare.curves[compare.curves.length - 1];
         if (!curve) return t(state, 'Starting the comparison…');
         const last = curve.points[curve.points.length - 1];
-        return t(
-          state,
-          'Training {0}… {1} s of {2} s',
-          CELL_NAMES[curve.cell],
-          Math.round(last?.elapsedSec ?? 0),
-          Math.round(compare.budgetSec),
-        );
+        const pacer = compare.curves[0];
+        if (curve === pacer)
+          return t(
+            state,
+            'Training {0}… {1} s of {2} s',
+            CELL_NAMES[curve.cell],
+            Math.round(last?.elapsedSec ?? 0),
+            Math.round(compare.budgetSec),
+          );
+        const pace = pacer.points[pacer.points.length - 1]?.step ?? 0;
+        return t(state, 'Training {0}… step {1} of {2}', CELL_NAMES[curve.cell], last?.step ?? 0, pace);
       }
       case 'done':
         return t(state, 'Done');
@@ -196,7 +200,7 @@ export class CompareView {
     if (!size || !g) return;
     const { width, height } = size;
     const all = series.flatMap((s) => s.points);
-    const xAxis = niceAxis([0, Math.max(compare.budgetSec, ...all.map((p) => p.x))], 5, { includeZero: true });
+    const xAxis = niceAxis([0, Math.max(1, ...all.map((p) => p.x))], 5, { includeZero: true });
     const yAxis = niceAxis(
       all.map((p) => p.y),
       4,
@@ -213,7 +217,11 @@ export class CompareView {
       tick(g, fg, X(v), height - pad.b, X(v), height - pad.b + 3);
       g.fillText(formatTick(v, xAxis.step), X(v), height - pad.b + 4);
     }
-    g.fillText(t(state, 'Elapsed seconds'), pad.l + (width - pad.l - pad.r) / 2, height - 12);
+    g.fillText(
+      t(state, 'Training steps (the same characters for every cell)'),
+      pad.l + (width - pad.l - pad.r) / 2,
+      height - 12,
+    );
     g.save();
     g.translate(9, pad.t + (height - pad.t - pad.b) / 2);
     g.rotate(-Math.PI / 2);
@@ -354,7 +362,7 @@ function comparedCells(compare: CompareState | null): CellType[] {
 }
 
 function heldOutPoints(curve: CompareCurve): { x: number; y: number }[] {
-  return curve.points.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.elapsedSec, y: p.heldOutBpc as number }));
+  return curve.points.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
 }
 
 function drawAxes(

@@ -54,6 +54,11 @@ describe('lab/compare helpers', () => {
       () => {},
     );
     assert.equal(res.results.length, 3);
+    // The same characters for every cell: the LSTM paces, the others take as many steps.
+    const [lstm, ...others] = res.results;
+    assert.equal(lstm.cell, 'lstm');
+    assert.ok(lstm.steps > 0);
+    for (const r of others) assert.equal(r.steps, lstm.steps, `${r.cell} took the LSTM's ${lstm.steps} steps`);
     const probe = await session.probe();
     assert.ok(probe.buckets.reduce((a, b) => a + b.count, 0) > 0);
     session.dispose();
