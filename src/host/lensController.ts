@@ -31,6 +31,7 @@ import { WorkerRequests } from './workerRequests';
 import { InsightOverlays } from './insightOverlays';
 import { MAX_MODEL_CHARS, modelability } from './documentLimits';
 import { BusyMeter } from './busyMeter';
+import { WorkerOutbox } from './workerOutbox';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -49,6 +50,8 @@ export class LensController implements vscode.Disposable {
   private disposed = false;
   private readonly models = new DocumentModels();
   private readonly trainer: TrainerClient;
+  /** Every message to the worker goes through here: large texts go in slices, later messages wait behind them. */
+  private readonly outbox: WorkerOutbox;
   private readonly settingsWatcher: SettingsWatcher;
   private readonly statusBar = new LensStatusBar();
   private readonly cursorSync: CursorSync;
@@ -91,6 +94,13 @@ export class LensController implements vscode.Disposable {
       log,
       onMessage: (m) => this.busy.time(`worker:${m.type}`, () => this.onWorkerMessage(m)),
       onCrash: (reason) => this.onWorkerCrash(reason),
+    });
+    this.outbox = new WorkerOutbox({
+      post: (m, transfer) => this.trainer.post(m, transfer),
+      defer: (fn) =>
+        setImmediate(() => {
+          if (!this.disposed) this.busy.time('documentChunk', fn);
+        }),
     });
     this.cursorSync = new CursorSync(
       (req) => this.busy.time('sendCursor', () => this.sendCursor(req)),
@@ -175,7 +185,7 @@ export class LensController implements vscode.Disposable {
         const requestId = this.nextRequestId++;
         const hash = textHash(doc.getText());
         this.pendingTransfers.set(requestId, { kind: 'import', uri, hash: saved.meta.textHash });
-        this.trainer.post(
+        this.outbox.post(
           { type: 'importModel', docId: this.workerId(uri), requestId, json: saved.json, weights: saved.weights },
           [saved.weights],
         );
@@ -507,7 +517,7 @@ export class LensController implements vscode.Disposable {
         model.workerVersion = e.document.version;
       } else {
         // Multi-cursor edits: resending the text is simpler than ordering the changes and costs little.
-        this.post({ type: 'setDocument', docId: model.docId, version: e.document.version, text: e.document.getText() });
+        this.outbox.sendText(model.docId, e.document.version, e.document.getText());
         model.workerVersion = e.document.version;
       }
     }
@@ -591,7 +601,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private post(message: HostToWorker): void {
-    this.trainer.post(message);
+    this.outbox.post(message);
   }
 
   /** Why this document can't be modelled (empty, too short, too large), localised; null when it can. */
@@ -622,7 +632,8 @@ export class LensController implements vscode.Disposable {
     const m = this.models.get(doc.uri.toString());
     if (m.workerVersion === doc.version) return;
     if (documentLength(doc) > MAX_MODEL_CHARS) return; // never copied to the worker (see documentLimits.ts)
-    this.post({ type: 'setDocument', docId: m.docId, version: doc.version, text: doc.getText() });
+    // The worker has this version once the outbox has sent it; what is posted meanwhile waits behind it.
+    this.outbox.sendText(m.docId, doc.version, doc.getText());
     m.workerVersion = doc.version;
   }
 
@@ -767,6 +778,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private onWorkerCrash(reason: string): void {
+    this.outbox.cancelAll(); // what waited behind a text would reach a fresh worker that has no documents
     this.requests.failAll(reason);
     // The worker's memory is gone: every document must be re-sent and every model retrained or reloaded.
     for (const m of this.models.all()) {

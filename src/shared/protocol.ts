@@ -92,6 +92,10 @@ export interface Prediction {
 
 export type HostToWorker =
   | { type: 'setDocument'; docId: string; version: number; text: string }
+  // A large text arrives in slices (host/workerOutbox.ts), so no host handler copies megabytes at once:
+  // chunks at offsets 0, n1, n2, … of one version, then documentEnd; together they act as setDocument.
+  | { type: 'documentChunk'; docId: string; version: number; offset: number; text: string }
+  | { type: 'documentEnd'; docId: string; version: number; length: number }
   | { type: 'editDocument'; docId: string; version: number; edits: TextEdit[] }
   | { type: 'disposeDocument'; docId: string }
   | { type: 'train'; docId: string; model: ModelConfig; training: TrainingConfig; resume: boolean }
@@ -817,6 +821,12 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
   switch (m.type) {
     case 'setDocument':
       return docOk && isInt(m.version) && isString(m.text) ? (m as HostToWorker) : undefined;
+    case 'documentChunk':
+      return docOk && isInt(m.version) && isInt(m.offset) && m.offset >= 0 && isString(m.text)
+        ? (m as HostToWorker)
+        : undefined;
+    case 'documentEnd':
+      return docOk && isInt(m.version) && isInt(m.length) && m.length >= 0 ? (m as HostToWorker) : undefined;
     case 'editDocument':
       return docOk &&
         isInt(m.version) &&
