@@ -125,6 +125,7 @@ export class LensController implements vscode.Disposable {
       docId: (doc) => this.workerId(doc.uri.toString()),
     });
     this.disposables.push(
+      this.busy,
       this.settingsWatcher,
       this.statusBar,
       this.trainer,
@@ -982,6 +983,8 @@ export class LensController implements vscode.Disposable {
     settingsProblems: string[];
     storageRoot: string;
     busy: ReturnType<BusyMeter['snapshot']>;
+    /** The longest document text one message to the worker carried (UTF-16 code units). */
+    largestTextPosted: number;
     overlay: { kind: OverlayKind; refreshCount: number; lastRefreshMs: number };
   } {
     return {
@@ -991,6 +994,7 @@ export class LensController implements vscode.Disposable {
         lastRefreshMs: this.overlays.lastRefreshMs,
       },
       busy: this.busy.snapshot(),
+      largestTextPosted: this.outbox.largestTextPosted,
       settingsProblems: this.settingsWatcher.problems,
       storageRoot: this.context.globalStorageUri.fsPath,
       currentUri: this.currentUri,

@@ -35,6 +35,8 @@ interface Transfer {
 export class WorkerOutbox {
   private readonly transfers = new Map<string, Transfer>();
   private readonly chunkChars: number;
+  /** The longest text one message has carried (code units): what one handler had to copy, for diagnostics. */
+  largestTextPosted = 0;
 
   constructor(private readonly options: WorkerOutboxOptions) {
     this.chunkChars = options.chunkChars ?? CHUNK_CHARS;
@@ -56,6 +58,7 @@ export class WorkerOutbox {
       return; // the slice already scheduled carries on with the new text from offset 0
     }
     if (text.length <= this.chunkChars) {
+      this.largestTextPosted = Math.max(this.largestTextPosted, text.length);
       this.options.post({ type: 'setDocument', docId, version, text }, []);
       return;
     }
@@ -77,6 +80,7 @@ export class WorkerOutbox {
   private sendSlice(docId: string, t: Transfer): void {
     if (this.transfers.get(docId) !== t) return; // cancelled (one chain of slices per transfer)
     const end = Math.min(t.sent + this.chunkChars, t.text.length);
+    this.largestTextPosted = Math.max(this.largestTextPosted, end - t.sent);
     this.options.post(
       { type: 'documentChunk', docId, version: t.version, offset: t.sent, text: t.text.slice(t.sent, end) },
       [],

@@ -96,6 +96,7 @@ describe('host/workerOutbox', () => {
     assert.deepEqual(worker.texts.get('d'), { version: 1, text });
     assert.deepEqual(worker.log, ['stopTraining:other:none', 'train:d:1'], 'train reached the worker after the text');
     assert.equal(outbox.transferring('d'), false);
+    assert.equal(outbox.largestTextPosted, 10, 'no message carried more than one slice');
   });
 
   it('keeps a surrogate pair split across two slices intact', () => {
