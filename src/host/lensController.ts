@@ -76,6 +76,8 @@ export class LensController implements vscode.Disposable {
   private readonly pendingTransfers = new Map<number, { kind: 'import' | 'export'; uri: string; hash: string }>();
   /** Documents whose saved model was already looked for (at most once per session). */
   private readonly restoreTried = new Map<string, Promise<boolean>>();
+  /** Set by injectDivergenceForTesting: the next training run's loss reads NaN at this step. */
+  private divergenceForTesting: number | undefined;
   /** Documents whose model was just imported: their next 'done' keeps the host's (localised) message. */
   private readonly justImported = new Set<string>();
   private readonly requests: WorkerRequests;
@@ -243,7 +245,9 @@ export class LensController implements vscode.Disposable {
       model: toModelConfig(s),
       training: toTrainingConfig(s),
       resume,
+      ...(this.divergenceForTesting === undefined ? {} : { faultAtStepForTesting: this.divergenceForTesting }),
     });
+    this.divergenceForTesting = undefined;
     if (!resume) this.models.reset(uri); // a fresh model starts a fresh curve
     this.models.setStatus(uri, 'training', null);
     this.pushTraining(uri);
@@ -1003,6 +1007,14 @@ export class LensController implements vscode.Disposable {
       snapshot: this.snapshot(),
       workerRunning: this.trainer.running,
     };
+  }
+
+  /**
+   * Makes the next training run diverge: its loss reads NaN at `step`, inside the real worker and trainer
+   * (for fault-injection tests; no command or setting reaches it).
+   */
+  injectDivergenceForTesting(step: number): void {
+    this.divergenceForTesting = step;
   }
 
   /** Ends the worker as a crash would (for fault-injection tests). */

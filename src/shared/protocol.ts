@@ -98,7 +98,15 @@ export type HostToWorker =
   | { type: 'documentEnd'; docId: string; version: number; length: number }
   | { type: 'editDocument'; docId: string; version: number; edits: TextEdit[] }
   | { type: 'disposeDocument'; docId: string }
-  | { type: 'train'; docId: string; model: ModelConfig; training: TrainingConfig; resume: boolean }
+  | {
+      type: 'train';
+      docId: string;
+      model: ModelConfig;
+      training: TrainingConfig;
+      resume: boolean;
+      /** Fault injection for tests only (LensController.injectDivergenceForTesting): the loss reads NaN at this step. */
+      faultAtStepForTesting?: number;
+    }
   | { type: 'stopTraining'; docId: string }
   | {
       type: 'predict';
@@ -846,7 +854,11 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
     case 'stopTraining':
       return docOk ? (m as HostToWorker) : undefined;
     case 'train':
-      return docOk && isObject(m.model) && isObject(m.training) && typeof m.resume === 'boolean'
+      return docOk &&
+        isObject(m.model) &&
+        isObject(m.training) &&
+        typeof m.resume === 'boolean' &&
+        (m.faultAtStepForTesting === undefined || (isInt(m.faultAtStepForTesting) && m.faultAtStepForTesting >= 0))
         ? (m as HostToWorker)
         : undefined;
     case 'predict':

@@ -102,6 +102,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>, st: DocState):
       ids: vocab.ids(st.doc.syms),
       vocabSize: vocab.size,
       initial: resume ? st.model!.weights.data : undefined,
+      faultAtStep: m.faultAtStepForTesting,
     });
   } catch (e) {
     status(m.docId, st, 'failed', errText(e));

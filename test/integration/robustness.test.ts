@@ -367,6 +367,94 @@ describe('robustness (extension host)', function () {
     fs.rmSync(file, { force: true });
   });
 
+  it('detects a run that diverges to NaN, says so, recovers and keeps answering', async () => {
+    const l = await lens();
+    await useFastSettings({ trainingTimeBudget: 8 });
+    const editor = await openText(structuredText(200));
+    const text = editor.document.getText();
+    // The real worker's trainer reads a NaN loss at this step (learningRate's ceiling, 0.1, never diverges).
+    const FAULT_STEP = 30;
+    l.injectDivergenceForTesting(FAULT_STEP);
+    await vscode.commands.executeCommand('lstmLens.openExplorer');
+    // Reported: the panel's training message names the step, the weights restored and the new learning rate.
+    const reported = await eventually(
+      () => {
+        const t = l.inspect().snapshot.training;
+        return t && /diverged/.test(t.message ?? '') ? t : undefined;
+      },
+      30_000,
+      'the divergence to be reported',
+    );
+    report('NaN divergence: the panel says', reported.message);
+    assert.equal(reported.status, 'training', 'training goes on after the recovery');
+    assert.match(
+      reported.message ?? '',
+      /^diverged at step 30 \(loss NaN\); restored the weights of step 20 and halved the learning rate to 1\.00e-3$/,
+    );
+    // Recovered: the run goes past the bad step on finite losses, finishes, and still learns.
+    const done = await eventually(
+      () => {
+        const t = l.inspect().snapshot.training;
+        assert.notEqual(t?.status, 'failed', t?.message ?? '');
+        return t?.status === 'done' ? t : undefined;
+      },
+      30_000,
+      'the run to finish',
+    );
+    // Progress points repeat the last held-out measurement: keep each measurement once.
+    const measured = done.curve
+      .map((p) => p.heldOutBpc)
+      .filter((b, i, all): b is number => b !== null && b !== all[i - 1]);
+    report('NaN divergence: steps, held-out bpc first → last', {
+      steps: done.latest?.step,
+      bpc: measured.map((b) => +b.toFixed(2)),
+    });
+    assert.ok((done.latest?.step ?? 0) > FAULT_STEP + 10, `trained past the fault (step ${done.latest?.step})`);
+    assert.ok(
+      done.curve.every((p) => Number.isFinite(p.loss)),
+      'no NaN reached the curve',
+    );
+    assert.ok(measured.length >= 2 && measured.every(Number.isFinite), `held-out bpc measured: ${measured}`);
+    assert.ok(measured[measured.length - 1] < measured[0], `the model learned after the recovery: ${measured}`);
+    // Predictions work: finite probabilities and gates, for the character really there.
+    const offset = 1234;
+    moveCursor(editor, offset);
+    const p = await eventually(
+      () => {
+        const s = l.inspect().snapshot;
+        return s.cursor?.offset === offset && s.prediction ? s.prediction : undefined;
+      },
+      10_000,
+      'a prediction after the recovery',
+    );
+    assert.ok(p.top.length > 0 && p.top.every((t) => t.prob >= 0 && t.prob <= 1), JSON.stringify(p.top));
+    assert.equal(p.actual?.token, text[offset]);
+    assert.ok(
+      p.trace.every((t) => t.values.every(Number.isFinite)),
+      'finite gate values',
+    );
+    // The extension keeps working: same worker, and the next run (the fault fires once) trains cleanly.
+    assert.ok(l.inspect().workerRunning, 'the worker is still up');
+    l.train(true);
+    await eventually(
+      () => {
+        const t = l.inspect().snapshot.training;
+        // A resumed run counts its steps from 0 again: any progress of its own past step 20 will do.
+        return (t?.status === 'training' && t.latest && t.latest !== done.latest && t.latest.step > 20) || undefined;
+      },
+      20_000,
+      'the next run to train',
+    );
+    await vscode.commands.executeCommand('lstmLens.stopTraining');
+    const stopped = await eventually(
+      () => (l.inspect().snapshot.training?.status === 'stopped' ? l.inspect().snapshot.training! : undefined),
+      10_000,
+      'stopped',
+    );
+    assert.doesNotMatch(stopped.message ?? '', /diverged/);
+    await useFastSettings();
+  });
+
   it('keeps memory flat over a long scripted session', async () => {
     const l = await lens();
     const editor = await openText(structuredText(200));

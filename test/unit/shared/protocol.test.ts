@@ -130,6 +130,10 @@ describe('protocol: host → worker', () => {
       undefined,
     );
     assert.equal(parseHostToWorker({ type: 'train', docId: 'd' }), undefined);
+    const train = { type: 'train', docId: 'd', model: {}, training: {}, resume: false };
+    assert.ok(parseHostToWorker({ ...train, faultAtStepForTesting: 30 }), 'the test-only fault step');
+    assert.equal(parseHostToWorker({ ...train, faultAtStepForTesting: -1 }), undefined);
+    assert.equal(parseHostToWorker({ ...train, faultAtStepForTesting: 'soon' }), undefined);
   });
 
   it('validates the slices of a chunked document text', () => {
