@@ -40,7 +40,7 @@ describe('two windows on one code-server (UI, packaged vsix)', function () {
   let a: Window;
   let b: Window;
   const texts: Record<string, string> = {};
-  const started = Date.now();
+  let started = 0;
 
   /** Moves `w`'s cursor to `offset` of `file` and checks its panel answers there, for that document's text. */
   async function assertAnswersAt(w: Window, file: string, offset: number): Promise<void> {
@@ -84,6 +84,7 @@ describe('two windows on one code-server (UI, packaged vsix)', function () {
   }
 
   before(async () => {
+    started = Date.now();
     session = await Session.open({
       name: 'ui-two-windows',
       vsix: vsixPath(),
