@@ -33,6 +33,7 @@ import { MAX_MODEL_CHARS, modelability } from './documentLimits';
 import { BusyMeter } from './busyMeter';
 import { LabController } from './labController';
 import { LensInlineSuggestions } from './inlineSuggestions';
+import { WorkerOutbox } from './workerOutbox';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -51,6 +52,8 @@ export class LensController implements vscode.Disposable {
   private disposed = false;
   private readonly models = new DocumentModels();
   private readonly trainer: TrainerClient;
+  /** Every message to the worker goes through here: large texts go in slices, later messages wait behind them. */
+  private readonly outbox: WorkerOutbox;
   private readonly settingsWatcher: SettingsWatcher;
   private readonly statusBar = new LensStatusBar();
   private readonly cursorSync: CursorSync;
@@ -76,6 +79,8 @@ export class LensController implements vscode.Disposable {
   private readonly pendingTransfers = new Map<number, { kind: 'import' | 'export'; uri: string; hash: string }>();
   /** Documents whose saved model was already looked for (at most once per session). */
   private readonly restoreTried = new Map<string, Promise<boolean>>();
+  /** Set by injectDivergenceForTesting: the next training run's loss reads NaN at this step. */
+  private divergenceForTesting: number | undefined;
   /** Documents whose model was just imported: their next 'done' keeps the host's (localised) message. */
   private readonly justImported = new Set<string>();
   private readonly requests: WorkerRequests;
@@ -94,6 +99,13 @@ export class LensController implements vscode.Disposable {
       log,
       onMessage: (m) => this.busy.time(`worker:${m.type}`, () => this.onWorkerMessage(m)),
       onCrash: (reason) => this.onWorkerCrash(reason),
+    });
+    this.outbox = new WorkerOutbox({
+      post: (m, transfer) => this.trainer.post(m, transfer),
+      defer: (fn) =>
+        setImmediate(() => {
+          if (!this.disposed) this.busy.time('documentChunk', fn);
+        }),
     });
     this.cursorSync = new CursorSync(
       (req) => this.busy.time('sendCursor', () => this.sendCursor(req)),
@@ -147,6 +159,7 @@ export class LensController implements vscode.Disposable {
       log,
     });
     this.disposables.push(
+      this.busy,
       this.settingsWatcher,
       this.statusBar,
       this.trainer,
@@ -213,7 +226,7 @@ export class LensController implements vscode.Disposable {
         const requestId = this.nextRequestId++;
         const hash = textHash(doc.getText());
         this.pendingTransfers.set(requestId, { kind: 'import', uri, hash: saved.meta.textHash });
-        this.trainer.post(
+        this.outbox.post(
           { type: 'importModel', docId: this.workerId(uri), requestId, json: saved.json, weights: saved.weights },
           [saved.weights],
         );
@@ -270,7 +283,9 @@ export class LensController implements vscode.Disposable {
       model: toModelConfig(s),
       training: toTrainingConfig(s),
       resume,
+      ...(this.divergenceForTesting === undefined ? {} : { faultAtStepForTesting: this.divergenceForTesting }),
     });
+    this.divergenceForTesting = undefined;
     if (!resume) this.models.reset(uri); // a fresh model starts a fresh curve
     this.models.setStatus(uri, 'training', null);
     this.pushTraining(uri);
@@ -570,7 +585,7 @@ export class LensController implements vscode.Disposable {
         model.workerVersion = e.document.version;
       } else {
         // Multi-cursor edits: resending the text is simpler than ordering the changes and costs little.
-        this.post({ type: 'setDocument', docId: model.docId, version: e.document.version, text: e.document.getText() });
+        this.outbox.sendText(model.docId, e.document.version, e.document.getText());
         model.workerVersion = e.document.version;
       }
     }
@@ -655,7 +670,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private post(message: HostToWorker): void {
-    this.trainer.post(message);
+    this.outbox.post(message);
   }
 
   /** Why this document can't be modelled (empty, too short, too large), localised; null when it can. */
@@ -686,7 +701,8 @@ export class LensController implements vscode.Disposable {
     const m = this.models.get(doc.uri.toString());
     if (m.workerVersion === doc.version) return;
     if (documentLength(doc) > MAX_MODEL_CHARS) return; // never copied to the worker (see documentLimits.ts)
-    this.post({ type: 'setDocument', docId: m.docId, version: doc.version, text: doc.getText() });
+    // The worker has this version once the outbox has sent it; what is posted meanwhile waits behind it.
+    this.outbox.sendText(m.docId, doc.version, doc.getText());
     m.workerVersion = doc.version;
   }
 
@@ -830,6 +846,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private onWorkerCrash(reason: string): void {
+    this.outbox.cancelAll(); // what waited behind a text would reach a fresh worker that has no documents
     this.requests.failAll(reason);
     // The worker's memory is gone: every document must be re-sent and every model retrained or reloaded.
     for (const m of this.models.all()) {
@@ -1045,6 +1062,8 @@ export class LensController implements vscode.Disposable {
     settingsProblems: string[];
     storageRoot: string;
     busy: ReturnType<BusyMeter['snapshot']>;
+    /** The longest document text one message to the worker carried (UTF-16 code units). */
+    largestTextPosted: number;
     overlay: { kind: OverlayKind; refreshCount: number; lastRefreshMs: number };
   } {
     return {
@@ -1054,6 +1073,7 @@ export class LensController implements vscode.Disposable {
         lastRefreshMs: this.overlays.lastRefreshMs,
       },
       busy: this.busy.snapshot(),
+      largestTextPosted: this.outbox.largestTextPosted,
       settingsProblems: this.settingsWatcher.problems,
       storageRoot: this.context.globalStorageUri.fsPath,
       currentUri: this.currentUri,
@@ -1062,6 +1082,14 @@ export class LensController implements vscode.Disposable {
       snapshot: this.snapshot(),
       workerRunning: this.trainer.running,
     };
+  }
+
+  /**
+   * Makes the next training run diverge: its loss reads NaN at `step`, inside the real worker and trainer
+   * (for fault-injection tests; no command or setting reaches it).
+   */
+  injectDivergenceForTesting(step: number): void {
+    this.divergenceForTesting = step;
   }
 
   /** Ends the worker as a crash would (for fault-injection tests). */

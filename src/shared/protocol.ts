@@ -92,9 +92,21 @@ export interface Prediction {
 
 export type HostToWorker =
   | { type: 'setDocument'; docId: string; version: number; text: string }
+  // A large text arrives in slices (host/workerOutbox.ts), so no host handler copies megabytes at once:
+  // chunks at offsets 0, n1, n2, … of one version, then documentEnd; together they act as setDocument.
+  | { type: 'documentChunk'; docId: string; version: number; offset: number; text: string }
+  | { type: 'documentEnd'; docId: string; version: number; length: number }
   | { type: 'editDocument'; docId: string; version: number; edits: TextEdit[] }
   | { type: 'disposeDocument'; docId: string }
-  | { type: 'train'; docId: string; model: ModelConfig; training: TrainingConfig; resume: boolean }
+  | {
+      type: 'train';
+      docId: string;
+      model: ModelConfig;
+      training: TrainingConfig;
+      resume: boolean;
+      /** Fault injection for tests only (LensController.injectDivergenceForTesting): the loss reads NaN at this step. */
+      faultAtStepForTesting?: number;
+    }
   | { type: 'stopTraining'; docId: string }
   | {
       type: 'predict';
@@ -942,6 +954,12 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
   switch (m.type) {
     case 'setDocument':
       return docOk && isInt(m.version) && isString(m.text) ? (m as HostToWorker) : undefined;
+    case 'documentChunk':
+      return docOk && isInt(m.version) && isInt(m.offset) && m.offset >= 0 && isString(m.text)
+        ? (m as HostToWorker)
+        : undefined;
+    case 'documentEnd':
+      return docOk && isInt(m.version) && isInt(m.length) && m.length >= 0 ? (m as HostToWorker) : undefined;
     case 'editDocument':
       return docOk &&
         isInt(m.version) &&
@@ -961,7 +979,11 @@ export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
     case 'stopTraining':
       return docOk ? (m as HostToWorker) : undefined;
     case 'train':
-      return docOk && isObject(m.model) && isObject(m.training) && typeof m.resume === 'boolean'
+      return docOk &&
+        isObject(m.model) &&
+        isObject(m.training) &&
+        typeof m.resume === 'boolean' &&
+        (m.faultAtStepForTesting === undefined || (isInt(m.faultAtStepForTesting) && m.faultAtStepForTesting >= 0))
         ? (m as HostToWorker)
         : undefined;
     case 'predict':

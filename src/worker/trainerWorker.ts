@@ -35,6 +35,8 @@ interface DocState {
 }
 
 const docs = new Map<string, DocState>();
+/** Texts arriving in slices (documentChunk … documentEnd), by document: the version and the parts so far. */
+const incoming = new Map<string, { version: number; parts: string[]; length: number }>();
 
 function post(msg: WorkerToHost, transfer: TransferListItem[] = []): void {
   port!.postMessage(msg, transfer);
@@ -100,6 +102,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>, st: DocState):
       ids: vocab.ids(st.doc.syms),
       vocabSize: vocab.size,
       initial: resume ? st.model!.weights.data : undefined,
+      faultAtStep: m.faultAtStepForTesting,
     });
   } catch (e) {
     status(m.docId, st, 'failed', errText(e));
@@ -161,13 +164,32 @@ function handle(m: HostToWorker): void {
     return;
   const st = docs.get(m.docId);
   switch (m.type) {
-    case 'setDocument': {
-      const doc = new TextDoc(m.text, m.version);
-      if (st) {
-        st.doc = doc;
-        st.predictor?.cache.clear();
-      } else docs.set(m.docId, { doc, status: 'untrained', model: null, predictor: null, run: null });
+    case 'setDocument':
+      return replaceText(m.docId, m.version, m.text);
+    case 'documentChunk': {
+      // Offset 0 starts a text (and drops a partial one: the host restarted the transfer).
+      if (m.offset === 0) {
+        incoming.set(m.docId, { version: m.version, parts: [m.text], length: m.text.length });
+        return;
+      }
+      const part = incoming.get(m.docId);
+      if (!part || part.version !== m.version || part.length !== m.offset) {
+        incoming.delete(m.docId);
+        return log('warn', `documentChunk out of order for ${m.docId} (offset ${m.offset}); dropped the transfer`);
+      }
+      part.parts.push(m.text);
+      part.length += m.text.length;
       return;
+    }
+    case 'documentEnd': {
+      const part = incoming.get(m.docId);
+      incoming.delete(m.docId);
+      if (!part || part.version !== m.version || part.length !== m.length)
+        return log(
+          'error',
+          `incomplete document transfer for ${m.docId}: got ${part?.length ?? 0} of ${m.length} characters of version ${m.version}`,
+        );
+      return replaceText(m.docId, m.version, part.parts.join(''));
     }
     case 'editDocument': {
       if (!st) return log('warn', `editDocument for unknown document ${m.docId}`);
@@ -180,6 +202,7 @@ function handle(m: HostToWorker): void {
       return;
     }
     case 'disposeDocument': {
+      incoming.delete(m.docId);
       if (!st) return;
       docs.delete(m.docId);
       if (st.run) st.run.stop = true;
@@ -266,6 +289,16 @@ function handle(m: HostToWorker): void {
     default:
       assertNever(m);
   }
+}
+
+/** A whole new text for a document (setDocument, or the last slice of a chunked transfer). */
+function replaceText(docId: string, version: number, text: string): void {
+  const doc = new TextDoc(text, version);
+  const st = docs.get(docId);
+  if (st) {
+    st.doc = doc;
+    st.predictor?.cache.clear();
+  } else docs.set(docId, { doc, status: 'untrained', model: null, predictor: null, run: null });
 }
 
 function newState(): DocState {

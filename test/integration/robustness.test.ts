@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { storeKey } from '../../src/host/modelStore';
+import { CHUNK_CHARS } from '../../src/host/workerOutbox';
 import {
   closeAllEditors,
   eventually,
@@ -45,11 +46,29 @@ function report(name: string, value: unknown): void {
   console.log(`      ${name}: ${JSON.stringify(value)}`);
 }
 
-/** The longest synchronous stretch of LSTM Lens's own code on the extension-host thread, and where. */
-function busyFigure(l: Awaited<ReturnType<typeof lens>>): { worstMs: number; handler: string; calls: number } {
+/**
+ * The longest synchronous stretch of LSTM Lens's own code on the extension-host thread, and where: wall
+ * time, and own time (wall less the time the OS kept the thread waiting for a CPU, see busyMeter.ts).
+ */
+function busyFigure(l: Awaited<ReturnType<typeof lens>>): {
+  worstMs: number;
+  handler: string;
+  worstOwnMs: number;
+  ownHandler: string;
+  calls: number;
+} {
   const b = l.inspect().busy;
-  return { worstMs: +b.worstMs.toFixed(1), handler: b.worstHandler, calls: b.calls };
+  return {
+    worstMs: +b.worstMs.toFixed(1),
+    handler: b.worstHandler,
+    worstOwnMs: +b.worstOwnMs.toFixed(1),
+    ownHandler: b.worstOwnHandler,
+    calls: b.calls,
+  };
 }
+
+/** The budget of one LSTM Lens handler on the extension-host thread (issue: robustness). */
+const HANDLER_BUDGET_MS = 50;
 
 /** The training message the panel shows for the current document. */
 function statusMessage(l: Awaited<ReturnType<typeof lens>>): string {
@@ -237,16 +256,28 @@ describe('robustness (extension host)', function () {
     probe.start();
     l.busy.reset();
     await vscode.commands.executeCommand('lstmLens.openExplorer');
+    // An edit as training starts. Whether it lands while the text is still on its way in slices (and so waits
+    // behind them) depends on timing here; test/unit/host/workerOutbox.test.ts covers that order for certain.
+    const inserted = 'edited;';
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), inserted));
     await eventually(() => (l.inspect().snapshot.training?.curve.length ?? 0) > 1 || undefined, 60_000, 'progress');
     const offset = 2_500_000;
     moveCursor(editor, offset);
-    await eventually(
+    const answered = await eventually(
       () => {
         const s = l.inspect().snapshot;
-        return s.cursor?.offset === offset && s.prediction ? s : undefined;
+        return s.cursor?.offset === offset && s.prediction ? s.prediction : undefined;
       },
       20_000,
       'a prediction in the middle of the line',
+    );
+    // The worker's copy is the edited text: without the edit every character would sit 7 places off.
+    const before = editor.document.getText(
+      new vscode.Range(editor.document.positionAt(offset - 100), editor.document.positionAt(offset)),
+    );
+    assert.ok(
+      answered.contextTokens.length > 0 && before.endsWith(answered.contextTokens.join('')),
+      `the context is the edited text before the cursor: ${JSON.stringify(answered.contextTokens.join('').slice(-20))}`,
     );
     await vscode.commands.executeCommand('lstmLens.stopTraining');
     await eventually(() => l.inspect().snapshot.training?.status === 'stopped' || undefined, 10_000, 'stopped');
@@ -255,12 +286,26 @@ describe('robustness (extension host)', function () {
       worst: +lag.worstMs.toFixed(1),
       p99: +lag.p99Ms.toFixed(1),
     });
-    report('5 MB single line: longest LSTM Lens handler on the extension-host thread (ms)', busyFigure(l));
+    const busy = busyFigure(l);
+    report('5 MB single line: longest LSTM Lens handler on the extension-host thread (ms)', busy);
+    // Own time, not wall time: on this shared 2-core machine a 2 ms handler often reads 30 ms on the wall
+    // clock because the OS gave the CPU to another process meanwhile. The text goes over in slices, so no
+    // handler copies the 5 MB at once (as one message it cost the 'train' handler ~5 ms of own time here,
+    // and 20-130 ms of wall time, more on a slower machine or with a two-byte text).
+    assert.ok(l.inspect().busy.runQueueMeasured, 'the run queue wait is measured (Linux), so own time is real');
+    assert.ok(busy.calls > 10, `handlers ran and were timed (${busy.calls})`);
+    const largest = l.inspect().largestTextPosted;
+    report('5 MB single line: longest text in one message to the worker (UTF-16 code units)', largest);
+    assert.ok(largest <= CHUNK_CHARS, `the 5 MB text went over in slices, not in one ${largest}-unit message`);
+    assert.ok(
+      busy.worstOwnMs < HANDLER_BUDGET_MS,
+      `no LSTM Lens handler held the extension-host thread for ${HANDLER_BUDGET_MS} ms: ${JSON.stringify(busy)}`,
+    );
     report(
       '5 MB single line: extension-host RSS growth (MB)',
       +((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(1),
     );
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     fs.rmSync(file, { force: true });
   });
 
@@ -333,6 +378,94 @@ describe('robustness (extension host)', function () {
       'the corrupted model to be removed',
     );
     fs.rmSync(file, { force: true });
+  });
+
+  it('detects a run that diverges to NaN, says so, recovers and keeps answering', async () => {
+    const l = await lens();
+    await useFastSettings({ trainingTimeBudget: 8 });
+    const editor = await openText(structuredText(200));
+    const text = editor.document.getText();
+    // The real worker's trainer reads a NaN loss at this step (learningRate's ceiling, 0.1, never diverges).
+    const FAULT_STEP = 30;
+    l.injectDivergenceForTesting(FAULT_STEP);
+    await vscode.commands.executeCommand('lstmLens.openExplorer');
+    // Reported: the panel's training message names the step, the weights restored and the new learning rate.
+    const reported = await eventually(
+      () => {
+        const t = l.inspect().snapshot.training;
+        return t && /diverged/.test(t.message ?? '') ? t : undefined;
+      },
+      30_000,
+      'the divergence to be reported',
+    );
+    report('NaN divergence: the panel says', reported.message);
+    assert.equal(reported.status, 'training', 'training goes on after the recovery');
+    assert.match(
+      reported.message ?? '',
+      /^diverged at step 30 \(loss NaN\); restored the weights of step 20 and halved the learning rate to 1\.00e-3$/,
+    );
+    // Recovered: the run goes past the bad step on finite losses, finishes, and still learns.
+    const done = await eventually(
+      () => {
+        const t = l.inspect().snapshot.training;
+        assert.notEqual(t?.status, 'failed', t?.message ?? '');
+        return t?.status === 'done' ? t : undefined;
+      },
+      30_000,
+      'the run to finish',
+    );
+    // Progress points repeat the last held-out measurement: keep each measurement once.
+    const measured = done.curve
+      .map((p) => p.heldOutBpc)
+      .filter((b, i, all): b is number => b !== null && b !== all[i - 1]);
+    report('NaN divergence: steps, held-out bpc first → last', {
+      steps: done.latest?.step,
+      bpc: measured.map((b) => +b.toFixed(2)),
+    });
+    assert.ok((done.latest?.step ?? 0) > FAULT_STEP + 10, `trained past the fault (step ${done.latest?.step})`);
+    assert.ok(
+      done.curve.every((p) => Number.isFinite(p.loss)),
+      'no NaN reached the curve',
+    );
+    assert.ok(measured.length >= 2 && measured.every(Number.isFinite), `held-out bpc measured: ${measured}`);
+    assert.ok(measured[measured.length - 1] < measured[0], `the model learned after the recovery: ${measured}`);
+    // Predictions work: finite probabilities and gates, for the character really there.
+    const offset = 1234;
+    moveCursor(editor, offset);
+    const p = await eventually(
+      () => {
+        const s = l.inspect().snapshot;
+        return s.cursor?.offset === offset && s.prediction ? s.prediction : undefined;
+      },
+      10_000,
+      'a prediction after the recovery',
+    );
+    assert.ok(p.top.length > 0 && p.top.every((t) => t.prob >= 0 && t.prob <= 1), JSON.stringify(p.top));
+    assert.equal(p.actual?.token, text[offset]);
+    assert.ok(
+      p.trace.every((t) => t.values.every(Number.isFinite)),
+      'finite gate values',
+    );
+    // The extension keeps working: same worker, and the next run (the fault fires once) trains cleanly.
+    assert.ok(l.inspect().workerRunning, 'the worker is still up');
+    l.train(true);
+    await eventually(
+      () => {
+        const t = l.inspect().snapshot.training;
+        // A resumed run counts its steps from 0 again: any progress of its own past step 20 will do.
+        return (t?.status === 'training' && t.latest && t.latest !== done.latest && t.latest.step > 20) || undefined;
+      },
+      20_000,
+      'the next run to train',
+    );
+    await vscode.commands.executeCommand('lstmLens.stopTraining');
+    const stopped = await eventually(
+      () => (l.inspect().snapshot.training?.status === 'stopped' ? l.inspect().snapshot.training! : undefined),
+      10_000,
+      'stopped',
+    );
+    assert.doesNotMatch(stopped.message ?? '', /diverged/);
+    await useFastSettings();
   });
 
   it('keeps memory flat over a long scripted session', async () => {

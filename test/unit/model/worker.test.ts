@@ -124,6 +124,30 @@ describe('model/worker (dist/worker.js)', function () {
     await c.next('modelImported', (m) => m.requestId === 6);
     const b = await ask('e', 7, 1);
     assert.deepEqual(b.prediction, a.prediction);
+    // The same text in slices (as the host sends a large one), the emoji's surrogate pair split between two.
+    const same = text.slice(0, 3) + '😀\r\n' + text.slice(5);
+    const cuts = [0, 4, 12_000, same.length];
+    for (let k = 0; k + 1 < cuts.length; k++)
+      c.send({
+        type: 'documentChunk',
+        docId: 'f',
+        version: 1,
+        offset: cuts[k],
+        text: same.slice(cuts[k], cuts[k + 1]),
+      });
+    c.send({ type: 'documentEnd', docId: 'f', version: 1, length: same.length });
+    c.send({ type: 'exportModel', docId: 'd', requestId: 8 });
+    const copy = await c.next('modelExported', (m) => m.requestId === 8);
+    c.send({ type: 'importModel', docId: 'f', requestId: 9, json: copy.json, weights: copy.weights }, [copy.weights]);
+    await c.next('modelImported', (m) => m.requestId === 9);
+    assert.deepEqual((await ask('f', 10, 1)).prediction, a.prediction, 'the sliced text is the same text');
+    // A slice out of order drops the transfer, and its end is refused, loudly.
+    c.send({ type: 'documentChunk', docId: 'g', version: 1, offset: 0, text: 'abc' });
+    c.send({ type: 'documentChunk', docId: 'g', version: 1, offset: 5, text: 'def' });
+    const dropped = await c.next('log', (m) => m.level === 'warn' && m.message.includes('out of order'));
+    assert.match(dropped.message, /\bg\b/);
+    c.send({ type: 'documentEnd', docId: 'g', version: 1, length: 6 });
+    assert.match((await c.next('log', (m) => m.level === 'error')).message, /incomplete document transfer for g/);
     c.send({ type: 'nonsense' } as unknown as HostToWorker);
     const warn = await c.next('log', (m) => m.level === 'warn');
     assert.match(warn.message, /malformed/);

@@ -166,6 +166,24 @@ describe('protocol: host → worker', () => {
       undefined,
     );
     assert.equal(parseHostToWorker({ type: 'train', docId: 'd' }), undefined);
+    const train = { type: 'train', docId: 'd', model: {}, training: {}, resume: false };
+    assert.ok(parseHostToWorker({ ...train, faultAtStepForTesting: 30 }), 'the test-only fault step');
+    assert.equal(parseHostToWorker({ ...train, faultAtStepForTesting: -1 }), undefined);
+    assert.equal(parseHostToWorker({ ...train, faultAtStepForTesting: 'soon' }), undefined);
+  });
+
+  it('validates the slices of a chunked document text', () => {
+    const chunk = { type: 'documentChunk', docId: 'd', version: 3, offset: 524288, text: 'abc' };
+    assert.deepEqual(parseHostToWorker(chunk), chunk);
+    assert.equal(parseHostToWorker({ ...chunk, offset: -1 }), undefined, 'negative offset');
+    assert.equal(parseHostToWorker({ ...chunk, offset: 1.5 }), undefined, 'fractional offset');
+    assert.equal(parseHostToWorker({ ...chunk, text: 42 }), undefined, 'text not a string');
+    assert.equal(parseHostToWorker({ ...chunk, version: '3' }), undefined, 'version not a number');
+    const end = { type: 'documentEnd', docId: 'd', version: 3, length: 1048576 };
+    assert.deepEqual(parseHostToWorker(end), end);
+    assert.equal(parseHostToWorker({ ...end, length: -5 }), undefined, 'negative length');
+    assert.equal(parseHostToWorker({ type: 'documentEnd', docId: 'd', version: 3 }), undefined, 'no length');
+    assert.equal(parseHostToWorker({ ...end, docId: 7 }), undefined, 'docId not a string');
   });
 });
 
