@@ -1,7 +1,7 @@
 // Keeps trained models in the extension's storage, one per document URI, with a hash of the text they were trained on.
 
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isInt, isObject, isString } from '../shared/validate';
 
 export interface StoredModelMeta {
@@ -48,14 +48,24 @@ export class ModelStore {
     return vscode.Uri.joinPath(this.root, 'models', storeKey(uri));
   }
 
+  /**
+   * Writes the three files into a fresh folder and renames it into place, so two windows saving the same
+   * document at once leave one whole model (the last rename), never a mix of the two.
+   */
   async save(model: StoredModel): Promise<void> {
     const dir = this.dir(model.meta.uri);
+    const staging = vscode.Uri.joinPath(this.root, 'models', `${storeKey(model.meta.uri)}.${randomUUID()}.tmp`);
     const fs = vscode.workspace.fs;
-    await fs.createDirectory(dir);
-    await fs.writeFile(vscode.Uri.joinPath(dir, 'model.json'), Buffer.from(model.json, 'utf8'));
-    await fs.writeFile(vscode.Uri.joinPath(dir, 'weights.bin'), new Uint8Array(model.weights));
-    // The meta goes last: a model is only "there" once all of it is written.
-    await fs.writeFile(vscode.Uri.joinPath(dir, 'meta.json'), Buffer.from(JSON.stringify(model.meta), 'utf8'));
+    try {
+      await fs.createDirectory(staging);
+      await fs.writeFile(vscode.Uri.joinPath(staging, 'model.json'), Buffer.from(model.json, 'utf8'));
+      await fs.writeFile(vscode.Uri.joinPath(staging, 'weights.bin'), new Uint8Array(model.weights));
+      await fs.writeFile(vscode.Uri.joinPath(staging, 'meta.json'), Buffer.from(JSON.stringify(model.meta), 'utf8'));
+      await fs.rename(staging, dir, { overwrite: true });
+    } catch (err) {
+      await fs.delete(staging, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+      throw err;
+    }
     this.log.info(`Saved the model for ${model.meta.uri} (${model.weights.byteLength} bytes of weights)`);
   }
 
