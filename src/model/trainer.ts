@@ -17,6 +17,8 @@ export interface TrainerInit {
   vocabSize: number;
   /** Continue from these weights (resume / imported model) instead of a fresh initialisation. */
   initial?: Float32Array;
+  /** The step count to go on from when resuming (the curve's steps then keep rising); default 0. */
+  firstStep?: number;
   /** Held-out positions scored per evaluation (the same ones every time, so the curve is comparable). */
   evalMaxTokens?: number;
   /** Test hook: pretend the loss is NaN at this step, to exercise divergence recovery. */
@@ -98,6 +100,7 @@ export class Trainer {
 
   constructor(private init: TrainerInit) {
     init = this.init = { ...init };
+    this.step = init.firstStep ?? 0;
     const { training: tc, ids } = init;
     // Shrink the window and batch for short texts so every stream holds at least one window.
     const { B, T, nTrain } = batchLayout(ids.length, tc);
@@ -169,7 +172,7 @@ export class Trainer {
 
   /** One optimisation step over the next window (a generator that yields between time steps). */
   *trainStep(): Generator<void, StepResult> {
-    if (this.step % GOOD_EVERY === 0) this.saveGood();
+    if (this.good === null || this.step % GOOD_EVERY === 0) this.saveGood();
     this.fillWindow();
     const helper = this.helper;
     helper?.begin(this.graph.params.v);

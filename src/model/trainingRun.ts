@@ -60,6 +60,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
   const curve: TrainingPoint[] = [];
   let latest: TrainingProgress | null = null;
   const startEpoch = tr.epochProgress;
+  const firstStep = tr.step; // a resumed trainer starts past 0
   const elapsed = () => (now() - t0) / 1000;
 
   /** Runs a generator in slices; false when a stop request arrived mid-way. */
@@ -139,7 +140,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
       stepRates.push((tr.charsPerStep / dt) * 1000);
       lastLoss = res.loss;
     }
-    if (now() - lastEval > evalEvery || (heldOut === null && tr.step === 1)) {
+    if (now() - lastEval > evalEvery || (heldOut === null && tr.step === firstStep + 1)) {
       const ev = await drive(tr.evaluate());
       if (!ev.ok) return finish('stopped', `stopped after ${tr.step} steps`);
       heldOut = ev.value ?? null;

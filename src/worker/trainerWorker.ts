@@ -29,7 +29,8 @@ if (!port) throw new Error('trainerWorker must run inside worker_threads');
 interface DocState {
   doc: TextDoc;
   status: TrainingStatus;
-  model: { weights: ModelWeights; vocab: Vocab; trainedOn: string | null } | null;
+  /** steps: optimisation steps behind the weights (0 for an imported model), so a resumed run counts on. */
+  model: { weights: ModelWeights; vocab: Vocab; trainedOn: string | null; steps: number } | null;
   predictor: Predictor | null;
   run: { stop: boolean; done: Promise<void> } | null;
 }
@@ -65,8 +66,8 @@ backendReady.then(
   (e) => post({ type: 'ready', backend: 'none', detail: `no back-end: ${errText(e)}` }),
 );
 
-function setModel(st: DocState, weights: ModelWeights, vocab: Vocab, trainedOn: string | null): void {
-  st.model = { weights, vocab, trainedOn };
+function setModel(st: DocState, weights: ModelWeights, vocab: Vocab, trainedOn: string | null, steps: number): void {
+  st.model = { weights, vocab, trainedOn, steps };
   st.predictor?.dispose();
   st.predictor = Predictor.from(weights, vocab, undefined, inferenceArena);
 }
@@ -102,6 +103,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>, st: DocState):
       ids: vocab.ids(st.doc.syms),
       vocabSize: vocab.size,
       initial: resume ? st.model!.weights.data : undefined,
+      firstStep: resume ? st.model!.steps : 0,
       faultAtStep: m.faultAtStepForTesting,
     });
   } catch (e) {
@@ -125,7 +127,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>, st: DocState):
           onProgress: (progress) => post({ type: 'trainingProgress', docId: m.docId, progress }),
           onRecovered: (message) => status(m.docId, st, 'training', message),
           // A document disposed (or replaced) mid-run takes no snapshot: its predictor would never be freed.
-          onSnapshot: (w) => (docs.get(m.docId) === st ? setModel(st, w, vocab, text) : undefined),
+          onSnapshot: (w) => (docs.get(m.docId) === st ? setModel(st, w, vocab, text, trainer.step) : undefined),
           shouldStop: () => run.stop || docs.get(m.docId) !== st,
         },
       );
@@ -272,7 +274,7 @@ function handle(m: HostToWorker): void {
       try {
         const loaded = loadModel(m.json, m.weights);
         void stopRun(st);
-        setModel(st, loaded.weights, loaded.vocab, null);
+        setModel(st, loaded.weights, loaded.vocab, null, 0);
         post({ type: 'modelImported', docId: m.docId, requestId: m.requestId });
         const same = loaded.textHash === textHash(st.doc.text);
         status(

@@ -44,6 +44,19 @@ class Client {
   }
 }
 
+const TRAIN_MODEL = { hiddenSize: 32, layers: 1, embeddingSize: 16, maxVocab: 80 };
+const TRAIN_CONFIG = {
+  seqLength: 32,
+  batchSize: 16,
+  learningRate: 5e-3,
+  clipNorm: 5,
+  timeBudgetSec: 60,
+  maxEpochs: 0,
+  heldOutFraction: 0.1,
+  seed: 1,
+  backend: 'wasm' as const,
+};
+
 describe('model/worker (dist/worker.js)', function () {
   this.timeout(60000);
   let c: Client;
@@ -66,18 +79,8 @@ describe('model/worker (dist/worker.js)', function () {
     c.send({
       type: 'train',
       docId: 'd',
-      model: { hiddenSize: 32, layers: 1, embeddingSize: 16, maxVocab: 80 },
-      training: {
-        seqLength: 32,
-        batchSize: 16,
-        learningRate: 5e-3,
-        clipNorm: 5,
-        timeBudgetSec: 60,
-        maxEpochs: 0,
-        heldOutFraction: 0.1,
-        seed: 1,
-        backend: 'wasm',
-      },
+      model: TRAIN_MODEL,
+      training: TRAIN_CONFIG,
       resume: false,
     });
     await training;
@@ -100,6 +103,13 @@ describe('model/worker (dist/worker.js)', function () {
     // The 200 ms cancel target is measured and printed here and by `npm run bench`, never asserted:
     // wall-clock times on a shared machine are noise. What must hold is that it stops at all.
     assert.match(stopped.message ?? '', /stopped/i);
+    // Continue training: the step count goes on from where the model stopped (the curve never goes back).
+    const resumed = c.next('trainingProgress', () => true);
+    c.send({ type: 'train', docId: 'd', model: TRAIN_MODEL, training: TRAIN_CONFIG, resume: true });
+    const first = await resumed;
+    assert.ok(first.progress.step > progress.progress.step, `resumed at step ${first.progress.step}`);
+    c.send({ type: 'stopTraining', docId: 'd' });
+    await c.next('trainingStatus', (m) => m.status === 'stopped');
   });
 
   it('edits, exports and imports a model with identical predictions, and refuses a corrupted one', async () => {
