@@ -133,8 +133,8 @@ export class LabController implements vscode.Disposable {
     try {
       return await run(doc, doc.offsetAt(editor.selection.active), lab);
     } catch (err) {
-      lab.error = (err as Error).message;
-      this.host.log.warn(`Lab ${kind} failed: ${lab.error}`);
+      lab.error = { kind, message: (err as Error).message };
+      this.host.log.warn(`Lab ${kind} failed: ${lab.error.message}`);
       return undefined;
     } finally {
       lab.pending.delete(kind);

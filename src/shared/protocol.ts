@@ -644,8 +644,8 @@ export interface LabSnapshot {
   compare: CompareView | null;
   /** Lab requests in flight, so buttons can say so. */
   pending: LabPending[];
-  /** The last lab failure, in words. */
-  error: string | null;
+  /** The last lab failure, in words, and which tool it came from. */
+  error: { kind: LabPending; message: string } | null;
 }
 
 export type LabPending = 'sample' | 'memory' | 'intervene';
@@ -1217,7 +1217,7 @@ function isLab(raw: unknown): raw is LabSnapshot {
     (raw.intervention === null || isInterventionView(raw.intervention)) &&
     (raw.compare === null || isCompareView(raw.compare)) &&
     isArrayOf(raw.pending, (p) => isOneOf(p, LAB_PENDING)) &&
-    (raw.error === null || isString(raw.error))
+    (raw.error === null || (isObject(raw.error) && isOneOf(raw.error.kind, LAB_PENDING) && isString(raw.error.message)))
   );
 }
 

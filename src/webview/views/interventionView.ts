@@ -144,8 +144,9 @@ export class InterventionView {
     this.apply.disabled = pending;
     setText(this.apply, pending ? t(state, 'Running…') : t(state, 'Apply'));
     setText(this.status, pending ? t(state, 'Running…') : '');
-    this.error.hidden = !lab.error;
-    setText(this.error, lab.error ?? '');
+    const error = lab.error?.kind === 'intervene' ? lab.error.message : '';
+    this.error.hidden = !error;
+    setText(this.error, error);
     this.reset.disabled = !lab.intervention;
     this.renderResult(state, lab.intervention);
   }

@@ -79,7 +79,8 @@ export class MemoryView {
     const c = state.cursor;
     const stale = !!memory && !!c && (memory.version !== c.version || memory.offset !== c.offset);
     const pending = lab.pending.includes('memory');
-    const labKey = `${memorySignature(memory)}#${lab.memoryFollow}#${pending}#${stale}`;
+    const error = lab.error?.kind === 'memory' ? lab.error.message : '';
+    const labKey = `${memorySignature(memory)}#${lab.memoryFollow}#${pending}#${stale}#${error}`;
     const l = this.last;
     if (l && l.labKey === labKey && l.view === view && l.strings === strings && l.hasModel === hasModel) return;
     this.last = { labKey, view, strings, hasModel }; // a resize or theme change brings a new `view`
@@ -93,6 +94,7 @@ export class MemoryView {
     this.root.classList.toggle('stale', stale && !lab.memoryFollow);
 
     if (pending) setText(this.status, t(state, 'Measuring…'));
+    else if (error) setText(this.status, error);
     else if (!memory) setText(this.status, t(state, 'Measure to see how far back the model looks from the cursor.'));
     else if (stale && !lab.memoryFollow)
       setText(this.status, t(state, 'Measured before the cursor moved: measure again to update.'));

@@ -27,7 +27,7 @@ export class SampleView {
     'aria-live': 'polite',
   });
   private readonly hint = el('p', { class: 'note' });
-  private last: { sample: SampleSnapshot | null; strings: unknown; hasModel: boolean } | undefined;
+  private last: { sample: SampleSnapshot | null; strings: unknown; hasModel: boolean; error: string } | undefined;
   /** The state of the last update, for the slider's label. */
   private state: WebviewState | undefined;
 
@@ -56,9 +56,10 @@ export class SampleView {
     const hasModel = !!state.prediction;
     const { strings } = state;
     const sample = state.lab.sample;
-    if (this.last && this.last.sample === sample && this.last.strings === strings && this.last.hasModel === hasModel)
-      return;
-    this.last = { sample, strings, hasModel };
+    const error = state.lab.error?.kind === 'sample' ? state.lab.error.message : '';
+    const l = this.last;
+    if (l && l.sample === sample && l.strings === strings && l.hasModel === hasModel && l.error === error) return;
+    this.last = { sample, strings, hasModel, error };
     this.root.hidden = !hasModel;
     setText(this.title, t(state, 'Continue from the cursor'));
     setText(this.write, t(state, 'Write on'));
@@ -67,7 +68,7 @@ export class SampleView {
     setText(this.output, sample?.text ?? ''); // generated text is data, never HTML
     setText(
       this.hint,
-      t(state, 'Temperature 0 always picks the most likely character; higher values take more risks.'),
+      error || t(state, 'Temperature 0 always picks the most likely character; higher values take more risks.'),
     );
   }
 }

@@ -249,7 +249,10 @@ describe('protocol: host → webview', () => {
       },
       { ...lab, pending: ['everything'] },
       { ...lab, memoryFollow: 1 },
+      { ...lab, error: 'bare text' }, // an error says which tool failed
+      { ...lab, error: { kind: 'everything', message: 'x' } },
     ];
+    assert.ok(parseHostToWebview({ type: 'lab', lab: { ...lab, error: { kind: 'memory', message: 'No model yet' } } }));
     for (const b of broken) assert.equal(parseHostToWebview({ type: 'lab', lab: b }), undefined);
   });
 
