@@ -187,18 +187,8 @@ describe('model/worker: no leak when a document is disposed while training', fun
   const train = (docId: string): HostToWorker => ({
     type: 'train',
     docId,
-    model: { hiddenSize: 32, layers: 1, embeddingSize: 16, maxVocab: 80 },
-    training: {
-      seqLength: 32,
-      batchSize: 16,
-      learningRate: 5e-3,
-      clipNorm: 5,
-      timeBudgetSec: 60,
-      maxEpochs: 0,
-      heldOutFraction: 0.1,
-      seed: 1,
-      backend: 'wasm',
-    },
+    model: TRAIN_MODEL,
+    training: TRAIN_CONFIG,
     resume: false,
   });
 
