@@ -326,6 +326,7 @@ describe('robustness (extension host)', function () {
     await vscode.commands.executeCommand('lstmLens.openExplorer');
     await eventually(() => /too large/.test(statusMessage(l)) || undefined, 10_000, 'the too-large message');
     assert.equal(l.inspect().snapshot.training?.status, 'untrained');
+    await new Promise((r) => setTimeout(r, 1000)); // the probe needs samples: the refusal itself is instant
     const lag = probe.stop();
     report('9 MB log (over the limit): event loop lag while LSTM Lens refuses it (ms)', {
       worst: +lag.worstMs.toFixed(1),
