@@ -103,8 +103,14 @@ describe('the long-term-dependency lab (UI, packaged vsix)', function () {
     const col = /Col (\d+)/.exec(start)![1];
     const ghost = session.page.locator('.editor-instance .ghost-text-decoration, .editor-instance .ghost-text');
     const suggestion = await eventually(async () => {
-      if (!(await ghost.first().isVisible())) await session.workbench.runCommand('Trigger Inline Suggestion');
-      await ghost.first().waitFor({ state: 'visible', timeout: 5_000 });
+      // Typing (here: Enter) asks for suggestions by itself; the palette command is the fallback.
+      await ghost
+        .first()
+        .waitFor({ state: 'visible', timeout: 3_000 })
+        .catch(async () => {
+          await session.workbench.runCommand('Trigger Inline Suggestion');
+          await ghost.first().waitFor({ state: 'visible', timeout: 5_000 });
+        });
       const t = (await ghost.allTextContents()).join('').replace(/\u00a0/g, ' ');
       assert.ok(t.trim().length > 0, 'ghost text is shown');
       return t;
