@@ -798,17 +798,34 @@ function isTrainingProgress(raw: unknown): raw is TrainingProgress {
   );
 }
 
+/** The actual next token's probability, rank and surprisal (null: none). */
+const isActualOrNull = (a: unknown) =>
+  a === null || (isObject(a) && isString(a.token) && isFiniteNumber(a.prob) && isInt(a.rank) && isFiniteNumber(a.bits));
+
+const isUnitMatch = (u: unknown): u is UnitMatch =>
+  isObject(u) &&
+  isInt(u.layer) &&
+  isOneOf(u.gate, GATE_NAMES) &&
+  isInt(u.unit) &&
+  isFiniteNumber(u.score) &&
+  isFiniteNumber(u.effect) &&
+  isFiniteNumber(u.meanInside) &&
+  isFiniteNumber(u.meanOutside);
+
+const isUnitLabel = (l: unknown): l is UnitLabel =>
+  isObject(l) &&
+  isOneOf(l.feature, INSIGHT_FEATURES) &&
+  isInt(l.layer) &&
+  isOneOf(l.gate, ['c', 'h'] as const) &&
+  isInt(l.unit) &&
+  isFiniteNumber(l.r);
+
 function isPrediction(raw: unknown): raw is Prediction {
   if (!isObject(raw)) return false;
   if (!isInt(raw.hiddenSize) || !isInt(raw.layers)) return false;
-  if (!isArrayOf(raw.top, (t) => isObject(t) && isString(t.token) && isFiniteNumber(t.prob))) return false;
+  if (!isArrayOf(raw.top, isTokenProbability)) return false;
   if (!isArrayOf(raw.contextTokens, isString)) return false;
-  const a = raw.actual;
-  if (!(
-    a === null ||
-    (isObject(a) && isString(a.token) && isFiniteNumber(a.prob) && isInt(a.rank) && isFiniteNumber(a.bits))
-  ))
-    return false;
+  if (!isActualOrNull(raw.actual)) return false;
   const expected = raw.contextTokens.length * 6 * raw.hiddenSize;
   return (
     isArrayOf(raw.trace, (l) => isObject(l) && l.values instanceof Float32Array && l.values.length === expected) &&
@@ -867,35 +884,21 @@ export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
         isInt(m.heldOutStart)
         ? (m as WorkerToHost)
         : undefined;
-    case 'alternatives': {
-      const a = m.actual;
+    case 'alternatives':
       return isAnswerHead(m) &&
         isInt(m.offset) &&
         isInt(m.tokenStart) &&
         isInt(m.tokenEnd) &&
-        isArrayOf(m.top, (t) => isObject(t) && isString(t.token) && isFiniteNumber(t.prob)) &&
-        (a === null ||
-          (isObject(a) && isString(a.token) && isFiniteNumber(a.prob) && isInt(a.rank) && isFiniteNumber(a.bits))) &&
+        isArrayOf(m.top, isTokenProbability) &&
+        isActualOrNull(m.actual) &&
         typeof m.heldOut === 'boolean' &&
         isInt(m.heldOutStart)
         ? (m as WorkerToHost)
         : undefined;
-    }
     case 'unitMatches':
       return isAnswerHead(m) &&
         isOneOf(m.direction, MATCH_DIRECTIONS) &&
-        isArrayOf(
-          m.matches,
-          (u) =>
-            isObject(u) &&
-            isInt(u.layer) &&
-            isOneOf(u.gate, GATE_NAMES) &&
-            isInt(u.unit) &&
-            isFiniteNumber(u.score) &&
-            isFiniteNumber(u.effect) &&
-            isFiniteNumber(u.meanInside) &&
-            isFiniteNumber(u.meanOutside),
-        ) &&
+        isArrayOf(m.matches, isUnitMatch) &&
         isArrayOf(m.window, isRange) &&
         isInt(m.insideTokens) &&
         isInt(m.outsideTokens)
@@ -910,16 +913,7 @@ export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
           m.features,
           (f) => isObject(f) && isOneOf(f.feature, INSIGHT_FEATURES) && isFiniteNumber(f.mean) && isFiniteNumber(f.sd),
         ) &&
-        isArrayOf(
-          m.labels,
-          (l) =>
-            isObject(l) &&
-            isOneOf(l.feature, INSIGHT_FEATURES) &&
-            isInt(l.layer) &&
-            isOneOf(l.gate, ['c', 'h'] as const) &&
-            isInt(l.unit) &&
-            isFiniteNumber(l.r),
-        )
+        isArrayOf(m.labels, isUnitLabel)
         ? (m as WorkerToHost)
         : undefined;
     default:
@@ -1095,29 +1089,9 @@ function isInsight(raw: unknown): raw is InsightSnapshot {
     isObject(raw) &&
     isOneOf(raw.overlay, OVERLAY_KINDS) &&
     isOneOf(raw.labelsState, ['none', 'computing', 'ready', 'failed'] as const) &&
-    isArrayOf(
-      raw.labels,
-      (l) =>
-        isObject(l) &&
-        isString(l.feature) &&
-        isInt(l.layer) &&
-        (l.gate === 'c' || l.gate === 'h') &&
-        isInt(l.unit) &&
-        isFiniteNumber(l.r),
-    ) &&
+    isArrayOf(raw.labels, isUnitLabel) &&
     (raw.family === null || isString(raw.family)) &&
-    isArrayOf(
-      raw.matches,
-      (m) =>
-        isObject(m) &&
-        isInt(m.layer) &&
-        isOneOf(m.gate, GATE_NAMES) &&
-        isInt(m.unit) &&
-        isFiniteNumber(m.score) &&
-        isFiniteNumber(m.effect) &&
-        isFiniteNumber(m.meanInside) &&
-        isFiniteNumber(m.meanOutside),
-    ) &&
+    isArrayOf(raw.matches, isUnitMatch) &&
     (raw.note === null || isString(raw.note))
   );
 }
