@@ -25,24 +25,7 @@ import { TextDoc } from '../model/textDoc';
 import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
-
-function parseArgs(argv: string[]): { pos: string[]; opt: Map<string, string> } {
-  const pos: string[] = [];
-  const opt = new Map<string, string>();
-  for (let k = 0; k < argv.length; k++) {
-    if (argv[k].startsWith('--')) opt.set(argv[k].slice(2), argv[++k] ?? '');
-    else pos.push(argv[k]);
-  }
-  return { pos, opt };
-}
-
-const num = (opt: Map<string, string>, key: string, dflt: number) => {
-  const v = opt.get(key);
-  if (v === undefined) return dflt;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new Error(`--${key} takes a number, got ${JSON.stringify(v)}`);
-  return x;
-};
+import { numberOption, parseArgs } from './args';
 
 async function main(): Promise<void> {
   const { pos, opt } = parseArgs(process.argv.slice(2));
@@ -59,15 +42,15 @@ async function main(): Promise<void> {
   const languageId = opt.get('language') ?? languageIdOfFile(file);
   const model = resolveModelConfig({
     ...DEFAULT_MODEL_CONFIG,
-    hiddenSize: num(opt, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize),
-    layers: num(opt, 'layers', DEFAULT_MODEL_CONFIG.layers),
+    hiddenSize: numberOption(opt, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize),
+    layers: numberOption(opt, 'layers', DEFAULT_MODEL_CONFIG.layers),
   });
   const training = resolveTrainingConfig({
     ...DEFAULT_TRAINING_CONFIG,
-    timeBudgetSec: num(opt, 'seconds', DEFAULT_TRAINING_CONFIG.timeBudgetSec),
+    timeBudgetSec: numberOption(opt, 'seconds', DEFAULT_TRAINING_CONFIG.timeBudgetSec),
     backend: (opt.get('backend') ?? 'wasm') as 'wasm' | 'cpu',
   });
-  const top = num(opt, 'top', 3);
+  const top = numberOption(opt, 'top', 3);
   const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
   const doc = new TextDoc(text, 1);
   const saved = opt.get('model');

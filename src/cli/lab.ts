@@ -9,24 +9,7 @@ import { initBackend } from '../model/backend';
 import { CompareSession, type ProbeBucket } from '../model/lab/compare';
 import { languageIdOfFile } from '../model/insight/scanners';
 import { TextDoc } from '../model/textDoc';
-
-function parseArgs(argv: string[]): { pos: string[]; opt: Map<string, string> } {
-  const pos: string[] = [];
-  const opt = new Map<string, string>();
-  for (let k = 0; k < argv.length; k++) {
-    if (argv[k].startsWith('--')) opt.set(argv[k].slice(2), argv[++k] ?? '');
-    else pos.push(argv[k]);
-  }
-  return { pos, opt };
-}
-
-const num = (opt: Map<string, string>, key: string, dflt: number) => {
-  const v = opt.get(key);
-  if (v === undefined) return dflt;
-  const x = Number(v);
-  if (!Number.isFinite(x) || x <= 0) throw new Error(`--${key} takes a positive number, got ${JSON.stringify(v)}`);
-  return x;
-};
+import { numberOption, parseArgs } from './args';
 
 const CELLS = ['lstm', 'gru', 'rnn'] as const;
 const fmt = (x: number | null, d = 3) => (x === null ? '–' : x.toFixed(d));
@@ -49,8 +32,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const file = pos[0];
-  const seconds = num(opt, 'seconds', 60);
-  const hidden = Math.round(num(opt, 'hidden', 128));
+  const seconds = numberOption(opt, 'seconds', 60, true);
+  const hidden = Math.round(numberOption(opt, 'hidden', 128, true));
   const match = opt.get('match') ?? 'params';
   if (match !== 'params' && match !== 'hidden') throw new Error('--match is params or hidden');
   const text = fs.readFileSync(file, 'utf8');

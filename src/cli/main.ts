@@ -15,20 +15,7 @@ import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { GATE_NAMES } from '../shared/protocol';
-
-function parseArgs(argv: string[]): { pos: string[]; opt: Map<string, string> } {
-  const pos: string[] = [];
-  const opt = new Map<string, string>();
-  for (let k = 0; k < argv.length; k++) {
-    if (argv[k].startsWith('--')) opt.set(argv[k].slice(2), argv[k + 1] ?? '');
-    else {
-      pos.push(argv[k]);
-      continue;
-    }
-    k++;
-  }
-  return { pos, opt };
-}
+import { parseArgs } from './args';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';
 
