@@ -335,10 +335,9 @@ export class LabController implements vscode.Disposable {
     let curve = view.curves.find((c) => c.cell === m.cell);
     if (!curve) {
       curve = { cell: m.cell, hiddenSize: m.hiddenSize, params: m.params, points: [] };
-      view.curves = [...view.curves, curve];
+      view.curves.push(curve);
     }
-    curve.points = [...curve.points, m.point];
-    view.curves = [...view.curves]; // a new identity, so the panel redraws
+    curve.points.push(m.point); // the panel gets a fresh copy of the snapshot with every post
     if (uri === this.currentUri()) this.host.changed();
   }
 

@@ -120,12 +120,7 @@ export class LensController implements vscode.Disposable {
       log,
       editor: () => (this.currentDocument() ? this.currentEditor : undefined),
       view: () => this.view,
-      ready: (doc) => {
-        const m = this.models.peek(doc.uri.toString());
-        if (!m?.hasModel) return false;
-        this.ensureWorkerHasDocument(doc);
-        return true;
-      },
+      ready: (doc) => this.readyWithModel(doc),
       changed: () => this.pushInsight(),
       docId: (doc) => this.workerId(doc.uri.toString()),
     });
@@ -134,12 +129,7 @@ export class LensController implements vscode.Disposable {
       log,
       settings: () => this.settings,
       editor: () => (this.currentDocument() ? this.currentEditor : undefined),
-      ready: (doc) => {
-        const m = this.models.peek(doc.uri.toString());
-        if (!m?.hasModel) return false;
-        this.ensureWorkerHasDocument(doc);
-        return true;
-      },
+      ready: (doc) => this.readyWithModel(doc),
       sendDocument: (doc) => {
         this.ensureWorkerHasDocument(doc);
         return this.workerId(doc.uri.toString());
@@ -695,6 +685,13 @@ export class LensController implements vscode.Disposable {
       default:
         return assertNever(check, 'modelability');
     }
+  }
+
+  /** True when the document has a model; the worker then also has the document's current text. */
+  private readyWithModel(doc: vscode.TextDocument): boolean {
+    if (!this.models.peek(doc.uri.toString())?.hasModel) return false;
+    this.ensureWorkerHasDocument(doc);
+    return true;
   }
 
   private ensureWorkerHasDocument(doc: vscode.TextDocument): void {
