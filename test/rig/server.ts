@@ -22,12 +22,14 @@ import { onCleanup, runToEnd, sleep, spawnGroup, stopGroup, withTimeout } from '
 /**
  * `[error]` blocks in the extension-host log that are VS Code's or code-server's own, never LSTM Lens's, each
  * matched on the whole block (message and stack) so an error of ours cannot hide behind one:
- * code-server's IPC socket gone at shutdown; a bare socket reset with only Node-internal frames (a browser
+ * code-server's IPC socket gone at shutdown; a second window's workspace-storage lock; a bare socket reset with only Node-internal frames (a browser
  * connection dropped); a built-in extension's own failure (tagged [vscode.<id>], or a stack that starts in
  * a built-in extension's folder, e.g. the HTML language server failing to start on a loaded machine).
  */
 export const SHUTDOWN_NOISE: RegExp[] = [
   /\[error\] Error: connect ENOENT \S*code-server-ipc\.sock/,
+  // A second window on the same folder finds the workspace-storage lock taken and moves to another folder.
+  /\[error\] Error: EEXIST: file already exists, open '[^']*\/workspaceStorage\/[^']*\/vscode\.lock'/,
   /\[error\] Error: read ECONNRESET\n\tat TCP\.onStreamRead \(node:internal\/[^)]*\)$/,
   /\[error\] \[vscode\.[\w-]+\] /,
   /\[error\] Error: [^\n]*\n\tat [^\n]*\/lib\/vscode\/extensions\/(?!lstm-lens)[\w-]+\//,

@@ -12,6 +12,7 @@ describe('rig: extension-host log noise', () => {
       `${at}[vscode.html-language-features] provider FAILED`,
       `${at}Error: Starting server failed\n\tat R.$start (/x/code-server-4.100.3/package/lib/vscode/extensions/html-language-features/client/dist/node/htmlClientMain.js:2:282149)`,
       `${at}Error: connect ENOENT /tmp/code-server-ipc.sock`,
+      `${at}Error: EEXIST: file already exists, open '/ud/User/workspaceStorage/abc123/vscode.lock'`,
     ])
       assert.equal(ignored(block), true, block);
   });
