@@ -13,6 +13,17 @@ function pythonText(): string {
   return out.join('');
 }
 
+/** Every hover's text at a position, as plain text (markdown escapes and &nbsp; undone). */
+async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position))!;
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\\(.)/g, '$1'); // markdown escapes
+}
+
 describe('editor insight (extension host)', function () {
   this.timeout(120_000);
   let editor: vscode.TextEditor;
@@ -89,32 +100,12 @@ describe('editor insight (extension host)', function () {
     const l = await lens();
     l.setOverlay('surprisal');
     await eventually(() => (l.inspect().overlay.kind === 'surprisal' ? true : undefined), 5_000, 'the overlay');
-    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>(
-      'vscode.executeHoverProvider',
-      editor.document.uri,
-      new vscode.Position(1, 3),
-    ))!;
-    const text = hovers
-      .flatMap((h) => h.contents)
-      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
-      .join('\n')
-      .replace(/&nbsp;/g, ' ')
-      .replace(/\\(.)/g, '$1'); // markdown escapes
+    const text = await hoverText(editor.document.uri, new vscode.Position(1, 3));
     assert.match(text, /LSTM Lens/);
     assert.match(text, /bits/);
     assert.match(text, /Training text|Held-out text/);
     const tail = editor.document.lineCount - 2;
-    const tailHover = (await vscode.commands.executeCommand<vscode.Hover[]>(
-      'vscode.executeHoverProvider',
-      editor.document.uri,
-      new vscode.Position(tail, 2),
-    ))!;
-    const tailText = tailHover
-      .flatMap((h) => h.contents)
-      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
-      .join('\n')
-      .replace(/&nbsp;/g, ' ')
-      .replace(/\\(.)/g, '$1'); // markdown escapes
+    const tailText = await hoverText(editor.document.uri, new vscode.Position(tail, 2));
     assert.match(tailText, /Held-out text/, `the last lines are held out: ${JSON.stringify(tailText)}`);
   });
 

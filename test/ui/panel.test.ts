@@ -16,12 +16,12 @@ import {
   copyFixtures,
   glyph,
   gotoLine,
-  hueGap,
   lineColAt,
   reloadWindow,
   savedModelMetas,
   pickColorTheme,
 } from './panelHelpers';
+import { hueDistance, type Rgb } from '../../src/webview/views/colormap';
 
 const FILE = 'lens_demo.go';
 const OTHER = 'notes.txt';
@@ -437,7 +437,7 @@ describe('explorer panel: predictions and gates that follow the cursor (UI, issu
           const px = (x: number) => Array.from(g.getImageData(x, 5, 1, 1).data.slice(0, 3));
           return { negative: px(0), positive: px(119) };
         });
-      const gap = hueGap(ends.negative, ends.positive);
+      const gap = hueDistance(ends.negative as Rgb, ends.positive as Rgb);
       console.log(`      g/c/h scale: −1 rgb(${ends.negative}) … +1 rgb(${ends.positive}), hue gap ${gap.toFixed(0)}°`);
       const slug = theme.toLowerCase().replace(/\s+/g, '-');
       await session.workbench.screenshot(`panel-theme-${slug}-top`);

@@ -446,22 +446,6 @@ export async function pickColorTheme(page: Page, theme: string, timeoutMs = 15_0
   throw new Error(`no row for theme "${theme}" in the colour theme picker; saw ${JSON.stringify(seen)}`);
 }
 
-/** Hue of an sRGB colour in degrees (0..360). */
-export function hue([r, g, b]: number[]): number {
-  const max = Math.max(r, g, b);
-  const min = Math.min(r, g, b);
-  if (max === min) return 0;
-  const d = max - min;
-  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
-  return (h * 60 + 360) % 360;
-}
-
-/** Smallest angle between two hues. */
-export function hueGap(a: number[], b: number[]): number {
-  const d = Math.abs(hue(a) - hue(b));
-  return Math.min(d, 360 - d);
-}
-
 /** Editor decorations with a background colour (VS Code draws them as boxes behind the text, one per run). */
 export async function colouredEditorBoxes(page: Page): Promise<number> {
   return page.evaluate(() => {
