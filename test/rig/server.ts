@@ -24,7 +24,8 @@ import { onCleanup, runToEnd, sleep, spawnGroup, stopGroup, withTimeout } from '
  * matched on the whole block (message and stack) so an error of ours cannot hide behind one:
  * code-server's IPC socket gone at shutdown; a second window's workspace-storage lock; a bare socket reset with only Node-internal frames (a browser
  * connection dropped); a built-in extension's own failure (tagged [vscode.<id>], or a stack that starts in
- * a built-in extension's folder, e.g. the HTML language server failing to start on a loaded machine).
+ * a built-in extension's folder, e.g. the HTML language server failing to start on a loaded machine); a
+ * built-in extension writing to its closed output channel as the window shuts down.
  */
 export const SHUTDOWN_NOISE: RegExp[] = [
   /\[error\] Error: connect ENOENT \S*code-server-ipc\.sock/,
@@ -33,6 +34,8 @@ export const SHUTDOWN_NOISE: RegExp[] = [
   /\[error\] Error: read ECONNRESET\n\tat TCP\.onStreamRead \(node:internal\/[^)]*\)$/,
   /\[error\] \[vscode\.[\w-]+\] /,
   /\[error\] Error: [^\n]*\n\tat [^\n]*\/lib\/vscode\/extensions\/(?!lstm-lens)[\w-]+\//,
+  // A built-in extension logging after its output channel closed at shutdown: every frame is VS Code's own.
+  /\[error\] Error: Channel has been closed(\n\tat [^\n]*(\/lib\/vscode\/(out|extensions\/(?!lstm-lens)[\w-]+)\/|\(node:)[^\n]*)+$/,
 ];
 
 /** User settings that remove focus-stealing and offline noise (see shared notes). */

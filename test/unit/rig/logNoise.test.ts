@@ -13,6 +13,7 @@ describe('rig: extension-host log noise', () => {
       `${at}Error: Starting server failed\n\tat R.$start (/x/code-server-4.100.3/package/lib/vscode/extensions/html-language-features/client/dist/node/htmlClientMain.js:2:282149)`,
       `${at}Error: connect ENOENT /tmp/code-server-ipc.sock`,
       `${at}Error: EEXIST: file already exists, open '/ud/User/workspaceStorage/abc123/vscode.lock'`,
+      `${at}Error: Channel has been closed\n\tat s (file:///x/code-server-4.100.3/package/lib/vscode/out/vs/workbench/api/node/extensionHostProcess.js:125:2431)\n\tat R.info (/x/code-server-4.100.3/package/lib/vscode/extensions/json-language-features/client/dist/node/jsonClientMain.js:2:290524)\n\tat ChildProcess.emit (node:events:524:28)`,
     ])
       assert.equal(ignored(block), true, block);
   });
@@ -23,6 +24,7 @@ describe('rig: extension-host log noise', () => {
       `${at}Error: boom\n\tat activate (${ours})`,
       `${at}Error: read ECONNRESET\n\tat TCP.onStreamRead (node:internal/stream_base_commons:218:20)\n\tat send (${ours})`,
       `${at}LSTM Lens: the trainer crashed`,
+      `${at}Error: Channel has been closed\n\tat s (file:///x/lib/vscode/out/vs/workbench/api/node/extensionHostProcess.js:125:2431)\n\tat post (${ours})`,
     ])
       assert.equal(ignored(block), false, block);
   });
