@@ -10,8 +10,11 @@ import type { Arena, Buf } from '../arena';
 import { gateCount, type CellType } from '../cells/cell';
 import type { ModelConfig } from '../config';
 import { cellOf } from '../config';
-import { inputSize, paramSpecs, totalLength, type ParamSpec } from '../params';
+import { inputSize, totalLength } from '../params';
+import { CarriedState } from './carried';
+import { GraphBase } from './graphBase';
 import { columnSums, copyColumns, gatherRows, meanScale, scatterAddRows, transpose } from './ops';
+import { ReadOut } from './readOut';
 import type { TrainGraph } from './trainGraph';
 
 interface Layer {
@@ -70,46 +73,27 @@ function views(ly: Layer) {
   };
 }
 
-export class GruRnnGraph implements TrainGraph {
+export class GruRnnGraph extends GraphBase implements TrainGraph {
   readonly cell: CellType;
   readonly G: number;
-  readonly H: number;
-  readonly L: number;
-  readonly E: number;
-  readonly specs: ParamSpec[];
   readonly params: Buf;
   readonly grads: Buf;
   readonly layers: Layer[] = [];
   private readonly emb: Buf;
   private readonly gEmb: Buf;
-  private readonly Wy: Buf;
-  private readonly by: Buf;
-  private readonly gWy: Buf;
-  private readonly gby: Buf;
-  private readonly WyT: Buf; // (V, H)
+  private readonly out: ReadOut;
   private readonly hsT: Buf; // (H, TB) top layer outputs transposed
-  private readonly logits: Buf; // (TB, V)
-  private readonly dLogits: Buf; // (TB, V)
+  protected readonly state: CarriedState; // h of every layer
   private readonly owned: Buf[] = [];
-  readonly inputs: Int32Array;
-  readonly targets: Int32Array;
 
-  constructor(
-    readonly arena: Arena,
-    readonly cfg: ModelConfig,
-    readonly V: number,
-    readonly B: number,
-    readonly T: number,
-  ) {
+  constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number) {
+    super(arena, cfg, V, B, T);
     this.cell = cellOf(cfg);
     if (this.cell === 'lstm') throw new Error('GruRnnGraph is for gru and rnn; the LSTM trains on LstmGraph');
     const G = (this.G = gateCount(this.cell));
-    const H = (this.H = cfg.hiddenSize);
-    this.L = cfg.layers;
-    this.E = cfg.embeddingSize;
+    const H = this.H;
     const GH = G * H;
     const TB = T * B;
-    this.specs = paramSpecs(cfg, V);
     const P = totalLength(this.specs);
     const own = (b: Buf, tracked = false) => {
       b.tracked = tracked;
@@ -166,26 +150,18 @@ export class GruRnnGraph implements TrainGraph {
         dX: alloc(TB * In),
       });
     }
-    this.Wy = pv('output.kernel', false, true);
-    this.by = pv('output.bias', false);
-    this.gWy = pv('output.kernel', true);
-    this.gby = pv('output.bias', true);
-    this.WyT = alloc(V * H, true);
+    this.out = new ReadOut(arena, H, V, TB, pv, alloc);
     this.hsT = alloc(H * TB);
-    this.logits = alloc(TB * V);
-    this.dLogits = alloc(TB * V);
-    this.inputs = new Int32Array(TB);
-    this.targets = new Int32Array(TB);
-  }
-
-  setWeights(data: Float32Array): void {
-    this.params.v.set(data);
-    this.weightsChanged();
+    this.state = new CarriedState(
+      this.layers.map((ly) => ly.Hall),
+      B * H,
+      T,
+    );
   }
 
   /** Re-derives the packed copies and transposes of the weights, and marks them changed. */
   weightsChanged(): void {
-    const { arena, H, V, G } = this;
+    const { arena, H, G } = this;
     const GH = G * H;
     arena.refresh();
     for (const ly of this.layers) {
@@ -203,31 +179,12 @@ export class GruRnnGraph implements TrainGraph {
       transpose(ly.Wx.v, ly.WxT.v, ly.In, GH);
       for (const b of [ly.Wx, ly.Wh, ly.Rzr, ly.Rn, ly.RzrT, ly.RnT, ly.WxT]) arena.touch(b);
     }
-    transpose(this.Wy.v, this.WyT.v, H, V);
-    arena.touch(this.Wy);
-    arena.touch(this.WyT);
-  }
-
-  resetState(): void {
-    for (const ly of this.layers) ly.Hall.v.fill(0, 0, this.B * this.H);
-  }
-
-  carryState(): void {
-    const { B, H, T } = this;
-    for (const ly of this.layers) ly.Hall.v.copyWithin(0, T * B * H, (T + 1) * B * H);
-  }
-
-  saveState(): Float32Array[] {
-    return this.layers.map((ly) => ly.Hall.v.slice(0, this.B * this.H));
-  }
-
-  restoreState(s: Float32Array[]): void {
-    this.layers.forEach((ly, l) => ly.Hall.v.set(s[l]));
+    this.out.weightsChanged();
   }
 
   /** Mean cross-entropy (nats) over rows with a target ≥ 0; with `backward`, fills this.grads. */
   *run(backward: boolean): Generator<void, number> {
-    const { arena, H, V, T, B, E, G } = this;
+    const { arena, H, T, B, E, G } = this;
     const GH = G * H;
     const TB = T * B;
     // Layer 0's input: the embedding rows of the tokens.
@@ -236,27 +193,19 @@ export class GruRnnGraph implements TrainGraph {
       const ly = this.layers[l];
       if (l > 0) ly.X.v.set(this.layers[l - 1].hs.v);
       arena.gemm(ly.X, ly.Wx, ly.xp, TB, ly.In, GH); // (TB,In)·(In,GH)
-      for (let t = 0; t < T; t++) {
-        this.forwardStep(l, t);
-        if ((t & 7) === 7) yield;
-      }
+      yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
-    arena.gemm(top.hs, this.Wy, this.logits, TB, H, V);
+    this.out.forward(top.hs);
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
     transpose(top.hs.v, this.hsT.v, TB, H);
-    arena.gemm(this.hsT, this.dLogits, this.gWy, H, TB, V); // dWy = Hsᵀ·dL
-    columnSums(this.dLogits.v, this.gby.v, TB, V);
-    arena.gemm(this.dLogits, this.WyT, top.dHs, TB, V, H); // dHs = dL·Wyᵀ
+    this.out.backward(this.hsT, top.dHs);
     this.gEmb.v.fill(0);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
-      for (let t = T - 1; t >= 0; t--) {
-        this.backwardStep(l, t);
-        if ((t & 7) === 0) yield;
-      }
+      yield* this.backwardLayer(l);
       // Weight gradients: dWx = Xᵀ·dU, db = Σ dU, dWh = h_{t−1}ᵀ·dU (gru: z|r columns; n from (r⊙h)ᵀ·dU).
       transpose(ly.X.v, ly.XT.v, TB, ly.In);
       arena.gemm(ly.XT, ly.dU, ly.gWx, ly.In, TB, GH);
@@ -279,7 +228,7 @@ export class GruRnnGraph implements TrainGraph {
     return loss;
   }
 
-  private forwardStep(l: number, t: number): void {
+  protected forwardStep(l: number, t: number): void {
     const { arena, H, B, G } = this;
     const GH = G * H;
     const ly = this.layers[l];
@@ -324,7 +273,7 @@ export class GruRnnGraph implements TrainGraph {
     }
   }
 
-  private backwardStep(l: number, t: number): void {
+  protected backwardStep(l: number, t: number): void {
     const { arena, H, B, G, T } = this;
     const GH = G * H;
     const ly = this.layers[l];
@@ -395,9 +344,9 @@ export class GruRnnGraph implements TrainGraph {
   private softmaxCrossEntropy(grad: boolean): number {
     const { V, T, B } = this;
     const rows = T * B;
-    const lg = this.logits.v;
-    const by = this.by.v;
-    const dL = this.dLogits.v;
+    const lg = this.out.logits.v;
+    const by = this.out.by.v;
+    const dL = this.out.dLogits.v;
     const targets = this.targets;
     const inv = meanScale(targets);
     let loss = 0;
