@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultWasmDir, initBackend } from '../model/backend';
 import { serveShard, type ShardInit } from '../model/gradShard';
-import { LstmGraph } from '../model/lstmTrain';
+import { LstmGraph } from '../model/engine/lstmGraph';
 import { runSync } from '../model/trainer';
 
 const init = workerData as ShardInit;

@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import { initBackend } from '../model/backend';
 import { CompareSession, type ProbeBucket } from '../model/lab/compare';
-import { languageIdOfFile } from '../model/insight/scanners';
 import { TextDoc } from '../model/textDoc';
 import { numberOption, parseArgs } from './args';
+import { languageIdOfFile } from './languages';
 
 const CELLS = ['lstm', 'gru', 'rnn'] as const;
 const fmt = (x: number | null, d = 3) => (x === null ? '–' : x.toFixed(d));

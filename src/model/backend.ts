@@ -1,6 +1,6 @@
 // Compute back-end set-up: tfjs-backend-wasm (SIMD, XNNPACK) by default, plain JS as a logged fallback.
 //
-// Hazards of tfjs-backend-wasm 4.22 under Node that the engine routes around (see arena.ts, lstmTrain.ts):
+// Hazards of tfjs-backend-wasm 4.22 under Node that the engine routes around (see arena.ts, engine/lstmGraph.ts):
 // threads never start (one core); UnsortedSegmentSum is not registered (we accumulate embedding gradients
 // by index in JS); Slice copies its whole input per call and transposed BatchMatMul is a scalar loop (we
 // call the XNNPACK fast path directly on views and keep pre-transposed copies); each tfjs op costs ~30 µs

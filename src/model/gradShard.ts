@@ -15,7 +15,7 @@
 // The bench and tests use it through src/cli/gradWorker.ts; enabling it is startTrainer({threads: 2}).
 import { Worker } from 'node:worker_threads';
 import type { ModelConfig } from './config';
-import type { LstmGraph } from './lstmTrain';
+import type { TrainGraph } from './engine/trainGraph';
 import { paramSpecs, totalLength } from './params';
 
 /** ctl[CMD]: step sequence number written by the trainer (−1: quit); ctl[DONE]: last step finished. */
@@ -135,7 +135,7 @@ export class GradHelper {
   }
 
   /** grads (of the trainer's n0 rows) ← row-weighted mean with the helper's (n1 rows). */
-  combineInto(graph: LstmGraph, loss0: number, n0: number, n1: number): number {
+  combineInto(graph: TrainGraph, loss0: number, n0: number, n1: number): number {
     const g = graph.grads.v;
     const h = this.views.grads;
     const a = n0 / (n0 + n1);
@@ -154,7 +154,7 @@ export class GradHelper {
 }
 
 /** The helper thread's loop (called by src/worker/gradWorker.ts with its workerData). */
-export function serveShard(init: ShardInit, graph: LstmGraph, run: (g: LstmGraph) => number): void {
+export function serveShard(init: ShardInit, graph: TrainGraph, run: (g: TrainGraph) => number): void {
   const P = graph.params.length;
   const v = new ShardViews(init.sab, P, init.B1, init.T);
   let seen = 0;

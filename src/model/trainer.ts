@@ -2,9 +2,8 @@
 // Adam with global-norm clipping, held-out bits per char, and recovery from NaN/Inf divergence.
 import type { Arena } from './arena';
 import { cellOf, type ModelConfig, type TrainingConfig } from './config';
-import { CellGraph } from './cells/cellGraph';
 import { CARRY, GradHelper, RESET } from './gradShard';
-import { LstmGraph } from './lstmTrain';
+import { trainGraphFor, type TrainGraph } from './engine/trainGraph';
 import { initWeights, type ModelWeights } from './params';
 import { Rng } from './rng';
 
@@ -75,8 +74,8 @@ const GOOD_EVERY = 20; // steps between copies of the last good weights (diverge
 const MIN_TRAIN_TOKENS = 8; // below this there is nothing to learn from
 
 export class Trainer {
-  /** The LSTM's optimised graph, or the GRU / RNN graph (cells/cellGraph.ts); same surface. */
-  readonly graph: LstmGraph | CellGraph;
+  /** The forward/backward pass of the model's cell (engine/). */
+  readonly graph: TrainGraph;
   readonly B: number;
   readonly T: number;
   step = 0;
@@ -118,10 +117,7 @@ export class Trainer {
     this.rng = new Rng(tc.seed);
     this.lr = tc.learningRate;
     this.evalMax = init.evalMaxTokens ?? 16384;
-    this.graph =
-      cellOf(init.model) === 'lstm'
-        ? new LstmGraph(init.arena, init.model, init.vocabSize, this.B0, this.T)
-        : new CellGraph(init.arena, init.model, init.vocabSize, this.B0, this.T);
+    this.graph = trainGraphFor(init.arena, init.model, init.vocabSize, this.B0, this.T);
     const w0 = init.initial ?? initWeights(init.model, init.vocabSize, tc.seed).data;
     this.graph.setWeights(w0);
     const P = w0.length;
@@ -179,7 +175,7 @@ export class Trainer {
     let loss = yield* this.graph.run(true);
     if (helper) {
       yield* helper.wait();
-      loss = helper.combineInto(this.graph as LstmGraph, loss, this.B0 * this.T, helper.B1 * this.T);
+      loss = helper.combineInto(this.graph, loss, this.B0 * this.T, helper.B1 * this.T);
     }
     if (this.init.faultAtStep === this.step) {
       this.init.faultAtStep = undefined; // fire once

@@ -11,7 +11,7 @@ import { stateSize } from '../lstm';
 import { StateCache } from '../stateCache';
 import { StepEngine } from '../stepEngine';
 import type { TextDoc } from '../textDoc';
-import { featuresOf, scanFeatures, type LanguageFamily } from './scanners';
+import { featuresOf, scanFeatures, type LanguageFamily } from '../lexers/scan';
 import { PearsonAccumulator } from './stats';
 import { computeSegment, heldOutStartToken, ROWS, type Checkpoint, type SegmentSource } from './traces';
 

@@ -9,6 +9,7 @@ import {
   tokenOffsets,
   tokenRange,
   type Checkpoint,
+  type SegmentTrace,
   type TraceStore,
 } from './traces';
 
@@ -25,10 +26,28 @@ export interface SurprisalValues {
   bits: Float32Array;
 }
 
-function checkUnit(store: TraceStore, layer: number, unit: number): void {
+/** The token range of [start, end), its value array and the segment visitor that fills it from the traces. */
+function unitReader(
+  store: TraceStore,
+  doc: TextDoc,
+  start: number,
+  end: number,
+  layer: number,
+  gate: GateName,
+  unit: number,
+) {
   const { H, L } = store.predictor.w;
   if (layer < 0 || layer >= L) throw new Error(`layer ${layer} does not exist (the model has ${L})`);
   if (unit < 0 || unit >= H) throw new Error(`unit ${unit} does not exist (the model has ${H} per layer)`);
+  const { first, last } = tokenRange(doc, start, end);
+  const values = new Float32Array(last - first);
+  const off = gateRow(gate) * H + unit;
+  const visit = (t: SegmentTrace, from: number, to: number) => {
+    const rows = t.rows[layer];
+    for (let p = from; p < to; p++) values[p - first] = rows[(p - t.start) * ROWS * H + off];
+  };
+  const result = (): UnitValues => ({ first, offsets: tokenOffsets(doc, first, last), values });
+  return { first, last, visit, result };
 }
 
 /** The value of (layer, gate, unit) after reading each token overlapping [start, end). */
@@ -42,23 +61,9 @@ export async function unitValues(
   unit: number,
   between?: Checkpoint,
 ): Promise<UnitValues> {
-  checkUnit(store, layer, unit);
-  const { first, last } = tokenRange(doc, start, end);
-  const values = new Float32Array(last - first);
-  const H = store.predictor.w.H;
-  const off = gateRow(gate) * H + unit;
-  await forEachSegment(
-    store,
-    doc,
-    first,
-    last,
-    (t, from, to) => {
-      const rows = t.rows[layer];
-      for (let p = from; p < to; p++) values[p - first] = rows[(p - t.start) * ROWS * H + off];
-    },
-    between,
-  );
-  return { first, offsets: tokenOffsets(doc, first, last), values };
+  const r = unitReader(store, doc, start, end, layer, gate, unit);
+  await forEachSegment(store, doc, r.first, r.last, r.visit, between);
+  return r.result();
 }
 
 /** Synchronous unitValues (tests, CLI). */
@@ -71,16 +76,9 @@ export function unitValuesSync(
   gate: GateName,
   unit: number,
 ): UnitValues {
-  checkUnit(store, layer, unit);
-  const { first, last } = tokenRange(doc, start, end);
-  const values = new Float32Array(last - first);
-  const H = store.predictor.w.H;
-  const off = gateRow(gate) * H + unit;
-  forEachSegmentSync(store, doc, first, last, (t, from, to) => {
-    const rows = t.rows[layer];
-    for (let p = from; p < to; p++) values[p - first] = rows[(p - t.start) * ROWS * H + off];
-  });
-  return { first, offsets: tokenOffsets(doc, first, last), values };
+  const r = unitReader(store, doc, start, end, layer, gate, unit);
+  forEachSegmentSync(store, doc, r.first, r.last, r.visit);
+  return r.result();
 }
 
 /** −log2 p(token | text before it) for each token overlapping [start, end). */

@@ -2,7 +2,7 @@
 // Inside a quote, brackets and other quote characters are content; a backslash escapes the next character
 // inside quotes; " and ' end at a newline when unclosed (` may span lines). A closing bracket that does not
 // match the innermost open bracket pops down to its partner when there is one (else it is ignored).
-// Lexical, not a parser. Tokens flagged in `skip` (comments, from the insight scanners' inComment for
+// Lexical, not a parser. Tokens flagged in `skip` (comments, from the lexers' inComment for
 // the file's language) are ignored, so an apostrophe or a stray backtick in a comment opens nothing;
 // without it (prose, unknown languages) such characters add noise. Distances are in tokens (characters).
 

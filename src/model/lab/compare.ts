@@ -14,7 +14,7 @@ import type { ModelWeights } from '../params';
 import { batchLayout, Trainer } from '../trainer';
 import { runTraining } from '../trainingRun';
 import { Vocab } from '../vocab';
-import { scanFeatures } from '../insight/scanners';
+import { scanFeatures } from '../lexers/scan';
 import { bucketOf, closers, DISTANCE_BUCKETS } from './brackets';
 
 /** Parameters of a one-or-more-layer char model of this cell (embedding, recurrent layers, read-out). */

@@ -13,7 +13,7 @@ import { Vocab } from '../../../src/model/vocab';
 import { findUnits, analysisWindow } from '../../../src/model/insight/hypothesis';
 import { labelUnits } from '../../../src/model/insight/labels';
 import { unitValuesSync } from '../../../src/model/insight/overlay';
-import { scanFeatures } from '../../../src/model/insight/scanners';
+import { scanFeatures } from '../../../src/model/lexers/scan';
 import { exactAuc, pearson, PearsonAccumulator, SeparationAccumulator } from '../../../src/model/insight/stats';
 import { heldOutStartToken, TraceStore } from '../../../src/model/insight/traces';
 

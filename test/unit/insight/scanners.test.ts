@@ -2,7 +2,8 @@
 // token ('^' = 1, '.' = 0; numbers for counts); ⏎ is a line break (a CRLF is one token, as in the model).
 import * as assert from 'node:assert/strict';
 import { charTokenizer } from '../../../src/model/vocab';
-import { familyOf, languageIdOfFile, scanFeatures, type FeatureTable } from '../../../src/model/insight/scanners';
+import { languageIdOfFile } from '../../../src/cli/languages';
+import { familyOf, scanFeatures, type FeatureTable } from '../../../src/model/lexers/scan';
 import type { InsightFeature } from '../../../src/shared/protocol';
 
 function mask(text: string, languageId: string, feature: InsightFeature): string {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../../src/model/config';
-import { CellGraph } from '../../../src/model/cells/cellGraph';
+import { GruRnnGraph } from '../../../src/model/engine/gruRnnGraph';
 import { CellScratch, cellStep, nextTokenLogits, softmaxT } from '../../../src/model/cells/cellStep';
 import { Predictor } from '../../../src/model/inference';
 import { netOf, windowLogProb } from '../../../src/model/lab/memorySpan';
@@ -68,7 +68,7 @@ for (const cell of ['gru', 'rnn'] as const) {
         assert.equal(tf.memory().numTensors, before, 'no tf tensors leaked by the reference');
 
         const live = backend.arena.liveBuffers;
-        const g = new CellGraph(backend.arena, cfg, V, B, T);
+        const g = new GruRnnGraph(backend.arena, cfg, V, B, T);
         g.setWeights(w.data);
         for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) g.inputs[t * B + b] = tokens[b * T + t];
         runSync(g.run(false));
@@ -157,7 +157,7 @@ describe('lab/cells gradients', () => {
         const Bs = 2;
         const Ts = 4;
         const backend = which === 'wasm' ? await wasmBackend() : jsBackend();
-        const g = new CellGraph(backend.arena, cfg, Vs, Bs, Ts);
+        const g = new GruRnnGraph(backend.arena, cfg, Vs, Bs, Ts);
         const w = randomWeights(cfg, Vs, 7);
         g.setWeights(w.data);
         for (let k = 0; k < Ts * Bs; k++) {

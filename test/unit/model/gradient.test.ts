@@ -1,6 +1,6 @@
 // Finite-difference check of the hand-written backward pass, on a tiny 2-layer model, both arenas.
 import * as assert from 'node:assert/strict';
-import { LstmGraph } from '../../../src/model/lstmTrain';
+import { LstmGraph } from '../../../src/model/engine/lstmGraph';
 import { runSync } from '../../../src/model/trainer';
 import type { ModelConfig } from '../../../src/model/config';
 import { jsBackend, randomWeights, referenceLoss, wasmBackend } from './helpers';

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../../src/model/config';
 import { lstmStep, nextTokenProbs, stateSize, StepScratch, stepWeights } from '../../../src/model/lstm';
-import { LstmGraph } from '../../../src/model/lstmTrain';
+import { LstmGraph } from '../../../src/model/engine/lstmGraph';
 import { slice } from '../../../src/model/params';
 import { runSync } from '../../../src/model/trainer';
 import { StepEngine } from '../../../src/model/stepEngine';

@@ -1,17 +1,21 @@
 // The batched forward and backward pass (truncated BPTT) for the GRU and the vanilla RNN, over arena
-// buffers, with the same surface as LstmGraph (lstmTrain.ts) so the Trainer drives either. Equations in
-// cells/cell.ts. Matmuls go to the arena (XNNPACK in wasm), elementwise math is JS loops. Simpler than the
+// buffers, behind the TrainGraph surface the Trainer drives (the LSTM has its own, lstmGraph.ts). Equations
+// in cells/cell.ts. Matmuls go to the arena (XNNPACK in wasm), elementwise math is JS loops. Simpler than the
 // LSTM's graph (embeddings are gathered per row, σ/tanh are Math calls), so it is somewhat slower per
 // character; the cell comparison reports steps taken so that is visible.
 //
 // Rows are time-major (t·B + b). Rule for wasm: a gemm may grow the heap (XNNPACK packing), after which
-// every `.v` view is rebuilt, so views are re-read after each gemm, never cached across one.
+// every `.v` view is rebuilt, so views are re-read (`views(ly)`) after each gemm, never cached across one.
 import type { Arena, Buf } from '../arena';
+import { gateCount, type CellType } from '../cells/cell';
 import type { ModelConfig } from '../config';
 import { cellOf } from '../config';
-import { inputSize, paramSpecs, totalLength, type ParamSpec } from '../params';
-import { transpose } from '../lstmTrain';
-import { gateCount, type CellType } from './cell';
+import { inputSize, totalLength } from '../params';
+import { CarriedState } from './carried';
+import { GraphBase } from './graphBase';
+import { columnSums, copyColumns, gatherRows, meanScale, scatterAddRows, transpose } from './ops';
+import { ReadOut } from './readOut';
+import type { TrainGraph } from './trainGraph';
 
 interface Layer {
   In: number;
@@ -49,46 +53,47 @@ interface Layer {
   dX: Buf; // (TB, In)
 }
 
-export class CellGraph {
+/** The heap views one step reads, fresh: call after every gemm (it may move the heap). */
+function views(ly: Layer) {
+  return {
+    xp: ly.xp.v,
+    bias: ly.bias.v,
+    act: ly.act.v,
+    hAll: ly.Hall.v,
+    rec: ly.rec.v,
+    recN: ly.recN.v,
+    q: ly.q.v,
+    qStep: ly.qStep.v,
+    dHs: ly.dHs.v,
+    dhRec: ly.dhRec.v,
+    dU: ly.dU.v,
+    dUn: ly.dUn.v,
+    dUzr: ly.dUzr.v,
+    dq: ly.dq.v,
+  };
+}
+
+export class GruRnnGraph extends GraphBase implements TrainGraph {
   readonly cell: CellType;
   readonly G: number;
-  readonly H: number;
-  readonly L: number;
-  readonly E: number;
-  readonly specs: ParamSpec[];
   readonly params: Buf;
   readonly grads: Buf;
   readonly layers: Layer[] = [];
   private readonly emb: Buf;
   private readonly gEmb: Buf;
-  private readonly Wy: Buf;
-  private readonly by: Buf;
-  private readonly gWy: Buf;
-  private readonly gby: Buf;
-  private readonly WyT: Buf; // (V, H)
+  private readonly out: ReadOut;
   private readonly hsT: Buf; // (H, TB) top layer outputs transposed
-  private readonly logits: Buf; // (TB, V)
-  private readonly dLogits: Buf; // (TB, V)
+  protected readonly state: CarriedState; // h of every layer
   private readonly owned: Buf[] = [];
-  readonly inputs: Int32Array;
-  readonly targets: Int32Array;
 
-  constructor(
-    readonly arena: Arena,
-    readonly cfg: ModelConfig,
-    readonly V: number,
-    readonly B: number,
-    readonly T: number,
-  ) {
+  constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number) {
+    super(arena, cfg, V, B, T);
     this.cell = cellOf(cfg);
-    if (this.cell === 'lstm') throw new Error('CellGraph is for gru and rnn; the LSTM trains on LstmGraph');
+    if (this.cell === 'lstm') throw new Error('GruRnnGraph is for gru and rnn; the LSTM trains on LstmGraph');
     const G = (this.G = gateCount(this.cell));
-    const H = (this.H = cfg.hiddenSize);
-    this.L = cfg.layers;
-    this.E = cfg.embeddingSize;
+    const H = this.H;
     const GH = G * H;
     const TB = T * B;
-    this.specs = paramSpecs(cfg, V);
     const P = totalLength(this.specs);
     const own = (b: Buf, tracked = false) => {
       b.tracked = tracked;
@@ -145,26 +150,18 @@ export class CellGraph {
         dX: alloc(TB * In),
       });
     }
-    this.Wy = pv('output.kernel', false, true);
-    this.by = pv('output.bias', false);
-    this.gWy = pv('output.kernel', true);
-    this.gby = pv('output.bias', true);
-    this.WyT = alloc(V * H, true);
+    this.out = new ReadOut(arena, H, V, TB, pv, alloc);
     this.hsT = alloc(H * TB);
-    this.logits = alloc(TB * V);
-    this.dLogits = alloc(TB * V);
-    this.inputs = new Int32Array(TB);
-    this.targets = new Int32Array(TB);
-  }
-
-  setWeights(data: Float32Array): void {
-    this.params.v.set(data);
-    this.weightsChanged();
+    this.state = new CarriedState(
+      this.layers.map((ly) => ly.Hall),
+      B * H,
+      T,
+    );
   }
 
   /** Re-derives the packed copies and transposes of the weights, and marks them changed. */
   weightsChanged(): void {
-    const { arena, H, V, G } = this;
+    const { arena, H, G } = this;
     const GH = G * H;
     arena.refresh();
     for (const ly of this.layers) {
@@ -182,64 +179,33 @@ export class CellGraph {
       transpose(ly.Wx.v, ly.WxT.v, ly.In, GH);
       for (const b of [ly.Wx, ly.Wh, ly.Rzr, ly.Rn, ly.RzrT, ly.RnT, ly.WxT]) arena.touch(b);
     }
-    transpose(this.Wy.v, this.WyT.v, H, V);
-    arena.touch(this.Wy);
-    arena.touch(this.WyT);
-  }
-
-  resetState(): void {
-    for (const ly of this.layers) ly.Hall.v.fill(0, 0, this.B * this.H);
-  }
-
-  carryState(): void {
-    const { B, H, T } = this;
-    for (const ly of this.layers) ly.Hall.v.copyWithin(0, T * B * H, (T + 1) * B * H);
-  }
-
-  saveState(): Float32Array[] {
-    return this.layers.map((ly) => ly.Hall.v.slice(0, this.B * this.H));
-  }
-
-  restoreState(s: Float32Array[]): void {
-    this.layers.forEach((ly, l) => ly.Hall.v.set(s[l]));
+    this.out.weightsChanged();
   }
 
   /** Mean cross-entropy (nats) over rows with a target ≥ 0; with `backward`, fills this.grads. */
   *run(backward: boolean): Generator<void, number> {
-    const { arena, H, V, T, B, E, G } = this;
+    const { arena, H, T, B, E, G } = this;
     const GH = G * H;
     const TB = T * B;
     // Layer 0's input: the embedding rows of the tokens.
-    {
-      const X = this.layers[0].X.v;
-      const emb = this.emb.v;
-      for (let r = 0; r < TB; r++) X.set(emb.subarray(this.inputs[r] * E, (this.inputs[r] + 1) * E), r * E);
-    }
+    gatherRows(this.emb.v, this.inputs, this.layers[0].X.v, E);
     for (let l = 0; l < this.L; l++) {
       const ly = this.layers[l];
       if (l > 0) ly.X.v.set(this.layers[l - 1].hs.v);
       arena.gemm(ly.X, ly.Wx, ly.xp, TB, ly.In, GH); // (TB,In)·(In,GH)
-      for (let t = 0; t < T; t++) {
-        this.forwardStep(l, t);
-        if ((t & 7) === 7) yield;
-      }
+      yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
-    arena.gemm(top.hs, this.Wy, this.logits, TB, H, V);
+    this.out.forward(top.hs);
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
     transpose(top.hs.v, this.hsT.v, TB, H);
-    arena.gemm(this.hsT, this.dLogits, this.gWy, H, TB, V); // dWy = Hsᵀ·dL
-    columnSums(this.dLogits.v, this.gby.v, TB, V);
-    arena.gemm(this.dLogits, this.WyT, top.dHs, TB, V, H); // dHs = dL·Wyᵀ
+    this.out.backward(this.hsT, top.dHs);
     this.gEmb.v.fill(0);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
-      for (let t = T - 1; t >= 0; t--) {
-        this.backwardStep(l, t);
-        if ((t & 7) === 0) yield;
-      }
+      yield* this.backwardLayer(l);
       // Weight gradients: dWx = Xᵀ·dU, db = Σ dU, dWh = h_{t−1}ᵀ·dU (gru: z|r columns; n from (r⊙h)ᵀ·dU).
       transpose(ly.X.v, ly.XT.v, TB, ly.In);
       arena.gemm(ly.XT, ly.dU, ly.gWx, ly.In, TB, GH);
@@ -248,43 +214,28 @@ export class CellGraph {
       if (this.cell === 'rnn') arena.gemm(ly.hPrevT, ly.dU, ly.gWh, H, TB, H);
       else {
         arena.gemm(ly.hPrevT, ly.dU, ly.gTmp, H, TB, GH);
-        const gWh = ly.gWh.v;
-        let tmp = ly.gTmp.v;
-        for (let k = 0; k < H; k++) for (let j = 0; j < 2 * H; j++) gWh[k * GH + j] = tmp[k * GH + j];
+        copyColumns(ly.gTmp.v, ly.gWh.v, H, GH, 0, 2 * H);
         transpose(ly.q.v, ly.qT.v, TB, H);
         arena.gemm(ly.qT, ly.dU, ly.gTmp, H, TB, GH);
-        tmp = ly.gTmp.v;
-        const g2 = ly.gWh.v;
-        for (let k = 0; k < H; k++) for (let j = 2 * H; j < GH; j++) g2[k * GH + j] = tmp[k * GH + j];
+        copyColumns(ly.gTmp.v, ly.gWh.v, H, GH, 2 * H, GH);
       }
       // dX = dU·Wxᵀ: into the layer below's outputs, or (layer 0) scattered into the embedding rows.
       arena.gemm(ly.dU, ly.WxT, ly.dX, TB, GH, ly.In);
       if (l > 0) this.layers[l - 1].dHs.v.set(ly.dX.v);
-      else {
-        const dX = ly.dX.v;
-        const gE = this.gEmb.v;
-        for (let r = 0; r < TB; r++) {
-          const o = this.inputs[r] * E;
-          for (let e = 0; e < E; e++) gE[o + e] += dX[r * E + e];
-        }
-      }
+      else scatterAddRows(ly.dX.v, this.inputs, this.gEmb.v, E);
       yield;
     }
     return loss;
   }
 
-  private forwardStep(l: number, t: number): void {
+  protected forwardStep(l: number, t: number): void {
     const { arena, H, B, G } = this;
     const GH = G * H;
     const ly = this.layers[l];
     const row0 = t * B;
     if (this.cell === 'rnn') {
       arena.gemm(ly.hPrev[t], ly.Wh, ly.rec, B, H, H);
-      const rec = ly.rec.v;
-      const xp = ly.xp.v;
-      const b = ly.bias.v;
-      const act = ly.act.v;
-      const hAll = ly.Hall.v;
+      const { rec, xp, bias: b, act, hAll } = views(ly);
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
@@ -297,13 +248,7 @@ export class CellGraph {
     }
     arena.gemm(ly.hPrev[t], ly.Rzr, ly.rec, B, H, 2 * H); // h·[Rz | Rr]
     {
-      const rec = ly.rec.v;
-      const xp = ly.xp.v;
-      const b = ly.bias.v;
-      const act = ly.act.v;
-      const hAll = ly.Hall.v;
-      const q = ly.q.v;
-      const qs = ly.qStep.v;
+      const { rec, xp, bias: b, act, hAll, q, qStep: qs } = views(ly);
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let j = 0; j < 2 * H; j++)
@@ -316,11 +261,7 @@ export class CellGraph {
       }
     }
     arena.gemm(ly.qStep, ly.Rn, ly.recN, B, H, H); // (r⊙h)·Rn
-    const recN = ly.recN.v;
-    const xp = ly.xp.v;
-    const b = ly.bias.v;
-    const act = ly.act.v;
-    const hAll = ly.Hall.v;
+    const { recN, xp, bias: b, act, hAll } = views(ly);
     for (let s = 0; s < B; s++) {
       const row = row0 + s;
       for (let k = 0; k < H; k++) {
@@ -332,18 +273,14 @@ export class CellGraph {
     }
   }
 
-  private backwardStep(l: number, t: number): void {
+  protected backwardStep(l: number, t: number): void {
     const { arena, H, B, G, T } = this;
     const GH = G * H;
     const ly = this.layers[l];
     const row0 = t * B;
     const hasRec = t < T - 1 ? 1 : 0;
     if (this.cell === 'rnn') {
-      const dHs = ly.dHs.v;
-      const dhRec = ly.dhRec.v;
-      const act = ly.act.v;
-      const dU = ly.dU.v;
-      const du = ly.dUn.v;
+      const { dHs, dhRec, act, dU, dUn: du } = views(ly);
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
@@ -359,13 +296,7 @@ export class CellGraph {
     }
     // GRU. dh = from above + from t+1; dz = dh(h_{t−1} − n), dn = dh(1 − z); then dq = du_n·Rnᵀ.
     {
-      const dHs = ly.dHs.v;
-      const dhRec = ly.dhRec.v;
-      const act = ly.act.v;
-      const hAll = ly.Hall.v;
-      const dU = ly.dU.v;
-      const dUn = ly.dUn.v;
-      const dq = ly.dq.v; // holds dh for this step until the gemm below overwrites it
+      const { dHs, dhRec, act, hAll, dU, dUn, dq } = views(ly); // dq holds dh until the gemm below overwrites it
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
@@ -383,20 +314,13 @@ export class CellGraph {
     }
     // Keep dh·z (direct path) in dhRec before it is reused.
     {
-      const dhRec = ly.dhRec.v;
-      const dq = ly.dq.v;
-      const act = ly.act.v;
+      const { dhRec, dq, act } = views(ly);
       for (let s = 0; s < B; s++)
         for (let k = 0; k < H; k++) dhRec[s * H + k] = dq[s * H + k] * act[(row0 + s) * GH + k];
     }
     arena.gemm(ly.dUn, ly.RnT, ly.dq, B, H, H); // dq = du_n·Rnᵀ
     {
-      const dq = ly.dq.v;
-      const act = ly.act.v;
-      const hAll = ly.Hall.v;
-      const dU = ly.dU.v;
-      const dUzr = ly.dUzr.v;
-      const dhRec = ly.dhRec.v;
+      const { dq, act, hAll, dU, dUzr, dhRec } = views(ly);
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
@@ -412,8 +336,7 @@ export class CellGraph {
     }
     if (t > 0) {
       arena.gemm(ly.dUzr, ly.RzrT, ly.rec, B, 2 * H, H); // [du_z | du_r]·[Rz | Rr]ᵀ → (B,H) in rec
-      const rec = ly.rec.v;
-      const dhRec = ly.dhRec.v;
+      const { rec, dhRec } = views(ly);
       for (let j = 0; j < B * H; j++) dhRec[j] += rec[j];
     }
   }
@@ -421,13 +344,11 @@ export class CellGraph {
   private softmaxCrossEntropy(grad: boolean): number {
     const { V, T, B } = this;
     const rows = T * B;
-    const lg = this.logits.v;
-    const by = this.by.v;
-    const dL = this.dLogits.v;
+    const lg = this.out.logits.v;
+    const by = this.out.by.v;
+    const dL = this.out.dLogits.v;
     const targets = this.targets;
-    let valid = 0;
-    for (let r = 0; r < rows; r++) if (targets[r] >= 0) valid++;
-    const inv = valid > 0 ? 1 / valid : 0;
+    const inv = meanScale(targets);
     let loss = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * V;
@@ -463,9 +384,4 @@ export class CellGraph {
     for (const b of [...this.owned].reverse()) this.arena.free(b);
     this.owned.length = 0;
   }
-}
-
-function columnSums(m: Float32Array, out: Float32Array, rows: number, cols: number): void {
-  out.fill(0);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += m[r * cols + c];
 }

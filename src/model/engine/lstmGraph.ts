@@ -13,9 +13,14 @@
 //    re-packs the narrow X (TB,H) rather than the wide dZ (TB,4H) on every call (measured 20 vs 33 ms).
 //  - no Math.exp/Math.tanh in the time loop: σ is XNNPACK's vectorised sigmoid over a whole (B,4H)
 //    block and tanh(x) = 2σ(2x) − 1 (≈1.5 ns per value instead of 25-50 ns).
-import type { Arena, Buf } from './arena';
-import type { ModelConfig } from './config';
-import { inputSize, paramSpecs, totalLength, type ParamSpec } from './params';
+import type { Arena, Buf } from '../arena';
+import type { ModelConfig } from '../config';
+import { inputSize, totalLength } from '../params';
+import { CarriedState } from './carried';
+import { GraphBase } from './graphBase';
+import { addRowVector, columnSums, meanScale, scatterAddRows, transpose } from './ops';
+import { ReadOut } from './readOut';
+import type { TrainGraph } from './trainGraph';
 
 interface LayerBufs {
   In: number;
@@ -48,11 +53,7 @@ interface LayerBufs {
   dhRec: Buf; // (B,H) gradient reaching h_{t-1} through Wh
 }
 
-export class LstmGraph {
-  readonly H: number;
-  readonly L: number;
-  readonly E: number;
-  readonly specs: ParamSpec[];
+export class LstmGraph extends GraphBase implements TrainGraph {
   readonly params: Buf;
   readonly grads: Buf;
   readonly layers: LayerBufs[] = [];
@@ -61,30 +62,16 @@ export class LstmGraph {
   private readonly embT: Buf; // (E,V)
   private readonly P0: Buf; // (V,4H)
   private readonly g0: Buf; // (V,4H) layer-0 dZ summed by input token
-  private readonly Wy: Buf;
-  private readonly by: Buf;
-  private readonly gWy: Buf;
-  private readonly gby: Buf;
-  private readonly WyT: Buf; // (V,H)
-  private readonly logits: Buf; // (TB,V)
+  private readonly out: ReadOut;
   private readonly probs: Buf; // (TB,V) σ(logit − max), turned into exp() by s/(1−s)
-  private readonly dLogits: Buf; // (TB,V)
+  protected readonly state: CarriedState; // h and c of every layer
   private readonly dcNext: Float32Array;
-  readonly inputs: Int32Array;
-  readonly targets: Int32Array;
 
-  constructor(
-    readonly arena: Arena,
-    readonly cfg: ModelConfig,
-    readonly V: number,
-    readonly B: number,
-    readonly T: number,
-  ) {
-    const H = (this.H = cfg.hiddenSize);
-    this.L = cfg.layers;
-    const E = (this.E = cfg.embeddingSize);
+  constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number) {
+    super(arena, cfg, V, B, T);
+    const H = this.H;
+    const E = this.E;
     const TB = T * B;
-    this.specs = paramSpecs(cfg, V);
     const P = totalLength(this.specs);
     this.params = arena.alloc(P);
     this.grads = arena.alloc(P);
@@ -144,23 +131,14 @@ export class LstmGraph {
         ly.tanhCT.push(arena.view(ly.tanhC, t * B * H, B * H));
       }
     }
-    this.Wy = pv('output.kernel', false, true);
-    this.by = pv('output.bias', false);
-    this.gWy = pv('output.kernel', true);
-    this.gby = pv('output.bias', true);
-    this.WyT = tracked(V * H);
-    this.logits = arena.alloc(TB * V);
+    this.out = new ReadOut(arena, H, V, TB, pv, (n, t = false) => (t ? tracked(n) : arena.alloc(n)));
     this.probs = arena.alloc(TB * V);
-    this.dLogits = arena.alloc(TB * V);
     this.dcNext = new Float32Array(B * H);
-    this.inputs = new Int32Array(TB);
-    this.targets = new Int32Array(TB);
-  }
-
-  /** Loads a flat weight vector (same layout as paramSpecs) and refreshes the transposed copies. */
-  setWeights(data: Float32Array): void {
-    this.params.v.set(data);
-    this.weightsChanged();
+    this.state = new CarriedState(
+      this.layers.flatMap((ly) => [ly.Hall, ly.Call]),
+      B * H,
+      T,
+    );
   }
 
   /** Call after any change to params: re-packs the matmul operands and rebuilds the transposes. */
@@ -172,41 +150,8 @@ export class LstmGraph {
       transpose(ly.Wx.v, ly.WxT.v, ly.In, 4 * H);
       for (const b of [ly.Wx, ly.Wh, ly.WhT, ly.WxT]) arena.touch(b);
     }
-    transpose(this.Wy.v, this.WyT.v, H, V);
+    this.out.weightsChanged();
     transpose(this.emb.v, this.embT.v, V, E);
-    arena.touch(this.Wy);
-    arena.touch(this.WyT);
-  }
-
-  /** Zeroes the carried state (start of an epoch, after divergence, before evaluation). */
-  resetState(): void {
-    const { B, H } = this;
-    for (const ly of this.layers) {
-      ly.Hall.v.fill(0, 0, B * H);
-      ly.Call.v.fill(0, 0, B * H);
-    }
-  }
-
-  /** Carries the final state of this window into the next one (truncated BPTT). */
-  carryState(): void {
-    const { B, H, T } = this;
-    for (const ly of this.layers) {
-      ly.Hall.v.copyWithin(0, T * B * H, (T + 1) * B * H);
-      ly.Call.v.copyWithin(0, T * B * H, (T + 1) * B * H);
-    }
-  }
-
-  /** Saves/restores the carried state (so evaluation does not disturb training streams). */
-  saveState(): Float32Array[] {
-    const n = this.B * this.H;
-    return this.layers.flatMap((ly) => [ly.Hall.v.slice(0, n), ly.Call.v.slice(0, n)]);
-  }
-
-  restoreState(s: Float32Array[]): void {
-    this.layers.forEach((ly, l) => {
-      ly.Hall.v.set(s[2 * l]);
-      ly.Call.v.set(s[2 * l + 1]);
-    });
   }
 
   /**
@@ -222,27 +167,18 @@ export class LstmGraph {
     for (let l = 0; l < this.L; l++) {
       const ly = this.layers[l];
       if (l > 0) arena.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp, TB, H, 4 * H); // (TB,H)·(H,4H)
-      for (let t = 0; t < T; t++) {
-        this.forwardStep(l, t);
-        if ((t & 7) === 7) yield;
-      }
+      yield* this.forwardLayer(l);
     }
     // logits = Hs·Wy + by: (TB,H)·(H,V)
     const top = this.layers[this.L - 1];
-    arena.gemm(top.hs, this.Wy, this.logits, TB, H, V);
+    this.out.forward(top.hs);
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
-    // Read-out gradients: dWy = HsT·dL (H,TB)(TB,V); dby = Σ rows dL; dHs = dL·WyT (TB,V)(V,H)
-    arena.gemm(top.hsT, this.dLogits, this.gWy, H, TB, V);
-    columnSums(this.dLogits.v, this.gby.v, TB, V);
-    arena.gemm(this.dLogits, this.WyT, top.dHs, TB, V, H);
+    this.out.backward(top.hsT, top.dHs);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
-      for (let t = T - 1; t >= 0; t--) {
-        this.backwardStep(l, t);
-        if ((t & 7) === 0) yield;
-      }
+      yield* this.backwardLayer(l);
       // dWhᵀ = dZᵀ·Hprev (4H,TB)(TB,H); db = Σ rows dZ
       arena.gemm(ly.dZT, ly.hPrevAll, ly.gWT, 4 * H, TB, H);
       transpose(ly.gWT.v, ly.gWh.v, 4 * H, H);
@@ -255,14 +191,9 @@ export class LstmGraph {
       } else {
         // Layer 0: accumulate dZ rows by input token → G0 (V,4H); then dWx0 = EmbT·G0, dEmb = G0·Wx0T.
         const g0 = this.g0.v;
-        const dZ = ly.dZ.v;
-        g0.fill(0);
         const H4 = 4 * H;
-        for (let r = 0; r < TB; r++) {
-          const o = this.inputs[r] * H4;
-          const s = r * H4;
-          for (let j = 0; j < H4; j++) g0[o + j] += dZ[s + j];
-        }
+        g0.fill(0);
+        scatterAddRows(ly.dZ.v, this.inputs, g0, H4);
         columnSums(g0, ly.gb.v, V, H4);
         arena.gemm(this.embT, this.g0, ly.gWx, E, V, H4);
         arena.gemm(this.g0, ly.WxT, this.gEmb, V, H4, E);
@@ -273,7 +204,7 @@ export class LstmGraph {
   }
 
   /** One time step of one layer: z = x-term + h_{t-1}·Wh, then the gate equations for all B streams. */
-  private forwardStep(l: number, t: number): void {
+  protected forwardStep(l: number, t: number): void {
     const { arena, H, B, T } = this;
     const TB = T * B;
     const H4 = 4 * H;
@@ -328,7 +259,7 @@ export class LstmGraph {
   }
 
   /** Backward through one step of one layer: dZ[t] from dh (from above and from step t+1) and dc. */
-  private backwardStep(l: number, t: number): void {
+  protected backwardStep(l: number, t: number): void {
     const { arena, H, B, T } = this;
     const H4 = 4 * H;
     const ly = this.layers[l];
@@ -381,8 +312,8 @@ export class LstmGraph {
   private softmaxCrossEntropy(grad: boolean): number {
     const { V, T, B } = this;
     const rows = T * B;
-    const logits = this.logits.v;
-    const bias = this.by.v;
+    const logits = this.out.logits.v;
+    const bias = this.out.by.v;
     const targets = this.targets;
     for (let r = 0; r < rows; r++) {
       const o = r * V;
@@ -394,12 +325,10 @@ export class LstmGraph {
       }
       for (let v = 0; v < V; v++) logits[o + v] -= max;
     }
-    this.arena.sigmoid(this.logits, this.probs);
+    this.arena.sigmoid(this.out.logits, this.probs);
     const p = this.probs.v;
-    const dL = this.dLogits.v;
-    let valid = 0;
-    for (let r = 0; r < rows; r++) if (targets[r] >= 0) valid++;
-    const inv = valid > 0 ? 1 / valid : 0;
+    const dL = this.out.dLogits.v;
+    const inv = meanScale(targets);
     let loss = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * V;
@@ -450,32 +379,7 @@ export class LstmGraph {
       for (const b of [ly.WhT, ly.WxT, ly.Hall, ly.Call, ly.gates, ly.tanhC, ly.hsT, ly.xp, ly.zr, ly.twoC]) free(b);
       for (const b of [ly.dZ, ly.dZT, ly.gWT, ly.dHs, ly.dhRec]) free(b);
     }
-    for (const b of [this.emb, this.gEmb, this.Wy, this.by, this.gWy, this.gby]) free(b);
-    for (const b of [
-      this.embT,
-      this.P0,
-      this.g0,
-      this.WyT,
-      this.logits,
-      this.probs,
-      this.dLogits,
-      this.params,
-      this.grads,
-    ])
-      free(b);
+    for (const b of [this.emb, this.gEmb, ...this.out.buffers]) free(b);
+    for (const b of [this.embT, this.P0, this.g0, this.probs, this.params, this.grads]) free(b);
   }
-}
-
-/** dst (cols, rows) = src (rows, cols)ᵀ */
-export function transpose(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
-}
-
-function addRowVector(m: Float32Array, v: Float32Array, rows: number, cols: number): void {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m[r * cols + c] += v[c];
-}
-
-function columnSums(m: Float32Array, out: Float32Array, rows: number, cols: number): void {
-  out.fill(0);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += m[r * cols + c];
 }
