@@ -19,12 +19,13 @@ import { Predictor } from '../model/inference';
 import { loadModel } from '../model/persist';
 import { labelUnits } from '../model/insight/labels';
 import { surprisal, unitValuesSync } from '../model/insight/overlay';
-import { FEATURE_DESCRIPTIONS, languageIdOfFile } from '../model/insight/scanners';
+import { languageIdOfFile } from '../model/insight/scanners';
 import { TraceStore } from '../model/insight/traces';
 import { TextDoc } from '../model/textDoc';
 import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
+import { FEATURE_DESCRIPTIONS } from '../shared/domain';
 import { numberOption, parseArgs } from './args';
 
 async function main(): Promise<void> {

@@ -10,7 +10,8 @@
 import type { TransferListItem } from 'node:worker_threads';
 import {
   assertNever,
-  MAX_INSIGHT_RANGE,
+  inRange,
+  LIMITS,
   type HostToWorker,
   type UnitMatchesAnswer,
   type WorkerToHost,
@@ -39,8 +40,6 @@ type Post = (msg: WorkerToHost, transfer?: TransferListItem[]) => void;
 const ANALYSIS_TYPES = new Set<string>(['unitValues', 'surprisal', 'alternatives', 'findUnits', 'labelUnits']);
 /** Longest stretch of work between yields. */
 const SLICE_MS = 8;
-const MAX_TOP_K = 100;
-const MAX_MATCHES = 200;
 
 const heldOutFractions = new Map<string, number>();
 
@@ -60,7 +59,8 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 export function analysisHook(m: HostToWorker, state: () => AnalysisDoc | undefined, post: Post): m is AnalysisRequest {
   if (m.type === 'train') {
     const f = (m.training as { heldOutFraction?: unknown } | undefined)?.heldOutFraction;
-    if (typeof f === 'number' && Number.isFinite(f) && f >= 0 && f <= 0.9) heldOutFractions.set(m.docId, f);
+    if (typeof f === 'number' && Number.isFinite(f) && inRange(f, LIMITS.heldOutFraction))
+      heldOutFractions.set(m.docId, f);
     return false;
   }
   if (m.type === 'disposeDocument') heldOutFractions.delete(m.docId);
@@ -94,7 +94,8 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
   try {
     switch (m.type) {
       case 'unitValues': {
-        if (m.end - m.start > MAX_INSIGHT_RANGE) return fail(`Range too long: ask for at most ${MAX_INSIGHT_RANGE}`);
+        if (m.end - m.start > LIMITS.insightRange.max)
+          return fail(`Range too long: ask for at most ${LIMITS.insightRange.max}`);
         if (m.start > len) return fail(`Range starts past the end of the document (${len})`);
         const r = await unitValues(traceStoreOf(predictor), doc, m.start, m.end, m.layer, m.gate, m.unit, between);
         post(
@@ -114,7 +115,8 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
         return;
       }
       case 'surprisal': {
-        if (m.end - m.start > MAX_INSIGHT_RANGE) return fail(`Range too long: ask for at most ${MAX_INSIGHT_RANGE}`);
+        if (m.end - m.start > LIMITS.insightRange.max)
+          return fail(`Range too long: ask for at most ${LIMITS.insightRange.max}`);
         if (m.start > len) return fail(`Range starts past the end of the document (${len})`);
         const r = await surprisal(traceStoreOf(predictor), doc, m.start, m.end, between);
         post(
@@ -133,7 +135,7 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
       }
       case 'alternatives': {
         if (m.offset > len) return fail(`Offset ${m.offset} is past the end of the document (${len})`);
-        const pr = predictor.predict(doc, m.offset, Math.min(m.topK, MAX_TOP_K), 0);
+        const pr = predictor.predict(doc, m.offset, Math.min(m.topK, LIMITS.topK.max), 0);
         const k = doc.tokensBefore(m.offset);
         const heldOutStart = heldOutStartOffset(doc, heldOutFraction(m.docId));
         post({
@@ -160,7 +162,7 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
           m.selections,
           m.direction,
           m.gates ?? ['c', 'h'],
-          Math.min(m.limit ?? 20, MAX_MATCHES),
+          Math.min(m.limit ?? 20, LIMITS.matches.max),
           between,
         );
         const answer: UnitMatchesAnswer = {

@@ -1,4 +1,4 @@
-// Worker handlers for the long-term-dependency lab (issue 7): sampling, interventions, memory span, the
+// Worker handlers for the long-term-dependency lab: sampling, interventions, memory span, the
 // cell comparison and the long-range probe. trainerWorker.ts calls labHook first; it answers the lab
 // requests (true) and watches stopTraining / disposeDocument to cancel comparisons (false: the worker
 // handles those as before). Every failure answers requestFailed with the request's id.
@@ -9,7 +9,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import {
   assertNever,
-  MAX_MEMORY_WINDOW,
+  LIMITS,
   type HostToWorker,
   type LabRequest,
   type LabWorkerToHost,
@@ -75,7 +75,7 @@ async function answer(m: LabRequest, state: () => LabDoc | undefined, post: LabP
         const n = doc.tokensBefore(m.offset);
         const vocab = predictor.vocab;
         if (m.type === 'memorySpan') {
-          const T = Math.min(m.window, MAX_MEMORY_WINDOW, n);
+          const T = Math.min(m.window, LIMITS.memoryWindow.max, n);
           if (T < 1) return fail('Nothing before the cursor to measure');
           const start = predictor.stateAfterTokens(doc, n - T);
           const r = memorySpan(model.weights, vocab, doc, n, T, start);

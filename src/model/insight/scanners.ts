@@ -14,7 +14,7 @@
 //   digit, uppercase 1 for a decimal digit / an uppercase letter.
 // These are heuristics of a few hundred lines, not parsers: JS regex literals are recognised by the
 // previous significant token, shell heredocs by `<<WORD`, prose quotes by pairing and paragraph breaks.
-import type { InsightFeature } from '../../shared/protocol';
+import type { InsightFeature } from '../../shared/domain';
 
 export type LanguageFamily = 'c-like' | 'python' | 'shell' | 'prose';
 
@@ -41,20 +41,6 @@ export const PROSE_FEATURES: readonly InsightFeature[] = [
   'digit',
   'uppercase',
 ];
-
-/** One-line descriptions for tables and tooltips. */
-export const FEATURE_DESCRIPTIONS: Record<InsightFeature, string> = {
-  inString: 'inside a string',
-  inComment: 'inside a comment',
-  bracketDepth: 'bracket depth',
-  indent: 'indentation',
-  column: 'column in line',
-  wordStart: 'start of a word',
-  digit: 'digit',
-  uppercase: 'uppercase letter',
-  inQuotes: 'inside quotes',
-  inParens: 'inside parentheses',
-};
 
 /** Options of the C-like scanner (which literals and comments the language has). */
 export interface CLikeOptions {
