@@ -91,6 +91,24 @@ export default tseslint.config(
     },
   },
   {
+    // The contract between host and worker: the domain's nouns and valibot, nothing of either side.
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode', ...nodeBuiltins],
+          patterns: [
+            {
+              group: ['**/host/**', '**/webview/**', '**/model/**', '**/worker/**', '**/cli/**', '@*/*'],
+              message: 'src/protocol imports only src/shared and valibot.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The ground floor: every world imports it, so it imports nothing outside src/shared.
     files: ['src/shared/**/*.ts'],
     rules: {
