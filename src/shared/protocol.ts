@@ -581,7 +581,6 @@ export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'command'; command: WebviewCommand }
   | { type: 'viewState'; view: ViewState }
-  | { type: 'painted'; version: number; offset: number; ms: number }
   | { type: 'sample'; temperature: number }
   | { type: 'measureMemory' }
   | { type: 'followMemory'; on: boolean }
@@ -592,68 +591,26 @@ export type WebviewToHost =
 
 // ─────────────────────────── runtime parsers ───────────────────────────
 
-/** Parses a message from the webview; returns undefined for anything malformed or unknown. */
-export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
-  if (!isObject(raw) || !isString(raw.type)) return undefined;
-  switch (raw.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'command':
-      return isOneOf(raw.command, WEBVIEW_COMMANDS) ? { type: 'command', command: raw.command } : undefined;
-    case 'viewState': {
-      const view = parseViewState(raw.view);
-      return view ? { type: 'viewState', view } : undefined;
-    }
-    case 'painted':
-      return isInt(raw.version) && isInt(raw.offset) && isFiniteNumber(raw.ms)
-        ? { type: 'painted', version: raw.version, offset: raw.offset, ms: raw.ms }
-        : undefined;
-    case 'sample':
-      return isFiniteNumber(raw.temperature) && inRange(raw.temperature, LIMITS.temperature)
-        ? { type: 'sample', temperature: raw.temperature }
-        : undefined;
-    case 'measureMemory':
-      return { type: 'measureMemory' };
-    case 'followMemory':
-      return typeof raw.on === 'boolean' ? { type: 'followMemory', on: raw.on } : undefined;
-    case 'intervene': {
-      const spec = parseInterventionSpec(raw.spec);
-      return spec && isFiniteNumber(raw.temperature) && inRange(raw.temperature, LIMITS.temperature)
-        ? { type: 'intervene', spec, temperature: raw.temperature }
-        : undefined;
-    }
-    case 'resetIntervention':
-      return { type: 'resetIntervention' };
-    case 'compareCells':
-      return isOneOf(raw.match, COMPARE_MATCHES) ? { type: 'compareCells', match: raw.match } : undefined;
-    case 'stopCompare':
-      return { type: 'stopCompare' };
-    default:
-      return undefined;
-  }
+// The host is the only sender of what the webview parses, so these check shapes only; the bounds a user
+// request must keep live in src/protocol/webview.ts.
+function isInterventionSpecShape(x: unknown): x is InterventionSpec {
+  return (
+    isObject(x) &&
+    isInt(x.layer) &&
+    (x.unit === null || isInt(x.unit)) &&
+    isOneOf(x.target, CLAMP_TARGETS) &&
+    isFiniteNumber(x.value) &&
+    isInt(x.steps)
+  );
 }
 
-/** Clamp values a user may ask for: gates live in [0, 1], c and h are kept within ±10. */
-export function parseInterventionSpec(raw: unknown): InterventionSpec | undefined {
-  if (!isObject(raw)) return undefined;
-  const { layer, unit, target, value, steps } = raw;
-  if (!(isInt(layer) && layer >= 0 && layer < LIMITS.layers.max)) return undefined;
-  if (!(unit === null || (isInt(unit) && unit >= 0 && unit < LIMITS.hiddenSize.max))) return undefined;
-  if (!isOneOf(target, CLAMP_TARGETS) || !isFiniteNumber(value)) return undefined;
-  const isGate = target === 'f' || target === 'i' || target === 'o';
-  if (isGate ? value < 0 || value > 1 : Math.abs(value) > 10) return undefined;
-  if (!(isInt(steps) && inRange(steps, LIMITS.clampSteps))) return undefined;
-  return { layer, unit, target, value, steps };
-}
-
-export function parseViewState(raw: unknown): ViewState | undefined {
-  if (!isObject(raw)) return undefined;
-  const { selectedGate, pinnedUnit, pinnedLayer } = raw;
-  if (!isOneOf(selectedGate, GATE_NAMES)) return undefined;
-  if (!(pinnedUnit === null || (isInt(pinnedUnit) && pinnedUnit >= 0 && pinnedUnit < LIMITS.hiddenSize.max)))
-    return undefined;
-  if (!(isInt(pinnedLayer) && pinnedLayer >= 0 && pinnedLayer < LIMITS.layers.max)) return undefined;
-  return { selectedGate, pinnedUnit, pinnedLayer };
+function isViewStateShape(x: unknown): x is ViewState {
+  return (
+    isObject(x) &&
+    isOneOf(x.selectedGate, GATE_NAMES) &&
+    (x.pinnedUnit === null || isInt(x.pinnedUnit)) &&
+    isInt(x.pinnedLayer)
+  );
 }
 
 function isTrainingProgress(raw: unknown): raw is TrainingProgress {
@@ -993,7 +950,7 @@ function isMemoryView(raw: unknown): raw is MemorySpanView {
 function isInterventionView(raw: unknown): raw is InterventionView {
   return (
     isObject(raw) &&
-    parseInterventionSpec(raw.spec) !== undefined &&
+    isInterventionSpecShape(raw.spec) &&
     isInt(raw.version) &&
     isInt(raw.offset) &&
     isInterventionRun(raw.baseline) &&
@@ -1070,7 +1027,7 @@ function isSnapshot(raw: unknown): raw is PanelSnapshot {
     (raw.cursor === null || isCursorInfo(raw.cursor)) &&
     (raw.training === null || isTrainingSnapshot(raw.training)) &&
     (raw.prediction === null || isPrediction(raw.prediction)) &&
-    parseViewState(raw.view) !== undefined &&
+    isViewStateShape(raw.view) &&
     isObject(raw.settings) &&
     isInt(raw.settings.topK) &&
     isInt(raw.settings.contextWindow) &&
