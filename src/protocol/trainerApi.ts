@@ -1,4 +1,8 @@
 // What the trainer worker can do, composed from the per-feature tables: both ends validate against it.
+// Host and worker move onto it next (they still speak shared/protocol.ts); then adding a worker request is
+// its params / result schemas in the feature's table (src/protocol/<feature>.ts), its handler beside the
+// feature's others in src/worker/<feature>.ts, and the call in the feature that asks; TrainerApi and the
+// handler table's type follow from the schemas.
 import type * as v from 'valibot';
 import type { CallOptions, Contract, ParamsOf, ResultOf } from './channel';
 import { documentNotifications } from './document';
