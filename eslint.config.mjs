@@ -4,6 +4,12 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'util', 'node:*'];
 
+/** What no module of the model world (model, worker, CLI) may import. */
+const modelWorldWalls = [
+  { group: ['@vscode/webview-ui-toolkit*'], message: 'Import the toolkit only in src/webview/toolkit.ts.' },
+  { group: ['**/host/**', '**/webview/**'], message: 'The model world imports neither the host nor the webview.' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', '.cache/', '.test-output/'] },
   js.configs.recommended,
@@ -62,19 +68,55 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/model/**/*.ts', 'src/worker/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['src/worker/**/*.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: modelWorldWalls }] },
+  },
+  {
+    // The model speaks the domain's nouns; only the worker translates them to and from messages.
+    files: ['src/model/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: ['vscode'],
           patterns: [
-            { group: ['@vscode/webview-ui-toolkit*'], message: 'Import the toolkit only in src/webview/toolkit.ts.' },
+            ...modelWorldWalls,
             {
-              group: ['**/host/**', '**/webview/**'],
-              message: 'The model world imports neither the host nor the webview.',
+              group: ['**/shared/protocol', '**/protocol/**', '**/worker/**'],
+              message: 'The model never imports the wire protocol: use src/shared/domain.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The contract between host and worker: the domain's nouns and valibot, nothing of either side.
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode', ...nodeBuiltins],
+          patterns: [
+            {
+              group: ['**/host/**', '**/webview/**', '**/model/**', '**/worker/**', '**/cli/**', '@*/*'],
+              message: 'src/protocol imports only src/shared and valibot.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The ground floor: every world imports it, so it imports nothing outside src/shared.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode', 'valibot', ...nodeBuiltins],
+          patterns: [{ group: ['../**', '@*/*'], message: 'src/shared imports nothing outside src/shared.' }],
         },
       ],
     },

@@ -19,12 +19,12 @@ import { Predictor } from '../model/inference';
 import { loadModel } from '../model/persist';
 import { labelUnits } from '../model/insight/labels';
 import { surprisal, unitValuesSync } from '../model/insight/overlay';
-import { FEATURE_DESCRIPTIONS } from '../model/lexers/scan';
 import { TraceStore } from '../model/insight/traces';
 import { TextDoc } from '../model/textDoc';
 import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
+import { FEATURE_DESCRIPTIONS } from '../shared/domain';
 import { numberOption, parseArgs } from './args';
 import { languageIdOfFile } from './languages';
 

@@ -14,7 +14,7 @@ import { TextDoc } from '../model/textDoc';
 import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
-import { GATE_NAMES } from '../shared/protocol';
+import { GATE_NAMES } from '../shared/domain';
 import { parseArgs } from './args';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';

@@ -2,7 +2,8 @@
 
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { HostToWebview, WebviewToHost, parseWebviewMessage } from '../shared/protocol';
+import { HostToWebview, WebviewToHost } from '../shared/protocol';
+import { parseWebviewMessage } from '../protocol/webview';
 import { makeNonce, panelHtml } from './panelHtml';
 
 export const EXPLORER_VIEW_TYPE = 'lstmLens.explorer';

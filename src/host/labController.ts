@@ -1,4 +1,4 @@
-// The long-term-dependency lab on the host side (issue 7): sampling, memory span, interventions and the cell
+// The long-term-dependency lab on the host side: sampling, memory span, interventions and the cell
 // comparison with its long-range probe, per document, with the state the panel's lab views show.
 
 import * as vscode from 'vscode';

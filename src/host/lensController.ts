@@ -15,8 +15,8 @@ import {
   WebviewToHost,
   WorkerToHost,
   assertNever,
-  parseViewState,
 } from '../shared/protocol';
+import { parseViewState } from '../protocol/webview';
 import { CursorRequest, CursorSync } from './cursorSync';
 import { DocumentModels } from './documentModels';
 import { EXPLORER_VIEW_TYPE, ExplorerPanel } from './explorerPanel';
@@ -408,9 +408,6 @@ export class LensController implements vscode.Disposable {
       case 'viewState':
         this.view = message.view;
         this.overlays.schedule();
-        break;
-      case 'painted':
-        this.log.trace(`painted v${message.version}@${message.offset} in ${message.ms.toFixed(1)} ms`);
         break;
       case 'sample':
         void this.lab.sample(message.temperature);

@@ -1,4 +1,5 @@
 // The `lstmLens.*` settings as data (defaults, bounds, reasons) and their validation, pure so unit tests can run it.
+import { BACKEND_NAMES, LIMITS, type BackendName, type Range } from '../shared/domain';
 
 export interface LensSettings {
   hiddenSize: number;
@@ -10,28 +11,28 @@ export interface LensSettings {
   topK: number;
   contextWindow: number;
   autoTrain: boolean;
-  backend: 'wasm' | 'cpu';
+  backend: BackendName;
   compareBudget: number;
   inlineSuggestions: boolean;
 }
 
-type NumberSpec = { kind: 'integer' | 'number'; default: number; min: number; max: number };
+type NumberSpec = { kind: 'integer' | 'number'; default: number } & Range;
 type BooleanSpec = { kind: 'boolean'; default: boolean };
 type EnumSpec = { kind: 'enum'; default: string; values: readonly string[] };
 type Spec = NumberSpec | BooleanSpec | EnumSpec;
 
 export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
-  hiddenSize: { kind: 'integer', default: 128, min: 8, max: 512 }, // units per layer; 128 is fast and readable
-  layers: { kind: 'integer', default: 1, min: 1, max: 2 }, // stacked LSTM layers
-  sequenceLength: { kind: 'integer', default: 64, min: 8, max: 512 }, // BPTT window in characters
-  batchSize: { kind: 'integer', default: 32, min: 1, max: 256 }, // parallel streams per step
-  learningRate: { kind: 'number', default: 0.002, min: 1e-5, max: 0.1 }, // Adam step size
-  trainingTimeBudget: { kind: 'integer', default: 120, min: 5, max: 3600 }, // seconds of training per run
-  topK: { kind: 'integer', default: 10, min: 1, max: 50 }, // predictions listed at the cursor
-  contextWindow: { kind: 'integer', default: 40, min: 5, max: 200 }, // characters in the context heatmap
+  hiddenSize: { kind: 'integer', default: 128, ...LIMITS.settingHiddenSize }, // units per layer; 128 is fast and readable
+  layers: { kind: 'integer', default: 1, ...LIMITS.layers }, // stacked LSTM layers
+  sequenceLength: { kind: 'integer', default: 64, ...LIMITS.settingSequenceLength }, // BPTT window in characters
+  batchSize: { kind: 'integer', default: 32, ...LIMITS.settingBatchSize }, // parallel streams per step
+  learningRate: { kind: 'number', default: 0.002, ...LIMITS.settingLearningRate }, // Adam step size
+  trainingTimeBudget: { kind: 'integer', default: 120, ...LIMITS.settingTrainingTimeBudget }, // seconds of training per run
+  topK: { kind: 'integer', default: 10, ...LIMITS.settingTopK }, // predictions listed at the cursor
+  contextWindow: { kind: 'integer', default: 40, ...LIMITS.settingContextWindow }, // characters in the context heatmap
   autoTrain: { kind: 'boolean', default: true }, // train when the explorer opens on a document without a model
-  backend: { kind: 'enum', default: 'wasm', values: ['wasm', 'cpu'] }, // tfjs backend for training
-  compareBudget: { kind: 'integer', default: 30, min: 5, max: 600 }, // LSTM seconds in Compare Cells; GRU and RNN match its steps
+  backend: { kind: 'enum', default: 'wasm', values: BACKEND_NAMES }, // tfjs backend for training
+  compareBudget: { kind: 'integer', default: 30, ...LIMITS.settingCompareBudget }, // LSTM seconds in Compare Cells; GRU and RNN match its steps
   inlineSuggestions: { kind: 'boolean', default: false }, // ghost text from the document's model (opt-in: it is a toy)
 };
 

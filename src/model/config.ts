@@ -1,45 +1,16 @@
 // The model and training configuration as plain data: every default is here, with its reason.
-import { CELL_TYPES, type CellType } from './cells/cell';
+import {
+  BACKEND_NAMES,
+  CELL_TYPES,
+  LIMITS,
+  type BackendName,
+  type CellType,
+  type ModelConfig,
+  type Range,
+  type TrainingConfig,
+} from '../shared/domain';
 
-/** Which compute backend tfjs uses for training. */
-export type BackendName = 'wasm' | 'cpu';
-
-export interface ModelConfig {
-  /** Units per LSTM layer (H). */
-  hiddenSize: number;
-  /** Stacked LSTM layers (1-2). */
-  layers: number;
-  /** Width of the learned character embedding (E); the LSTM input size of layer 0. */
-  embeddingSize: number;
-  /** Largest vocabulary kept; rarer characters map to the unknown token. */
-  maxVocab: number;
-  /**
-   * Recurrent cell: 'lstm' (default), 'gru' or 'rnn' (vanilla tanh); see cells/cell.ts for the equations and
-   * how each maps onto the six trace rows. Missing means 'lstm' (models saved before cells existed load as LSTM).
-   */
-  cell?: CellType;
-}
-
-export interface TrainingConfig {
-  /** Truncated-BPTT window (T): characters per backward pass; state carries across windows. */
-  seqLength: number;
-  /** Parallel streams through the text (B). */
-  batchSize: number;
-  /** Adam step size. */
-  learningRate: number;
-  /** Global gradient-norm clip. */
-  clipNorm: number;
-  /** Stop after this many seconds of training (0 = no time limit). */
-  timeBudgetSec: number;
-  /** Stop after this many passes over the training split (0 = no epoch limit). */
-  maxEpochs: number;
-  /** Fraction of the text held out (the tail) for bits-per-character. */
-  heldOutFraction: number;
-  /** Seed for initialisation and batch order: same seed, same loss curve. */
-  seed: number;
-  /** Compute backend. */
-  backend: BackendName;
-}
+export type { BackendName, ModelConfig, TrainingConfig };
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   hiddenSize: 128, // big enough for visible structure (quotes, indentation), small enough to read unit by unit
@@ -91,23 +62,13 @@ export const DEFAULT_INFERENCE_CONFIG: InferenceConfig = {
   maxCacheBytes: DEFAULT_MAX_CACHE_BYTES, // 16 MiB per predictor (~210k tokens at H=128, one layer)
 };
 
-/** Limits on what a config may ask for; anything outside is refused, not clamped silently. */
-export const CONFIG_LIMITS = {
-  hiddenSize: [2, 1024],
-  layers: [1, 2],
-  embeddingSize: [1, 512],
-  maxVocab: [2, 65536],
-  seqLength: [2, 1024],
-  batchSize: [1, 1024],
-} as const;
-
 /** Fills missing fields from the defaults and checks ranges; throws an Error naming the bad field. */
 export function resolveModelConfig(raw: Partial<ModelConfig> | undefined): ModelConfig {
   const c = { ...DEFAULT_MODEL_CONFIG, ...(raw ?? {}) };
-  checkInt('hiddenSize', c.hiddenSize, CONFIG_LIMITS.hiddenSize);
-  checkInt('layers', c.layers, CONFIG_LIMITS.layers);
-  checkInt('embeddingSize', c.embeddingSize, CONFIG_LIMITS.embeddingSize);
-  checkInt('maxVocab', c.maxVocab, CONFIG_LIMITS.maxVocab);
+  checkInt('hiddenSize', c.hiddenSize, LIMITS.hiddenSize);
+  checkInt('layers', c.layers, LIMITS.layers);
+  checkInt('embeddingSize', c.embeddingSize, LIMITS.embeddingSize);
+  checkInt('maxVocab', c.maxVocab, LIMITS.maxVocab);
   const cell = c.cell ?? 'lstm';
   if (!CELL_TYPES.includes(cell)) throw new Error(`cell must be one of ${CELL_TYPES.join(', ')}, got ${String(cell)}`);
   return {
@@ -122,15 +83,16 @@ export function resolveModelConfig(raw: Partial<ModelConfig> | undefined): Model
 /** Same for training: missing fields take defaults, out-of-range values throw. */
 export function resolveTrainingConfig(raw: Partial<TrainingConfig> | undefined): TrainingConfig {
   const c = { ...DEFAULT_TRAINING_CONFIG, ...(raw ?? {}) };
-  checkInt('seqLength', c.seqLength, CONFIG_LIMITS.seqLength);
-  checkInt('batchSize', c.batchSize, CONFIG_LIMITS.batchSize);
+  checkInt('seqLength', c.seqLength, LIMITS.seqLength);
+  checkInt('batchSize', c.batchSize, LIMITS.batchSize);
   checkNum('learningRate', c.learningRate, 0, 10, false);
   checkNum('clipNorm', c.clipNorm, 0, 1e6, false);
   checkNum('timeBudgetSec', c.timeBudgetSec, 0, 1e7, true);
   checkNum('maxEpochs', c.maxEpochs, 0, 1e7, true);
-  checkNum('heldOutFraction', c.heldOutFraction, 0, 0.9, true);
+  checkNum('heldOutFraction', c.heldOutFraction, LIMITS.heldOutFraction.min, LIMITS.heldOutFraction.max, true);
   if (!Number.isSafeInteger(c.seed)) throw new Error(`training.seed must be an integer, got ${String(c.seed)}`);
-  if (c.backend !== 'wasm' && c.backend !== 'cpu') throw new Error(`training.backend must be 'wasm' or 'cpu'`);
+  if (!BACKEND_NAMES.includes(c.backend))
+    throw new Error(`training.backend must be one of ${BACKEND_NAMES.join(', ')}, got ${String(c.backend)}`);
   return {
     seqLength: c.seqLength,
     batchSize: c.batchSize,
@@ -144,7 +106,7 @@ export function resolveTrainingConfig(raw: Partial<TrainingConfig> | undefined):
   };
 }
 
-function checkInt(name: string, v: unknown, [lo, hi]: readonly [number, number]): void {
+function checkInt(name: string, v: unknown, { min: lo, max: hi }: Range): void {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < lo || v > hi)
     throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
 }

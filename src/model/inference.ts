@@ -1,6 +1,6 @@
 // Cursor predictions: state at any UTF-16 offset via the state cache, then top-k, the actual next
 // token's probability/rank/surprisal, and the gate trace of the positions leading up to it.
-import type { Prediction } from '../shared/protocol';
+import type { Prediction } from '../shared/domain';
 import { DEFAULT_INFERENCE_CONFIG, type InferenceConfig } from './config';
 import { JsArena, type Arena } from './arena';
 import { stateSize, stepWeights, type StepWeights } from './lstm';

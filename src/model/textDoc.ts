@@ -1,5 +1,5 @@
 // The document as the worker sees it: the exact editor text plus its tokens, kept in step with edits.
-import type { TextEdit } from '../shared/protocol';
+import type { TextEdit } from '../shared/domain';
 import { charTokenizer, type Tokenizer } from './vocab';
 
 /** Pieces kept before the text is joined again (bounds the per-edit walk; joins cost O(n) once per this many). */

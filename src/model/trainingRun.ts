@@ -1,7 +1,7 @@
 // Drives a Trainer against the clock: budgets, progress at most a few times a second, periodic
 // held-out evaluation and weight snapshots, and prompt cancellation (it yields to the event loop
 // every few milliseconds so a worker keeps answering messages while it trains).
-import type { TrainingPoint, TrainingProgress } from '../shared/protocol';
+import type { TrainingPoint, TrainingProgress } from '../shared/domain';
 import type { ModelWeights } from './params';
 import type { Trainer } from './trainer';
 

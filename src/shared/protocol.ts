@@ -2,40 +2,46 @@
 // Each direction is a discriminated union; each has a runtime parser, because a message that
 // crosses a thread or a frame is untrusted until it has been checked.
 
-import type { ModelConfig, TrainingConfig } from '../model/config';
+import {
+  CELL_TYPES,
+  CLAMP_TARGETS,
+  COMPARE_MATCHES,
+  GATE_NAMES,
+  INSIGHT_FEATURES,
+  inRange,
+  LIMITS,
+  MATCH_DIRECTIONS,
+  OVERLAY_KINDS,
+  TRAINING_STATUSES,
+  type CellType,
+  type ClampTarget,
+  type CompareCellsPoint,
+  type CompareCellsResult,
+  type CompareMatch,
+  type FeatureStats,
+  type GateName,
+  type InterventionRun,
+  type InterventionSpec,
+  type LongRangeBucket,
+  type MatchDirection,
+  type ModelConfig,
+  type OverlayKind,
+  type Prediction,
+  type TextEdit,
+  type TokenProbability,
+  type TrainingConfig,
+  type TrainingProgress,
+  type TrainingSnapshot,
+  type TrainingStatus,
+  type UnitLabel,
+  type UnitMatch,
+} from './domain';
 import { isFiniteNumber, isInt, isObject, isString, isOneOf, isArrayOf } from './validate';
 
+// The shared vocabulary, re-exported so a view module finds every noun of the contract in one place.
+export * from './domain';
+
 // ───────────────────────────── shared data ─────────────────────────────
-
-export type TrainingStatus = 'untrained' | 'training' | 'stopped' | 'done' | 'failed';
-export const TRAINING_STATUSES: readonly TrainingStatus[] = ['untrained', 'training', 'stopped', 'done', 'failed'];
-
-/** A point on the training curve; the webview plots these. */
-export interface TrainingPoint {
-  step: number;
-  /** Training loss, nats per character (cross-entropy). */
-  loss: number;
-  /** Held-out bits per character, when measured at this step. */
-  heldOutBpc: number | null;
-}
-
-export interface TrainingProgress extends TrainingPoint {
-  epoch: number;
-  charsPerSec: number;
-  elapsedSec: number;
-  /** Seconds left, when a budget makes it knowable. */
-  etaSec: number | null;
-}
-
-/** What the panel knows about a document's model. */
-export interface TrainingSnapshot {
-  status: TrainingStatus;
-  /** Human-readable reason for the status (errors, divergence recovery, why training stopped). */
-  message: string | null;
-  latest: TrainingProgress | null;
-  curve: TrainingPoint[];
-  backend: string | null;
-}
 
 /** The document the panel is showing. */
 export interface DocumentInfo {
@@ -58,34 +64,6 @@ export interface CursorInfo {
   before: string;
   /** The character at the cursor, '' at the end of the document. */
   next: string;
-}
-
-/** One candidate next token. */
-export interface TokenProbability {
-  token: string;
-  prob: number;
-}
-
-/** The gate and state values of one layer, for one position or a window of positions. */
-export interface LayerTrace {
-  /** Time-major, (T, 6, H) flattened: per position the rows i, f, g, o, c, h of H units each. */
-  values: Float32Array;
-}
-
-export const GATE_NAMES = ['i', 'f', 'g', 'o', 'c', 'h'] as const;
-export type GateName = (typeof GATE_NAMES)[number];
-
-export interface Prediction {
-  /** Top-k next tokens, most probable first. */
-  top: TokenProbability[];
-  /** The token actually next in the document, with its probability, 1-based rank and surprisal. */
-  actual: { token: string; prob: number; rank: number; bits: number } | null;
-  hiddenSize: number;
-  layers: number;
-  /** The tokens (characters) of the context window, oldest first; the last one is just before the cursor. */
-  contextTokens: string[];
-  /** One trace per layer, covering contextTokens. */
-  trace: LayerTrace[];
 }
 
 // ─────────────────────────── host ↔ worker ───────────────────────────
@@ -125,15 +103,8 @@ export type HostToWorker =
   | AlternativesRequest
   | FindUnitsRequest
   | LabelUnitsRequest
-  // ── the long-term-dependency lab (issue 7; answers in LabWorkerToHost, parsed by parseLabWorkerMessage) ──
+  // ── the long-term-dependency lab (answers in LabWorkerToHost, parsed by parseLabWorkerMessage) ──
   | LabRequest;
-
-/** A change to the document text, in UTF-16 offsets of the version before it, applied in order. */
-export interface TextEdit {
-  offset: number;
-  deleteCount: number;
-  text: string;
-}
 
 export type WorkerToHost =
   | { type: 'ready'; backend: string; detail: string }
@@ -151,7 +122,7 @@ export type WorkerToHost =
   | UnitLabelsAnswer
   | LabWorkerToHost;
 
-// ─────────────────────── insight in the editor (issue 6) ───────────────────────
+// ─────────────────────── insight in the editor ───────────────────────
 // Ranges are UTF-16 [start, end) of the document version named in the request; an answer covers the
 // tokens that overlap the range, and `offsets` (tokens + 1 entries) gives each token's exact span
 // [offsets[k], offsets[k+1]) (a CRLF or an emoji is one token of two code units).
@@ -233,9 +204,6 @@ export interface AlternativesAnswer {
   heldOutStart: number;
 }
 
-export type MatchDirection = 'high' | 'low';
-export const MATCH_DIRECTIONS: readonly MatchDirection[] = ['high', 'low'];
-
 /** Find units by example (LSTMVis hypothesis): units high (or low) inside the selections, not outside. */
 export interface FindUnitsRequest {
   type: 'findUnits';
@@ -248,21 +216,6 @@ export interface FindUnitsRequest {
   gates?: GateName[];
   /** Matches returned; default 20, at most 200. */
   limit?: number;
-}
-
-export interface UnitMatch {
-  layer: number;
-  gate: GateName;
-  unit: number;
-  /**
-   * Ranking score, an AUC: the probability that a token inside the selections has a higher value than a
-   * token outside (for direction 'low': lower), ties counted half. 1 = perfect separation, 0.5 = chance.
-   */
-  score: number;
-  /** Standardized mean difference (mean inside − mean outside) / pooled sd, sign flipped for 'low'. */
-  effect: number;
-  meanInside: number;
-  meanOutside: number;
 }
 
 export interface UnitMatchesAnswer {
@@ -278,20 +231,6 @@ export interface UnitMatchesAnswer {
   outsideTokens: number;
 }
 
-export const INSIGHT_FEATURES = [
-  'inString',
-  'inComment',
-  'bracketDepth',
-  'indent',
-  'column',
-  'wordStart',
-  'digit',
-  'uppercase',
-  'inQuotes',
-  'inParens',
-] as const;
-export type InsightFeature = (typeof INSIGHT_FEATURES)[number];
-
 /** Automatic unit labels: Pearson r of each unit's c and h with lexical features on held-out text. */
 export interface LabelUnitsRequest {
   type: 'labelUnits';
@@ -299,15 +238,6 @@ export interface LabelUnitsRequest {
   requestId: number;
   /** VS Code language id; picks the lexical scanner (C-like, Python, shell, prose). */
   languageId: string;
-}
-
-export interface UnitLabel {
-  feature: InsightFeature;
-  layer: number;
-  gate: 'c' | 'h';
-  unit: number;
-  /** Pearson correlation over the held-out tokens. */
-  r: number;
 }
 
 export interface UnitLabelsAnswer {
@@ -321,25 +251,16 @@ export interface UnitLabelsAnswer {
   /** Held-out tokens analysed. */
   tokens: number;
   /** Per analysed feature: its mean and standard deviation on those tokens (sd 0: no label possible). */
-  features: { feature: InsightFeature; mean: number; sd: number }[];
+  features: FeatureStats[];
   /** For each feature, the best units by |r| (strongest first). */
   labels: UnitLabel[];
 }
 
-// ─────────────────── the long-term-dependency lab (issue 7) ───────────────────
+// ─────────────────── the long-term-dependency lab ───────────────────
 // Requests go in HostToWorker (parsed by parseHostToWorker); the answers, LabWorkerToHost, are part of
 // WorkerToHost and parsed by parseLabWorkerMessage, which parseWorkerMessage falls back to.
 // Offsets are UTF-16 of the request's version; "the cursor" reads every token ending at or before offset.
 // Every failure answers requestFailed with the request's id. See src/worker/lab.ts for the costs.
-
-export type CellType = 'lstm' | 'gru' | 'rnn';
-export const CELL_TYPES: readonly CellType[] = ['lstm', 'gru', 'rnn'];
-export type ClampTarget = 'c' | 'h' | 'f' | 'i' | 'o';
-export const CLAMP_TARGETS: readonly ClampTarget[] = ['c', 'h', 'f', 'i', 'o'];
-/** Most characters one sample / intervention may generate. */
-export const MAX_LAB_SAMPLE = 4096;
-/** Longest memory-span window. */
-export const MAX_MEMORY_WINDOW = 128;
 
 /** A continuation of `length` characters from the cursor, sampled at `temperature` (≤ 0: greedy) with `seed`. */
 export interface SampleRequest {
@@ -383,12 +304,6 @@ export interface InterveneRequest {
   temperature: number;
   seed: number;
   topK: number;
-}
-
-export interface InterventionRun {
-  /** Next-token distribution at the cursor (temperature 1). */
-  top: TokenProbability[];
-  text: string;
 }
 
 export interface InterventionAnswer {
@@ -460,13 +375,6 @@ export interface CompareCellsRequest {
   languageId?: string;
 }
 
-export interface CompareCellsPoint {
-  step: number;
-  loss: number;
-  heldOutBpc: number | null;
-  elapsedSec: number;
-}
-
 export interface CompareProgress {
   type: 'compareProgress';
   docId: string;
@@ -475,15 +383,6 @@ export interface CompareProgress {
   hiddenSize: number;
   params: number;
   point: CompareCellsPoint;
-}
-
-export interface CompareCellsResult {
-  cell: CellType;
-  hiddenSize: number;
-  params: number;
-  /** Final held-out bits per character (null: no held-out split). */
-  heldOutBpc: number | null;
-  steps: number;
 }
 
 export interface CompareDone {
@@ -500,18 +399,6 @@ export interface LongRangeProbeRequest {
   type: 'longRangeProbe';
   docId: string;
   requestId: number;
-}
-
-export interface LongRangeBucket {
-  label: string;
-  /** Distance in tokens from the opener to the closer, inclusive bounds (maxDistance null: unbounded). */
-  minDistance: number;
-  maxDistance: number | null;
-  count: number;
-  /** Mean probability of the correct closer, per cell (null: that cell was not compared, or count 0). */
-  meanProb: { lstm: number | null; gru: number | null; rnn: number | null };
-  /** Fraction of these closers where the correct closer was the most probable token, per cell. */
-  top1: { lstm: number | null; gru: number | null; rnn: number | null };
 }
 
 export interface LongRangeAnswer {
@@ -539,9 +426,6 @@ export interface ViewState {
 }
 
 export const DEFAULT_VIEW_STATE: ViewState = { selectedGate: 'c', pinnedUnit: null, pinnedLayer: 0 };
-
-export type OverlayKind = 'none' | 'activation' | 'surprisal';
-export const OVERLAY_KINDS: readonly OverlayKind[] = ['none', 'activation', 'surprisal'];
 
 /** Editor insight for the current document: which overlay is on, unit labels and example matches. */
 export interface InsightSnapshot {
@@ -592,17 +476,6 @@ export interface MemorySpanView {
   target: TokenProbability;
 }
 
-/** What the user asked an intervention to do (see InterveneRequest). */
-export interface InterventionSpec {
-  layer: number;
-  /** One unit, or every unit of the layer (null). */
-  unit: number | null;
-  target: ClampTarget;
-  value: number;
-  /** How many steps from the cursor the clamp holds. */
-  steps: number;
-}
-
 export interface InterventionView {
   spec: InterventionSpec;
   version: number;
@@ -610,9 +483,6 @@ export interface InterventionView {
   baseline: InterventionRun;
   clamped: InterventionRun;
 }
-
-export type CompareMatch = 'params' | 'hidden';
-export const COMPARE_MATCHES: readonly CompareMatch[] = ['params', 'hidden'];
 
 export interface CompareCurve {
   cell: CellType;
@@ -633,7 +503,7 @@ export interface CompareView {
   note: string | null;
 }
 
-/** The long-term-dependency lab's state for the current document (issue 7). */
+/** The long-term-dependency lab's state for the current document. */
 export interface LabSnapshot {
   /** The last continuation sampled from the cursor. */
   sample: SampleSnapshot | null;
@@ -670,7 +540,7 @@ export interface PanelSnapshot {
   view: ViewState;
   settings: { topK: number; contextWindow: number };
   insight: InsightSnapshot;
-  /** The long-term-dependency lab (issue 7). */
+  /** The long-term-dependency lab. */
   lab: LabSnapshot;
   /** Localised UI strings, keyed by English source string. */
   strings: Record<string, string>;
@@ -711,7 +581,6 @@ export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'command'; command: WebviewCommand }
   | { type: 'viewState'; view: ViewState }
-  | { type: 'painted'; version: number; offset: number; ms: number }
   | { type: 'sample'; temperature: number }
   | { type: 'measureMemory' }
   | { type: 'followMemory'; on: boolean }
@@ -722,67 +591,26 @@ export type WebviewToHost =
 
 // ─────────────────────────── runtime parsers ───────────────────────────
 
-/** Parses a message from the webview; returns undefined for anything malformed or unknown. */
-export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
-  if (!isObject(raw) || !isString(raw.type)) return undefined;
-  switch (raw.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'command':
-      return isOneOf(raw.command, WEBVIEW_COMMANDS) ? { type: 'command', command: raw.command } : undefined;
-    case 'viewState': {
-      const view = parseViewState(raw.view);
-      return view ? { type: 'viewState', view } : undefined;
-    }
-    case 'painted':
-      return isInt(raw.version) && isInt(raw.offset) && isFiniteNumber(raw.ms)
-        ? { type: 'painted', version: raw.version, offset: raw.offset, ms: raw.ms }
-        : undefined;
-    case 'sample':
-      return isFiniteNumber(raw.temperature) && raw.temperature >= 0 && raw.temperature <= 5
-        ? { type: 'sample', temperature: raw.temperature }
-        : undefined;
-    case 'measureMemory':
-      return { type: 'measureMemory' };
-    case 'followMemory':
-      return typeof raw.on === 'boolean' ? { type: 'followMemory', on: raw.on } : undefined;
-    case 'intervene': {
-      const spec = parseInterventionSpec(raw.spec);
-      return spec && isFiniteNumber(raw.temperature) && raw.temperature >= 0 && raw.temperature <= 5
-        ? { type: 'intervene', spec, temperature: raw.temperature }
-        : undefined;
-    }
-    case 'resetIntervention':
-      return { type: 'resetIntervention' };
-    case 'compareCells':
-      return isOneOf(raw.match, COMPARE_MATCHES) ? { type: 'compareCells', match: raw.match } : undefined;
-    case 'stopCompare':
-      return { type: 'stopCompare' };
-    default:
-      return undefined;
-  }
+// The host is the only sender of what the webview parses, so these check shapes only; the bounds a user
+// request must keep live in src/protocol/webview.ts.
+function isInterventionSpecShape(x: unknown): x is InterventionSpec {
+  return (
+    isObject(x) &&
+    isInt(x.layer) &&
+    (x.unit === null || isInt(x.unit)) &&
+    isOneOf(x.target, CLAMP_TARGETS) &&
+    isFiniteNumber(x.value) &&
+    isInt(x.steps)
+  );
 }
 
-/** Clamp values a user may ask for: gates live in [0, 1], c and h are kept within ±10. */
-export function parseInterventionSpec(raw: unknown): InterventionSpec | undefined {
-  if (!isObject(raw)) return undefined;
-  const { layer, unit, target, value, steps } = raw;
-  if (!(isInt(layer) && layer >= 0 && layer < 8)) return undefined;
-  if (!(unit === null || (isInt(unit) && unit >= 0 && unit < 4096))) return undefined;
-  if (!isOneOf(target, CLAMP_TARGETS) || !isFiniteNumber(value)) return undefined;
-  const isGate = target === 'f' || target === 'i' || target === 'o';
-  if (isGate ? value < 0 || value > 1 : Math.abs(value) > 10) return undefined;
-  if (!(isInt(steps) && steps >= 1 && steps <= MAX_LAB_SAMPLE)) return undefined;
-  return { layer, unit, target, value, steps };
-}
-
-export function parseViewState(raw: unknown): ViewState | undefined {
-  if (!isObject(raw)) return undefined;
-  const { selectedGate, pinnedUnit, pinnedLayer } = raw;
-  if (!isOneOf(selectedGate, GATE_NAMES)) return undefined;
-  if (!(pinnedUnit === null || (isInt(pinnedUnit) && pinnedUnit >= 0 && pinnedUnit < 4096))) return undefined;
-  if (!(isInt(pinnedLayer) && pinnedLayer >= 0 && pinnedLayer < 8)) return undefined;
-  return { selectedGate, pinnedUnit, pinnedLayer };
+function isViewStateShape(x: unknown): x is ViewState {
+  return (
+    isObject(x) &&
+    isOneOf(x.selectedGate, GATE_NAMES) &&
+    (x.pinnedUnit === null || isInt(x.pinnedUnit)) &&
+    isInt(x.pinnedLayer)
+  );
 }
 
 function isTrainingProgress(raw: unknown): raw is TrainingProgress {
@@ -936,9 +764,6 @@ function rangeOk(start: unknown, end: unknown): boolean {
 function isRange(x: unknown): x is { start: number; end: number } {
   return isObject(x) && rangeOk(x.start, x.end);
 }
-
-/** Longest UTF-16 range one unitValues / surprisal request may ask for (a visible editor range is a few thousand). */
-export const MAX_INSIGHT_RANGE = 1 << 17;
 
 /** Parses a request arriving in the worker; undefined when malformed. */
 export function parseHostToWorker(raw: unknown): HostToWorker | undefined {
@@ -1125,7 +950,7 @@ function isMemoryView(raw: unknown): raw is MemorySpanView {
 function isInterventionView(raw: unknown): raw is InterventionView {
   return (
     isObject(raw) &&
-    parseInterventionSpec(raw.spec) !== undefined &&
+    isInterventionSpecShape(raw.spec) &&
     isInt(raw.version) &&
     isInt(raw.offset) &&
     isInterventionRun(raw.baseline) &&
@@ -1202,7 +1027,7 @@ function isSnapshot(raw: unknown): raw is PanelSnapshot {
     (raw.cursor === null || isCursorInfo(raw.cursor)) &&
     (raw.training === null || isTrainingSnapshot(raw.training)) &&
     (raw.prediction === null || isPrediction(raw.prediction)) &&
-    parseViewState(raw.view) !== undefined &&
+    isViewStateShape(raw.view) &&
     isObject(raw.settings) &&
     isInt(raw.settings.topK) &&
     isInt(raw.settings.contextWindow) &&
@@ -1251,11 +1076,9 @@ function isCursorRequest(m: Record<string, unknown>): boolean {
 function isSampling(m: Record<string, unknown>): boolean {
   return (
     isInt(m.length) &&
-    m.length >= 0 &&
-    m.length <= MAX_LAB_SAMPLE &&
+    inRange(m.length, LIMITS.sampleLength) &&
     isFiniteNumber(m.temperature) &&
-    m.temperature >= 0 &&
-    m.temperature <= 100 &&
+    inRange(m.temperature, LIMITS.temperature) &&
     isInt(m.seed)
   );
 }
@@ -1285,12 +1108,11 @@ export function parseLabRequest(m: Record<string, unknown>): LabRequest | undefi
       return isString(m.docId) &&
         isInt(m.requestId) &&
         isFiniteNumber(m.budgetSec) &&
-        m.budgetSec > 0 &&
-        m.budgetSec <= 3600 &&
+        m.budgetSec > LIMITS.compareBudgetSec.min &&
+        m.budgetSec <= LIMITS.compareBudgetSec.max &&
         isOneOf(m.match, ['params', 'hidden'] as const) &&
         isInt(m.hiddenSize) &&
-        m.hiddenSize >= 2 &&
-        m.hiddenSize <= 1024 &&
+        inRange(m.hiddenSize, LIMITS.hiddenSize) &&
         (m.languageId === undefined || isString(m.languageId))
         ? (m as unknown as LabRequest)
         : undefined;
@@ -1354,9 +1176,4 @@ export function parseLabWorkerMessage(raw: unknown): LabWorkerToHost | undefined
     default:
       return undefined;
   }
-}
-
-/** Compile-time proof that a switch over a union handled every case. */
-export function assertNever(value: never, what = 'message'): never {
-  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
 }

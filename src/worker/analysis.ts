@@ -1,6 +1,7 @@
 // Worker handlers for the editor-insight messages (overlays, hovers, find-units, unit labels).
-// trainerWorker.ts calls analysisHook first; it answers the five insight requests and notes each train
-// request's held-out fraction (the overlays mark the held-out tail). Every failure answers requestFailed.
+// trainerWorker.ts calls analysisHook first; it answers the five insight requests, reading the document's
+// held-out fraction from the worker's document state (the overlays mark the held-out tail). Every failure
+// answers requestFailed.
 //
 // Cost: a request walks its range segment by segment (≤ W + S model steps per segment cold, S warm, 0 when
 // the segment's rows are still in the TraceStore); between segments it yields to the event loop after
@@ -8,14 +9,7 @@
 // request fails as stale rather than mixing versions. labelUnits runs on a private engine over a frozen
 // copy of the text, so it survives new snapshots and edits and answers for the state at its start.
 import type { TransferListItem } from 'node:worker_threads';
-import {
-  assertNever,
-  MAX_INSIGHT_RANGE,
-  type HostToWorker,
-  type UnitMatchesAnswer,
-  type WorkerToHost,
-} from '../shared/protocol';
-import { DEFAULT_TRAINING_CONFIG } from '../model/config';
+import { assertNever, LIMITS, type HostToWorker, type UnitMatchesAnswer, type WorkerToHost } from '../shared/protocol';
 import type { Predictor } from '../model/inference';
 import type { TextDoc } from '../model/textDoc';
 import { findUnits } from '../model/insight/hypothesis';
@@ -32,6 +26,8 @@ export type AnalysisRequest = Extract<
 export interface AnalysisDoc {
   readonly doc: TextDoc;
   readonly predictor: Predictor | null;
+  /** The held-out fraction of the last training run (the overlays mark the held-out tail). */
+  readonly heldOutFraction: number;
 }
 
 type Post = (msg: WorkerToHost, transfer?: TransferListItem[]) => void;
@@ -39,31 +35,14 @@ type Post = (msg: WorkerToHost, transfer?: TransferListItem[]) => void;
 const ANALYSIS_TYPES = new Set<string>(['unitValues', 'surprisal', 'alternatives', 'findUnits', 'labelUnits']);
 /** Longest stretch of work between yields. */
 const SLICE_MS = 8;
-const MAX_TOP_K = 100;
-const MAX_MATCHES = 200;
-
-const heldOutFractions = new Map<string, number>();
-
-function heldOutFraction(docId: string): number {
-  return heldOutFractions.get(docId) ?? DEFAULT_TRAINING_CONFIG.heldOutFraction;
-}
 
 class Stale extends Error {}
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-/**
- * Handles an insight request (true: it was one, and it is being answered) or notes what it needs from
- * other messages (false: the worker handles those as before).
- */
+/** Handles an insight request (true: it was one, and it is being answered); false for any other message. */
 export function analysisHook(m: HostToWorker, state: () => AnalysisDoc | undefined, post: Post): m is AnalysisRequest {
-  if (m.type === 'train') {
-    const f = (m.training as { heldOutFraction?: unknown } | undefined)?.heldOutFraction;
-    if (typeof f === 'number' && Number.isFinite(f) && f >= 0 && f <= 0.9) heldOutFractions.set(m.docId, f);
-    return false;
-  }
-  if (m.type === 'disposeDocument') heldOutFractions.delete(m.docId);
   if (!ANALYSIS_TYPES.has(m.type)) return false;
   const req = m as AnalysisRequest;
   void answer(req, state, post);
@@ -94,7 +73,8 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
   try {
     switch (m.type) {
       case 'unitValues': {
-        if (m.end - m.start > MAX_INSIGHT_RANGE) return fail(`Range too long: ask for at most ${MAX_INSIGHT_RANGE}`);
+        if (m.end - m.start > LIMITS.insightRange.max)
+          return fail(`Range too long: ask for at most ${LIMITS.insightRange.max}`);
         if (m.start > len) return fail(`Range starts past the end of the document (${len})`);
         const r = await unitValues(traceStoreOf(predictor), doc, m.start, m.end, m.layer, m.gate, m.unit, between);
         post(
@@ -114,7 +94,8 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
         return;
       }
       case 'surprisal': {
-        if (m.end - m.start > MAX_INSIGHT_RANGE) return fail(`Range too long: ask for at most ${MAX_INSIGHT_RANGE}`);
+        if (m.end - m.start > LIMITS.insightRange.max)
+          return fail(`Range too long: ask for at most ${LIMITS.insightRange.max}`);
         if (m.start > len) return fail(`Range starts past the end of the document (${len})`);
         const r = await surprisal(traceStoreOf(predictor), doc, m.start, m.end, between);
         post(
@@ -125,7 +106,7 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
             version: m.version,
             offsets: r.offsets,
             bits: r.bits,
-            heldOutStart: heldOutStartOffset(doc, heldOutFraction(m.docId)),
+            heldOutStart: heldOutStartOffset(doc, st.heldOutFraction),
           },
           [r.offsets.buffer as ArrayBuffer, r.bits.buffer as ArrayBuffer],
         );
@@ -133,9 +114,9 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
       }
       case 'alternatives': {
         if (m.offset > len) return fail(`Offset ${m.offset} is past the end of the document (${len})`);
-        const pr = predictor.predict(doc, m.offset, Math.min(m.topK, MAX_TOP_K), 0);
+        const pr = predictor.predict(doc, m.offset, Math.min(m.topK, LIMITS.topK.max), 0);
         const k = doc.tokensBefore(m.offset);
-        const heldOutStart = heldOutStartOffset(doc, heldOutFraction(m.docId));
+        const heldOutStart = heldOutStartOffset(doc, st.heldOutFraction);
         post({
           type: 'alternatives',
           docId: m.docId,
@@ -146,7 +127,7 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
           tokenEnd: doc.starts[Math.min(k + 1, doc.tokenCount)],
           top: pr.top,
           actual: pr.actual,
-          heldOut: k < doc.tokenCount && k >= heldOutStartToken(doc, heldOutFraction(m.docId)),
+          heldOut: k < doc.tokenCount && k >= heldOutStartToken(doc, st.heldOutFraction),
           heldOutStart,
         });
         return;
@@ -160,7 +141,7 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
           m.selections,
           m.direction,
           m.gates ?? ['c', 'h'],
-          Math.min(m.limit ?? 20, MAX_MATCHES),
+          Math.min(m.limit ?? 20, LIMITS.matches.max),
           between,
         );
         const answer: UnitMatchesAnswer = {
@@ -181,7 +162,7 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
         const version = doc.version;
         let last = performance.now();
         const r = await labelUnits(predictor, doc, m.languageId, {
-          heldOutFraction: heldOutFraction(m.docId),
+          heldOutFraction: st.heldOutFraction,
           // A private engine and frozen tokens: only yield, never abort (the answer is for the start state).
           between: async () => {
             if (performance.now() - last < SLICE_MS) return;

@@ -1,7 +1,7 @@
-// Worker handlers for the long-term-dependency lab (issue 7): sampling, interventions, memory span, the
+// Worker handlers for the long-term-dependency lab: sampling, interventions, memory span, the
 // cell comparison and the long-range probe. trainerWorker.ts calls labHook first; it answers the lab
-// requests (true) and watches stopTraining / disposeDocument to cancel comparisons (false: the worker
-// handles those as before). Every failure answers requestFailed with the request's id.
+// requests, and tells stopComparison / disposeComparison when a document's training stops or the document
+// goes. Every failure answers requestFailed with the request's id.
 //
 // Cost: sample / intervene run ≤ 4096 readable single steps (≈0.2 ms each at H=128) after one cursor-state
 // query; memorySpan one float64 forward + backward over ≤ 128 tokens (tens of ms). compareCells trains on
@@ -9,7 +9,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import {
   assertNever,
-  MAX_MEMORY_WINDOW,
+  LIMITS,
   type HostToWorker,
   type LabRequest,
   type LabWorkerToHost,
@@ -42,20 +42,22 @@ const sessions = new Map<string, CompareSession>();
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Answers a lab request (true), or notes a stop / dispose for running comparisons (false). */
+/** Answers a lab request (true); false for any other message. */
 export function labHook(m: HostToWorker, state: () => LabDoc | undefined, post: LabPost): m is LabRequest {
-  if (m.type === 'stopTraining') {
-    sessions.get(m.docId)?.stop();
-    return false;
-  }
-  if (m.type === 'disposeDocument') {
-    sessions.get(m.docId)?.dispose();
-    sessions.delete(m.docId);
-    return false;
-  }
   if (!LAB_TYPES.has(m.type)) return false;
   void answer(m as LabRequest, state, post);
   return true;
+}
+
+/** The document's training was told to stop: so is its running cell comparison. */
+export function stopComparison(docId: string): void {
+  sessions.get(docId)?.stop();
+}
+
+/** The document is gone: its comparison stops and its compared models are freed. */
+export function disposeComparison(docId: string): void {
+  sessions.get(docId)?.dispose();
+  sessions.delete(docId);
 }
 
 async function answer(m: LabRequest, state: () => LabDoc | undefined, post: LabPost): Promise<void> {
@@ -75,7 +77,7 @@ async function answer(m: LabRequest, state: () => LabDoc | undefined, post: LabP
         const n = doc.tokensBefore(m.offset);
         const vocab = predictor.vocab;
         if (m.type === 'memorySpan') {
-          const T = Math.min(m.window, MAX_MEMORY_WINDOW, n);
+          const T = Math.min(m.window, LIMITS.memoryWindow.max, n);
           if (T < 1) return fail('Nothing before the cursor to measure');
           const start = predictor.stateAfterTokens(doc, n - T);
           const r = memorySpan(model.weights, vocab, doc, n, T, start);

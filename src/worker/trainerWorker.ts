@@ -12,7 +12,7 @@ import {
 } from '../shared/protocol';
 import type { Arena } from '../model/arena';
 import { initBackend, type EngineBackend } from '../model/backend';
-import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
+import { DEFAULT_TRAINING_CONFIG, resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
 import { Predictor } from '../model/inference';
 import type { ModelWeights } from '../model/params';
 import { loadModel, saveModel, textHash } from '../model/persist';
@@ -21,7 +21,7 @@ import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { analysisHook } from './analysis';
-import { labHook } from './lab';
+import { disposeComparison, labHook, stopComparison } from './lab';
 
 const port = parentPort;
 if (!port) throw new Error('trainerWorker must run inside worker_threads');
@@ -33,6 +33,8 @@ interface DocState {
   model: { weights: ModelWeights; vocab: Vocab; trainedOn: string | null; steps: number } | null;
   predictor: Predictor | null;
   run: { stop: boolean; done: Promise<void> } | null;
+  /** The held-out fraction of the last training run (the insight overlays mark the held-out tail). */
+  heldOutFraction: number;
 }
 
 const docs = new Map<string, DocState>();
@@ -89,6 +91,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>, st: DocState):
     status(m.docId, st, 'failed', `Bad configuration: ${errText(e)}`);
     return;
   }
+  st.heldOutFraction = training.heldOutFraction;
   const backend = await initBackend(training.backend, { wasmDir: __dirname + '/', log });
   const text = st.doc.text;
   const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
@@ -205,6 +208,7 @@ function handle(m: HostToWorker): void {
     }
     case 'disposeDocument': {
       incoming.delete(m.docId);
+      disposeComparison(m.docId);
       if (!st) return;
       docs.delete(m.docId);
       if (st.run) st.run.stop = true;
@@ -225,6 +229,7 @@ function handle(m: HostToWorker): void {
       return;
     }
     case 'stopTraining': {
+      stopComparison(m.docId);
       if (!st) return;
       if (st.run) st.run.stop = true;
       else post({ type: 'trainingStatus', docId: m.docId, status: st.status, message: null });
@@ -300,11 +305,18 @@ function replaceText(docId: string, version: number, text: string): void {
   if (st) {
     st.doc = doc;
     st.predictor?.cache.clear();
-  } else docs.set(docId, { doc, status: 'untrained', model: null, predictor: null, run: null });
+  } else docs.set(docId, { ...newState(), doc });
 }
 
 function newState(): DocState {
-  return { doc: new TextDoc('', 0), status: 'untrained', model: null, predictor: null, run: null };
+  return {
+    doc: new TextDoc('', 0),
+    status: 'untrained',
+    model: null,
+    predictor: null,
+    run: null,
+    heldOutFraction: DEFAULT_TRAINING_CONFIG.heldOutFraction,
+  };
 }
 
 port.on('message', (raw: unknown) => {

@@ -15,8 +15,9 @@
 // Interventions name these rows too: clamping 'i' on a GRU clamps z, 'f' clamps r; 'o' exists only in
 // the LSTM and no gate exists in the RNN.
 
-export type CellType = 'lstm' | 'gru' | 'rnn';
-export const CELL_TYPES: readonly CellType[] = ['lstm', 'gru', 'rnn'];
+import type { CellType, ClampTarget, GateName } from '../../shared/domain';
+
+export { CELL_TYPES, type CellType } from '../../shared/domain';
 
 /** Gate blocks per unit in the kernels: the G of (In, G·H). */
 export function gateCount(cell: CellType): number {
@@ -24,14 +25,14 @@ export function gateCount(cell: CellType): number {
 }
 
 /** Trace rows a cell really has (the others are written as zeros). */
-export function hasRow(cell: CellType, row: 'i' | 'f' | 'g' | 'o' | 'c' | 'h'): boolean {
+export function hasRow(cell: CellType, row: GateName): boolean {
   if (cell === 'lstm') return true;
   if (cell === 'gru') return row !== 'o';
   return row === 'g' || row === 'c' || row === 'h';
 }
 
 /** Whether an intervention target exists for a cell (see the mapping above). */
-export function canClamp(cell: CellType, target: 'c' | 'h' | 'f' | 'i' | 'o'): boolean {
+export function canClamp(cell: CellType, target: ClampTarget): boolean {
   if (target === 'c' || target === 'h') return true;
   if (cell === 'lstm') return true;
   if (cell === 'gru') return target !== 'o';

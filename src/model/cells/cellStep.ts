@@ -4,9 +4,7 @@
 // reference this agrees with when no clamp is given; see cells/cell.ts for the equations and row mapping.
 import type { StepWeights } from '../lstm';
 import { sigmoid } from '../lstm';
-
-export type ClampTarget = 'c' | 'h' | 'f' | 'i' | 'o';
-export const CLAMP_TARGETS: readonly ClampTarget[] = ['c', 'h', 'f', 'i', 'o'];
+import type { ClampTarget } from '../../shared/domain';
 
 /** Overrides `target` of `unit` (null: every unit) in `layer` with `value`, after it is computed. */
 export interface Clamp {

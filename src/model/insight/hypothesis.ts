@@ -8,8 +8,8 @@
 // 0.5 = chance. Computed from 256-bin histograms of a monotone squashing of the value, so exact up to ties
 // within a bin. Tie-break and secondary figure: the standardized mean difference ("effect", Cohen's d,
 // pooled sd floored at 1e-3), sign-flipped for 'low'.
-import type { GateName, MatchDirection, UnitMatch } from '../../shared/protocol';
-import { GATE_NAMES } from '../../shared/protocol';
+import type { GateName, MatchDirection, UnitMatch } from '../../shared/domain';
+import { GATE_NAMES } from '../../shared/domain';
 import type { TextDoc } from '../textDoc';
 import { SeparationAccumulator } from './stats';
 import { forEachSegment, gateRow, ROWS, tokenRange, type Checkpoint, type TraceStore } from './traces';

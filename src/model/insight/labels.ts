@@ -4,7 +4,7 @@
 //
 // Runs on a private StepEngine over a frozen copy of the tokens, so a new model snapshot or an edit in the
 // middle of the job neither breaks it nor mixes versions: the answer is for the model and text at the start.
-import type { InsightFeature, UnitLabel } from '../../shared/protocol';
+import type { InsightFeature, UnitLabel } from '../../shared/domain';
 import { DEFAULT_TRAINING_CONFIG } from '../config';
 import type { Predictor } from '../inference';
 import { stateSize } from '../lstm';

@@ -1,5 +1,5 @@
 // Overlay values for a UTF-16 range: one (layer, gate, unit) per token, or per-token surprisal in bits.
-import type { GateName } from '../../shared/protocol';
+import type { GateName } from '../../shared/domain';
 import type { TextDoc } from '../textDoc';
 import {
   forEachSegment,

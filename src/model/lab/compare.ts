@@ -4,7 +4,7 @@
 // the same parameter count, then a long-range probe of the
 // three on the held-out tail. Every model here is private (own Trainer, own buffers): the document's own
 // model is never touched. Runs one cell after another (one thread), yielding like the document's training.
-import type { CompareCellsPoint, CompareCellsResult, LongRangeBucket } from '../../shared/protocol';
+import type { CompareCellsPoint, CompareCellsResult, LongRangeBucket } from '../../shared/domain';
 import { JsArena, type Arena } from '../arena';
 import { StepEngine } from '../stepEngine';
 import { CELL_TYPES, gateCount, type CellType } from '../cells/cell';

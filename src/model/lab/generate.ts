@@ -5,7 +5,7 @@
 // that last token. Without a clamp this is the cursor's state; with one, the clamp covers `clampSteps`
 // steps starting with that re-read, so the next-token distribution at the cursor already shows its effect
 // (at offset 0 there is no token to re-read, and the clamp starts with the first generated token).
-import type { TokenProbability } from '../../shared/protocol';
+import type { TokenProbability } from '../../shared/domain';
 import { topIndices } from '../inference';
 import type { StepWeights } from '../lstm';
 import { Rng } from '../rng';

@@ -7,7 +7,7 @@
 //      by a batch-1 float64 backward pass through the window from the cursor's bounded-history start state.
 // Plain loops in float64 (the window is short); `windowLogProb` is the forward the finite-difference test
 // checks `windowGrad` against.
-import type { TokenProbability } from '../../shared/protocol';
+import type { TokenProbability } from '../../shared/domain';
 import { cellOf } from '../config';
 import { gateCount, type CellType } from '../cells/cell';
 import { inputSize, slice, type ModelWeights } from '../params';

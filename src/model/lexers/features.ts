@@ -11,7 +11,7 @@
 //   column           tokens since the last line break, counting this one (0 right after the break).
 //   wordStart        1 when this token is a letter, digit or _ and the previous one is not.
 //   digit, uppercase 1 for a decimal digit / an uppercase letter.
-import { INSIGHT_FEATURES, type InsightFeature } from '../../shared/protocol';
+import { INSIGHT_FEATURES, type InsightFeature } from '../../shared/domain';
 import { charClass, isCloseBracket, isOpenBracket, LF, SPACE, TAB } from './chars';
 
 export type LanguageFamily = 'c-like' | 'python' | 'shell' | 'prose';
@@ -29,20 +29,6 @@ export const PROSE_FEATURES: readonly InsightFeature[] = [...PROSE_ONLY, ...CODE
 export function featuresOf(family: LanguageFamily): readonly InsightFeature[] {
   return family === 'prose' ? PROSE_FEATURES : CODE_FEATURES;
 }
-
-/** One-line descriptions for tables and tooltips. */
-export const FEATURE_DESCRIPTIONS: Record<InsightFeature, string> = {
-  inString: 'inside a string',
-  inComment: 'inside a comment',
-  bracketDepth: 'bracket depth',
-  indent: 'indentation',
-  column: 'column in line',
-  wordStart: 'start of a word',
-  digit: 'digit',
-  uppercase: 'uppercase letter',
-  inQuotes: 'inside quotes',
-  inParens: 'inside parentheses',
-};
 
 export interface CodeFeatures {
   inString: Float32Array;

@@ -6,7 +6,7 @@ import { scanProse } from './prose';
 import { PYTHON_LANGUAGES, scanPython } from './python';
 import { SHELL_LANGUAGES, scanShell } from './shell';
 
-export { FEATURE_DESCRIPTIONS, featuresOf, type FeatureTable, type LanguageFamily } from './features';
+export { featuresOf, type FeatureTable, type LanguageFamily } from './features';
 
 /** The lexer family for a VS Code language id (unknown ids are treated as prose). */
 export function familyOf(languageId: string): LanguageFamily {

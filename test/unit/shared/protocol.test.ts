@@ -6,10 +6,10 @@ import {
   LabSnapshot,
   parseHostToWebview,
   parseHostToWorker,
-  parseWebviewMessage,
   parseWorkerMessage,
   Prediction,
 } from '../../../src/shared/protocol';
+import { parseWebviewMessage } from '../../../src/protocol/webview';
 
 function prediction(h = 4, t = 3): Prediction {
   return {
@@ -28,12 +28,6 @@ describe('protocol: webview → host', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'command', command: 'stop' }), { type: 'command', command: 'stop' });
     const view = { selectedGate: 'f', pinnedUnit: 3, pinnedLayer: 0 };
     assert.deepEqual(parseWebviewMessage({ type: 'viewState', view }), { type: 'viewState', view });
-    assert.deepEqual(parseWebviewMessage({ type: 'painted', version: 1, offset: 2, ms: 3.5 }), {
-      type: 'painted',
-      version: 1,
-      offset: 2,
-      ms: 3.5,
-    });
   });
 
   it('accepts a sampling request only with a sane temperature', () => {

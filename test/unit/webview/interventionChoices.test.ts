@@ -1,7 +1,7 @@
 // The intervention form: each choice becomes the spec the host accepts, numbers are clamped, and a token is
 // marked as moved only when the top-k lists prove it.
 import * as assert from 'node:assert/strict';
-import { parseInterventionSpec } from '../../../src/shared/protocol';
+import { parseInterventionSpec } from '../../../src/protocol/webview';
 import {
   CLAMP_CHOICES,
   choiceForSpec,

@@ -1,0 +1,238 @@
+// Editor insight: overlay values, surprisal, hover alternatives, units found by example and unit labels.
+// Ranges are UTF-16 [start, end) of the document version named in the request; an answer covers the
+// tokens that overlap the range, and `offsets` (tokens + 1 entries) gives each token's exact span
+// [offsets[k], offsets[k+1]) (a CRLF or an emoji is one token of two code units). A value at token k is
+// the model's state right after reading token k, computed with the same bounded history as cursor
+// predictions (see model/stateCache.ts), so it equals the last trace row of a prediction at offsets[k+1].
+import * as v from 'valibot';
+import {
+  GATE_NAMES,
+  INSIGHT_FEATURES,
+  LABEL_GATES,
+  MATCH_DIRECTIONS,
+  type ActualToken,
+  type FeatureStats,
+  type GateName,
+  type MatchDirection,
+  type TokenProbability,
+  type UnitLabel,
+  type UnitMatch,
+} from '../shared/domain';
+import { actualToken, tokenProbability } from './predict';
+import { anyInt, docId, float32, int, LIMITS, num, offsets, range, schemaFor } from './schema';
+
+/** Values of one (layer, gate, unit) over a range: the activation overlay. */
+export interface UnitValuesParams {
+  docId: string;
+  version: number;
+  start: number;
+  end: number;
+  layer: number;
+  gate: GateName;
+  unit: number;
+}
+
+export interface UnitValuesResult {
+  version: number;
+  layer: number;
+  gate: GateName;
+  unit: number;
+  /** UTF-16 start of each token, plus the end of the last one (values.length + 1 entries). */
+  offsets: Uint32Array;
+  values: Float32Array;
+}
+
+/** Surprisal of each token over a range: the surprisal overlay. */
+export interface SurprisalParams {
+  docId: string;
+  version: number;
+  start: number;
+  end: number;
+}
+
+export interface SurprisalResult {
+  version: number;
+  offsets: Uint32Array;
+  /** −log2 p(token k | the text before it), bits; one per token. */
+  bits: Float32Array;
+  /** UTF-16 offset where the held-out tail begins (tokens from here on were never trained on). */
+  heldOutStart: number;
+}
+
+/** Top-k alternatives for the token at (containing) an offset: the surprisal hover. */
+export interface AlternativesParams {
+  docId: string;
+  version: number;
+  offset: number;
+  topK: number;
+}
+
+export interface AlternativesResult {
+  version: number;
+  offset: number;
+  /** The token being predicted: [tokenStart, tokenEnd); tokenStart === tokenEnd at the end of the text. */
+  tokenStart: number;
+  tokenEnd: number;
+  top: TokenProbability[];
+  /** The token actually there, as in Prediction.actual (null at the end of the text). */
+  actual: ActualToken | null;
+  heldOut: boolean;
+  heldOutStart: number;
+}
+
+/** Find units by example (LSTMVis hypothesis): units high (or low) inside the selections, not outside. */
+export interface FindUnitsParams {
+  docId: string;
+  version: number;
+  selections: { start: number; end: number }[];
+  direction: MatchDirection;
+  /** Which rows to rank; default ['c', 'h']. */
+  gates?: GateName[];
+  /** Matches returned; default 20, at most LIMITS.matches.max. */
+  limit?: number;
+}
+
+export interface FindUnitsResult {
+  version: number;
+  direction: MatchDirection;
+  matches: UnitMatch[];
+  /** The UTF-16 ranges compared (the selections plus padding around them), and token counts. */
+  window: { start: number; end: number }[];
+  insideTokens: number;
+  outsideTokens: number;
+}
+
+/** Automatic unit labels: Pearson r of each unit's c and h with lexical features on held-out text. */
+export interface LabelUnitsParams {
+  docId: string;
+  /** VS Code language id; picks the lexical scanner (C-like, Python, shell, prose). */
+  languageId: string;
+}
+
+export interface LabelUnitsResult {
+  version: number;
+  /** 'c-like' | 'python' | 'shell' | 'prose'. */
+  family: string;
+  heldOutStart: number;
+  /** Held-out tokens analysed. */
+  tokens: number;
+  features: FeatureStats[];
+  /** For each feature, the best units by |r| (strongest first). */
+  labels: UnitLabel[];
+}
+
+const gate = v.picklist(GATE_NAMES);
+const insightRange = v.pipe(
+  range,
+  v.check((r) => r.end - r.start <= LIMITS.insightRange.max, `a range spans at most ${LIMITS.insightRange.max}`),
+);
+const sameLength = (extra: number) => (a: { offsets: Uint32Array }, n: number) => a.offsets.length === n + extra;
+
+export const unitMatch = schemaFor<UnitMatch>()(
+  v.object({
+    layer: int(),
+    gate,
+    unit: int(),
+    score: num(),
+    effect: num(),
+    meanInside: num(),
+    meanOutside: num(),
+  }),
+);
+
+export const unitLabel = schemaFor<UnitLabel>()(
+  v.object({
+    feature: v.picklist(INSIGHT_FEATURES),
+    layer: int(),
+    gate: v.picklist(LABEL_GATES),
+    unit: int(),
+    r: num(),
+  }),
+);
+
+const featureStats = schemaFor<FeatureStats>()(
+  v.object({ feature: v.picklist(INSIGHT_FEATURES), mean: num(), sd: num() }),
+);
+
+export const insightCalls = {
+  unitValues: {
+    params: schemaFor<UnitValuesParams>()(
+      v.pipe(
+        v.object({ docId, version: anyInt, start: int(), end: int(), layer: int(), gate, unit: int() }),
+        v.check((p) => v.is(insightRange, p), 'a range within the overlay limit'),
+      ),
+    ),
+    result: schemaFor<UnitValuesResult>()(
+      v.pipe(
+        v.object({ version: anyInt, layer: int(), gate, unit: int(), offsets, values: float32 }),
+        v.check((r) => sameLength(1)(r, r.values.length), 'one offset more than values'),
+      ),
+    ),
+  },
+  surprisal: {
+    params: schemaFor<SurprisalParams>()(
+      v.pipe(
+        v.object({ docId, version: anyInt, start: int(), end: int() }),
+        v.check((p) => v.is(insightRange, p), 'a range within the overlay limit'),
+      ),
+    ),
+    result: schemaFor<SurprisalResult>()(
+      v.pipe(
+        v.object({ version: anyInt, offsets, bits: float32, heldOutStart: int() }),
+        v.check((r) => sameLength(1)(r, r.bits.length), 'one offset more than bits'),
+      ),
+    ),
+  },
+  alternatives: {
+    params: schemaFor<AlternativesParams>()(
+      v.object({ docId, version: anyInt, offset: int(), topK: int(LIMITS.topK) }),
+    ),
+    result: schemaFor<AlternativesResult>()(
+      v.object({
+        version: anyInt,
+        offset: int(),
+        tokenStart: int(),
+        tokenEnd: int(),
+        top: v.array(tokenProbability),
+        actual: actualToken,
+        heldOut: v.boolean(),
+        heldOutStart: int(),
+      }),
+    ),
+  },
+  findUnits: {
+    params: schemaFor<FindUnitsParams>()(
+      v.object({
+        docId,
+        version: anyInt,
+        selections: v.pipe(v.array(range), v.minLength(1)),
+        direction: v.picklist(MATCH_DIRECTIONS),
+        gates: v.optional(v.pipe(v.array(gate), v.minLength(1))),
+        limit: v.optional(int(LIMITS.matches)),
+      }),
+    ),
+    result: schemaFor<FindUnitsResult>()(
+      v.object({
+        version: anyInt,
+        direction: v.picklist(MATCH_DIRECTIONS),
+        matches: v.array(unitMatch),
+        window: v.array(range),
+        insideTokens: int(),
+        outsideTokens: int(),
+      }),
+    ),
+  },
+  labelUnits: {
+    params: schemaFor<LabelUnitsParams>()(v.object({ docId, languageId: v.string() })),
+    result: schemaFor<LabelUnitsResult>()(
+      v.object({
+        version: anyInt,
+        family: v.string(),
+        heldOutStart: int(),
+        tokens: int(),
+        features: v.array(featureStats),
+        labels: v.array(unitLabel),
+      }),
+    ),
+  },
+};
