@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import {
   CompareDone,
+  ComparePoints,
   CompareMatch,
   CompareProgress,
   CompareView,
@@ -47,6 +48,8 @@ export interface LabHost {
   post(message: HostToWorker): void;
   /** The lab state of the shown document changed. */
   changed(): void;
+  /** A running comparison of the shown document grew by one point (sent as an append, not a new lab). */
+  compareProgress(points: ComparePoints): void;
 }
 
 type DocLab = Omit<LabSnapshot, 'memoryFollow' | 'pending'> & { pending: Set<LabPending> };
@@ -337,8 +340,9 @@ export class LabController implements vscode.Disposable {
       curve = { cell: m.cell, hiddenSize: m.hiddenSize, params: m.params, points: [] };
       view.curves.push(curve);
     }
-    curve.points.push(m.point); // the panel gets a fresh copy of the snapshot with every post
-    if (uri === this.currentUri()) this.host.changed();
+    curve.points.push(m.point);
+    if (uri === this.currentUri())
+      this.host.compareProgress({ cell: m.cell, hiddenSize: m.hiddenSize, params: m.params, point: m.point });
   }
 
   private onCompareDone(view: CompareView, m: CompareDone): void {

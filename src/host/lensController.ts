@@ -34,6 +34,7 @@ import { BusyMeter } from './busyMeter';
 import { LabController } from './labController';
 import { LensInlineSuggestions } from './inlineSuggestions';
 import { WorkerOutbox } from './workerOutbox';
+import { PanelStore } from './panelStore';
 
 /** Cursor requests closer together than this collapse into one (the first is always immediate). */
 const CURSOR_INTERVAL_MS = 16;
@@ -85,6 +86,8 @@ export class LensController implements vscode.Disposable {
   private readonly justImported = new Set<string>();
   private readonly requests: WorkerRequests;
   private readonly overlays: InsightOverlays;
+  /** The panel's slices: marked as they change, sent as one patch per tick. */
+  private readonly panelState: PanelStore;
   /** Unit labels and example matches per document (the overlay kind is shared). */
   private readonly insight = new Map<string, Omit<InsightSnapshot, 'overlay'>>();
 
@@ -93,6 +96,20 @@ export class LensController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.store = new ModelStore(context.globalStorageUri, log);
+    this.panelState = new PanelStore(
+      {
+        snapshot: () => this.snapshot(),
+        prediction: () =>
+          this.lastPrediction && this.lastPredictionFor
+            ? { type: 'prediction', ...this.lastPredictionFor, prediction: this.lastPrediction }
+            : { type: 'prediction', version: -1, offset: -1, prediction: null },
+      },
+      {
+        ready: () => !!this.panel && this.webviewReady,
+        post: (m) => void this.panel?.post(m),
+      },
+      (what, fn) => this.busy.time(what, fn),
+    );
     this.settingsWatcher = new SettingsWatcher(log, (s) => this.onSettingsChanged(s));
     this.trainer = new TrainerClient({
       workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
@@ -141,7 +158,8 @@ export class LensController implements vscode.Disposable {
         return true;
       },
       post: (m) => this.post(m),
-      changed: () => this.pushLab(),
+      changed: () => this.panelState.mark('lab'),
+      compareProgress: (points) => this.panelState.compareProgress(points),
     });
     this.suggestions = new LensInlineSuggestions({
       enabled: () => this.settings.inlineSuggestions,
@@ -155,6 +173,7 @@ export class LensController implements vscode.Disposable {
       this.trainer,
       this.overlays,
       this.lab,
+      this.panelState,
       { dispose: () => this.cursorSync.dispose() },
       vscode.window.onDidChangeActiveTextEditor((e) => this.busy.time('activeEditor', () => this.onActiveEditor(e))),
       vscode.window.onDidChangeTextEditorSelection((e) => this.busy.time('selection', () => this.onSelection(e))),
@@ -188,7 +207,7 @@ export class LensController implements vscode.Disposable {
     const column = besideColumn(editor);
     if (this.panel) this.panel.reveal(column);
     else this.attachPanel(ExplorerPanel.create(this.context.extensionUri, this.log, this.panelEvents(), column));
-    this.pushAll();
+    this.panelState.sendSnapshot();
     const restored = await this.restoreSavedModel(editor.document);
     const model = this.models.get(editor.document.uri.toString());
     if (restored || model.hasModel || model.training.status !== 'untrained') return;
@@ -320,14 +339,12 @@ export class LensController implements vscode.Disposable {
     this.models.renew(uri);
     m.workerVersion = undefined;
     this.insight.delete(uri);
-    this.pushInsight();
     this.lab.forget(uri);
-    this.pushLab();
+    this.panelState.mark('insight', 'lab', 'prediction');
     this.overlays.schedule(0);
     void this.store.delete(uri);
     this.lastPrediction = null;
     this.pushTraining(uri);
-    void this.panel?.post({ type: 'prediction', version: -1, offset: -1, prediction: null });
   }
 
   // ─────────────────────────── serializer ───────────────────────────
@@ -356,7 +373,7 @@ export class LensController implements vscode.Disposable {
   private panelEvents() {
     return {
       onMessage: (m: WebviewToHost) => this.busy.time(`webview:${m.type}`, () => this.onWebviewMessage(m)),
-      onVisible: () => this.pushAll(),
+      onVisible: () => this.panelState.sendSnapshot(),
       onDispose: () => {
         this.panel = undefined;
         this.webviewReady = false;
@@ -369,7 +386,7 @@ export class LensController implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        this.pushAll();
+        this.panelState.sendSnapshot();
         break;
       case 'command':
         switch (message.command) {
@@ -461,22 +478,11 @@ export class LensController implements vscode.Disposable {
     };
   }
 
-  private pushAll(): void {
-    if (!this.panel || !this.webviewReady) return;
-    void this.panel.post({ type: 'snapshot', snapshot: this.snapshot() });
-  }
-
-  private pushLab(): void {
-    if (this.panel && this.webviewReady) void this.panel.post({ type: 'lab', lab: this.lab.snapshot(this.currentUri) });
-  }
-
   private pushTraining(uri: string): void {
-    const training = this.models.get(uri).training;
-    if (uri === this.currentUri) {
-      this.statusBar.show(training);
-      this.updateContextKeys();
-      if (this.panel && this.webviewReady) void this.panel.post({ type: 'training', training });
-    }
+    if (uri !== this.currentUri) return;
+    this.statusBar.show(this.models.get(uri).training);
+    this.updateContextKeys();
+    this.panelState.mark('training');
   }
 
   /** Context keys for `when` clauses: commands show in the palette only where they apply. */
@@ -523,14 +529,9 @@ export class LensController implements vscode.Disposable {
     this.lastCursor = null;
     this.lastPrediction = null;
     this.lab.documentShown();
-    this.pushLab();
-    if (this.panel && this.webviewReady) {
-      void this.panel.post({ type: 'document', document: documentInfo(editor.document) });
-      void this.panel.post({ type: 'training', training: this.models.get(uri).training });
-    }
+    this.panelState.mark('document', 'training', 'lab', 'insight');
     this.requestCursor(editor);
     if (this.panel) void this.restoreSavedModel(editor.document);
-    this.pushInsight();
     this.overlays.schedule(0);
   }
 
@@ -579,8 +580,8 @@ export class LensController implements vscode.Disposable {
         model.workerVersion = e.document.version;
       }
     }
-    if (uri === this.currentUri && this.panel && this.webviewReady) {
-      void this.panel.post({ type: 'document', document: documentInfo(e.document) });
+    if (uri === this.currentUri) {
+      this.panelState.mark('document');
       if (this.currentEditor) this.requestCursor(this.currentEditor);
     }
   }
@@ -634,9 +635,10 @@ export class LensController implements vscode.Disposable {
       next: firstCodePoint(next),
     };
     this.lastCursor = cursor;
-    if (this.panel && this.webviewReady) void this.panel.post({ type: 'cursor', cursor });
     const model = this.models.peek(req.docUri);
-    if (model?.hasModel) {
+    if (!model?.hasModel) this.panelState.mark('cursor');
+    else {
+      this.panelState.markCursorAwaitingPrediction();
       this.ensureWorkerHasDocument(doc);
       const requestId = this.nextRequestId++;
       this.latestRequest.set(req.docUri, requestId);
@@ -747,13 +749,7 @@ export class LensController implements vscode.Disposable {
         if (this.latestRequest.get(uri) !== message.requestId) return; // stale
         this.lastPrediction = message.prediction;
         this.lastPredictionFor = { version: message.version, offset: message.offset };
-        if (this.panel && this.webviewReady)
-          void this.panel.post({
-            type: 'prediction',
-            version: message.version,
-            offset: message.offset,
-            prediction: message.prediction,
-          });
+        this.panelState.predictionArrived();
         break;
       }
       case 'modelExported': {
@@ -855,7 +851,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private onSettingsChanged(_settings: LensSettings): void {
-    this.pushAll();
+    this.panelState.mark('settings');
   }
 
   // ───────────────────────────── lab ─────────────────────────────
@@ -921,7 +917,7 @@ export class LensController implements vscode.Disposable {
   }
 
   private pushInsight(): void {
-    if (this.panel && this.webviewReady) void this.panel.post({ type: 'insight', insight: this.insightSnapshot() });
+    this.panelState.mark('insight');
   }
 
   /** Turns an editor overlay on or off; the activation overlay needs a pinned unit (the best label, if none). */
@@ -935,7 +931,7 @@ export class LensController implements vscode.Disposable {
         return;
       }
       this.view = { selectedGate: best.gate, pinnedUnit: best.unit, pinnedLayer: best.layer };
-      this.pushAll();
+      this.panelState.mark('view');
     }
     this.overlays.set(kind);
   }
@@ -947,7 +943,7 @@ export class LensController implements vscode.Disposable {
   /** Pins a unit (from a label or a match) and shows its activation over the text. */
   pinUnit(layer: number, gate: ViewState['selectedGate'], unit: number): void {
     this.view = { selectedGate: gate, pinnedUnit: unit, pinnedLayer: layer };
-    this.pushAll();
+    this.panelState.mark('view');
     this.overlays.set('activation');
     this.overlays.schedule(0);
   }
