@@ -1,6 +1,6 @@
 // The panel store sends what changed as one patch per tick, holds a cursor for its prediction, appends compare points.
 import * as assert from 'node:assert/strict';
-import { CURSOR_HOLD_MS, PanelStore } from '../../../src/host/panelStore';
+import { CURSOR_HOLD_MS, PanelStore } from '../../../src/host/panel/panelStore';
 import {
   DEFAULT_VIEW_STATE,
   EMPTY_INSIGHT,
@@ -49,7 +49,14 @@ function setup() {
   let ready = true;
   const store = new PanelStore(
     {
-      snapshot: () => state,
+      document: () => state.document,
+      cursor: () => state.cursor,
+      training: () => state.training,
+      view: () => state.view,
+      settings: () => state.settings,
+      insight: () => state.insight,
+      lab: () => state.lab,
+      strings: () => state.strings,
       prediction: () =>
         answer
           ? { type: 'prediction', ...answer, prediction }

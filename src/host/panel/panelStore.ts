@@ -1,16 +1,45 @@
 // The panel's state on the host side: features mark the slices they changed, and the store sends them to
 // the webview as one patch per tick (a full snapshot only when the webview (re)loads or becomes visible).
 
-import type { ComparePoints, HostToWebview, PanelSnapshot, PanelUpdate } from '../shared/protocol';
+import type { ComparePoints, HostToWebview, PanelSnapshot, PanelUpdate } from '../../shared/protocol';
 
 /** The slices a patch can carry; each is read from its source when the patch is sent. */
 export type PanelSlice = 'document' | 'cursor' | 'prediction' | 'training' | 'insight' | 'lab' | 'view' | 'settings';
 
-/** Where the store reads each slice, at flush time (so a patch always carries the newest value). */
+/**
+ * Where the store reads each slice, at flush time (so a patch always carries the newest value); a patch
+ * reads only the slices it carries.
+ */
 export interface PanelSources {
-  snapshot(): PanelSnapshot;
-  /** The prediction shown, with the cursor it answers; null clears it. */
+  document(): PanelSnapshot['document'];
+  cursor(): PanelSnapshot['cursor'];
+  training(): PanelSnapshot['training'];
+  /** The newest prediction, with the cursor it answers (it may be for an older cursor); null clears it. */
   prediction(): Extract<PanelUpdate, { type: 'prediction' }>;
+  view(): PanelSnapshot['view'];
+  settings(): PanelSnapshot['settings'];
+  insight(): PanelSnapshot['insight'];
+  lab(): PanelSnapshot['lab'];
+  /** Localised UI strings: sent once, in snapshots. */
+  strings(): PanelSnapshot['strings'];
+}
+
+/** The whole state, for a webview that has just loaded. */
+export function panelSnapshot(s: PanelSources): PanelSnapshot {
+  const cursor = s.cursor();
+  const p = s.prediction();
+  return {
+    document: s.document(),
+    cursor,
+    training: s.training(),
+    // Only an answer for the cursor shown: the webview takes a snapshot's prediction as current.
+    prediction: cursor && p.version === cursor.version && p.offset === cursor.offset ? p.prediction : null,
+    view: s.view(),
+    settings: s.settings(),
+    insight: s.insight(),
+    lab: s.lab(),
+    strings: s.strings(),
+  };
 }
 
 export interface PanelSink {
@@ -80,7 +109,7 @@ export class PanelStore {
     this.clearPending();
     if (!this.sink.ready()) return;
     this.posted.snapshots++;
-    this.sink.post({ type: 'snapshot', snapshot: this.sources.snapshot() });
+    this.sink.post({ type: 'snapshot', snapshot: panelSnapshot(this.sources) });
   }
 
   /** Sends what is pending now (tests and the cursor hold's end). */
@@ -105,24 +134,26 @@ export class PanelStore {
   }
 
   private collect(): PanelUpdate[] {
-    const s = this.sources.snapshot();
+    const s = this.sources;
     const updates: PanelUpdate[] = [];
     const d = this.dirty;
     // Order matters where slices depend on each other: a new document clears the cursor, and a
     // prediction is accepted only for the cursor the webview shows.
-    if (d.has('document')) updates.push({ type: 'document', document: s.document });
-    if (d.has('settings')) updates.push({ type: 'settings', settings: s.settings });
-    if (d.has('view')) updates.push({ type: 'view', view: s.view });
-    if (d.has('training') && s.training) updates.push({ type: 'training', training: s.training });
-    if (d.has('cursor') && s.cursor) updates.push({ type: 'cursor', cursor: s.cursor });
+    if (d.has('document')) updates.push({ type: 'document', document: s.document() });
+    if (d.has('settings')) updates.push({ type: 'settings', settings: s.settings() });
+    if (d.has('view')) updates.push({ type: 'view', view: s.view() });
+    const training = d.has('training') ? s.training() : null;
+    if (training) updates.push({ type: 'training', training });
+    const cursor = d.has('cursor') || d.has('prediction') ? s.cursor() : null;
+    if (d.has('cursor') && cursor) updates.push({ type: 'cursor', cursor });
     if (d.has('prediction') || d.has('cursor')) {
-      const p = this.sources.prediction();
-      const forCursor = !!s.cursor && p.version === s.cursor.version && p.offset === s.cursor.offset;
+      const p = s.prediction();
+      const forCursor = !!cursor && p.version === cursor.version && p.offset === cursor.offset;
       // With a fresh cursor, only its own answer goes along (an older one would be dropped anyway).
       if (d.has('prediction') || (forCursor && p.prediction)) updates.push(p);
     }
-    if (d.has('insight')) updates.push({ type: 'insight', insight: s.insight });
-    if (d.has('lab')) updates.push({ type: 'lab', lab: s.lab });
+    if (d.has('insight')) updates.push({ type: 'insight', insight: s.insight() });
+    if (d.has('lab')) updates.push({ type: 'lab', lab: s.lab() });
     else if (this.comparePoints.length) updates.push({ type: 'comparePoints', points: this.comparePoints });
     this.dirty.clear();
     this.comparePoints = [];

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { HostToWebview, WebviewToHost, parseWebviewMessage } from '../shared/protocol';
+import { HostToWebview, WebviewToHost, parseWebviewMessage } from '../../shared/protocol';
 import { makeNonce, panelHtml } from './panelHtml';
 
 export const EXPLORER_VIEW_TYPE = 'lstmLens.explorer';
