@@ -1,46 +1,123 @@
-// Entry point: wires LSTM Lens's commands, panel serializer and status bar into VS Code.
+// Entry point: builds LSTM Lens's services, then its features (each subscribes to the document registry and
+// the trainer), the commands and the panel serializer. In test mode it returns the test API.
 
 import * as vscode from 'vscode';
-import { EXPLORER_VIEW_TYPE, LensController, PersistedPanelState } from './host/lensController';
+import { registerCommands } from './host/commands';
+import { BusyMeter } from './host/core/busyMeter';
+import { assertNever } from './shared/protocol';
+import { DocumentRegistry, documentInfo } from './host/core/documentRegistry';
+import { ModelStore } from './host/core/modelStore';
+import type { LensServices } from './host/core/services';
+import { SettingsWatcher } from './host/core/settings';
+import { Trainer } from './host/core/trainer';
+import { CursorFeature } from './host/features/cursor';
+import { ExplorerFeature } from './host/features/explorer';
+import { InsightFeature } from './host/features/insight';
+import { LabFeature } from './host/features/lab';
+import { PersistenceFeature } from './host/features/persistence';
+import { TrainingFeature } from './host/features/training';
+import { EXPLORER_VIEW_TYPE } from './host/panel/explorerPanel';
+import { PanelController, type PersistedPanelState } from './host/panel/panelController';
+import { webviewStrings } from './host/panel/webviewStrings';
+import { testApi, type LensTestApi } from './host/testing';
 
-export function activate(context: vscode.ExtensionContext): LensController {
+export function activate(context: vscode.ExtensionContext): LensTestApi | undefined {
   const log = vscode.window.createOutputChannel('LSTM Lens', { log: true });
-  const lens = new LensController(context, log);
-  // Disposed in order: the controller (and its worker) before the log it writes to.
-  context.subscriptions.push(
-    lens,
+  const busy = new BusyMeter();
+  const trainer = new Trainer(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log, busy);
+  const registry = new DocumentRegistry(trainer, busy);
+  const settingsWatcher = new SettingsWatcher(log, () => panel.store.mark('settings'));
+  const panel: PanelController = new PanelController(context.extensionUri, log, busy, {
+    document: () => {
+      const doc = registry.currentDocument;
+      return doc ? documentInfo(doc) : null;
+    },
+    cursor: () => cursor.shown,
+    training: () => registry.current?.training ?? null,
+    prediction: () => cursor.shownPrediction,
+    view: () => panel.view,
+    settings: () => ({ topK: settingsWatcher.settings.topK, contextWindow: settingsWatcher.settings.contextWindow }),
+    insight: () => insight.snapshot(),
+    lab: () => lab.snapshot(),
+    strings: webviewStrings,
+  });
+  const services: LensServices = {
+    context,
     log,
-    vscode.commands.registerCommand('lstmLens.openExplorer', () => lens.openExplorer()),
-    vscode.commands.registerCommand('lstmLens.train', () => lens.trainCommand()),
-    vscode.commands.registerCommand('lstmLens.stopTraining', () => lens.stopTraining()),
-    vscode.commands.registerCommand('lstmLens.resetModel', () => lens.resetModel()),
-    vscode.commands.registerCommand('lstmLens.toggleActivationOverlay', () => lens.toggleOverlay('activation')),
-    vscode.commands.registerCommand('lstmLens.toggleSurprisalOverlay', () => lens.toggleOverlay('surprisal')),
-    vscode.commands.registerCommand('lstmLens.findUnits', () => lens.findUnits()),
-    vscode.commands.registerCommand('lstmLens.compareCells', () => lens.compareCellsCommand()),
-    vscode.commands.registerCommand('lstmLens.toggleMemoryOverlay', () => lens.toggleMemoryOverlay()),
-    vscode.commands.registerCommand('lstmLens.writeOn', () => lens.writeOnCommand()),
+    busy,
+    settingsWatcher,
+    trainer,
+    registry,
+    panel,
+    models: new ModelStore(context.globalStorageUri, log),
+  };
+  const training = new TrainingFeature(services);
+  const persistence = new PersistenceFeature(services, training);
+  const cursor = new CursorFeature(services, training, persistence);
+  const insight = new InsightFeature(services, training, persistence);
+  const explorer = new ExplorerFeature(services, training, persistence);
+  const lab = new LabFeature(services, training, () => explorer.openExplorer());
+  panel.route({
+    command: (m) => {
+      switch (m.command) {
+        case 'train':
+          return training.train(true);
+        case 'retrain':
+          training.resetModel();
+          return training.train(false);
+        case 'stop':
+          return training.stopTraining();
+        case 'reset':
+          return training.resetModel();
+        case 'overlayActivation':
+          return insight.setOverlay('activation');
+        case 'overlaySurprisal':
+          return insight.setOverlay('surprisal');
+        case 'overlayOff':
+          return insight.setOverlay('none');
+        case 'labelUnits':
+          return void insight.labelUnits();
+        case 'findUnits':
+          return void insight.findUnits('high');
+        default:
+          return assertNever(m.command, 'webview command');
+      }
+    },
+    sample: (m) => void lab.lab.sample(m.temperature),
+    measureMemory: () => void lab.lab.measureMemory(),
+    followMemory: (m) => lab.lab.followMemory(m.on),
+    intervene: (m) => void lab.lab.intervene(m.spec, m.temperature),
+    resetIntervention: () => lab.lab.resetIntervention(),
+    compareCells: (m) => void lab.lab.compare(m.match),
+    stopCompare: () => lab.lab.stopCompare(),
+  });
+  // Disposed in this order: the features, then what they stand on, the worker, and last the log they write to.
+  context.subscriptions.push(
+    lab,
+    insight,
+    cursor,
+    persistence,
+    training,
+    panel,
+    registry,
+    settingsWatcher,
+    trainer,
+    busy,
+    ...registerCommands({ explorer, training, insight, lab }),
     // Every text document: the provider answers only where the document has a model and the setting is on.
-    vscode.languages.registerInlineCompletionItemProvider(
-      [{ pattern: '**' }, { scheme: 'untitled' }],
-      lens.suggestions,
-    ),
-    // Labelling reads the whole held-out text (seconds on a large file): the user waits, so show it.
-    vscode.commands.registerCommand('lstmLens.labelUnits', () =>
-      vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('LSTM Lens: labelling units…') },
-        () => lens.labelUnits(),
-      ),
-    ),
+    vscode.languages.registerInlineCompletionItemProvider([{ pattern: '**' }, { scheme: 'untitled' }], lab.suggestions),
     vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        lens.revivePanel(panel, (state ?? undefined) as PersistedPanelState | undefined);
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+        explorer.revive(webviewPanel, (state ?? undefined) as PersistedPanelState | undefined);
       },
     }),
+    log,
   );
+  registry.start();
   log.info(`LSTM Lens ${context.extension.packageJSON.version} activated`);
-  // Returned as the extension's API so integration tests can observe the controller.
-  return lens;
+  return context.extensionMode === vscode.ExtensionMode.Test
+    ? testApi(services, { training, cursor, insight, lab })
+    : undefined;
 }
 
 export function deactivate(): void {

@@ -546,14 +546,33 @@ export interface PanelSnapshot {
   strings: Record<string, string>;
 }
 
-export type HostToWebview =
-  | { type: 'snapshot'; snapshot: PanelSnapshot }
+/** New points on the compare curves, appended in the webview (the curves are not re-sent). */
+export interface ComparePoints {
+  cell: CellType;
+  hiddenSize: number;
+  params: number;
+  point: CompareCellsPoint;
+}
+
+/** One slice of the panel's state; a patch carries the slices that changed in one tick, in this order. */
+export type PanelUpdate =
   | { type: 'document'; document: DocumentInfo | null }
-  | { type: 'cursor'; cursor: CursorInfo }
+  | { type: 'settings'; settings: PanelSnapshot['settings'] }
+  | { type: 'view'; view: ViewState }
   | { type: 'training'; training: TrainingSnapshot }
+  | { type: 'cursor'; cursor: CursorInfo }
   | { type: 'prediction'; version: number; offset: number; prediction: Prediction | null }
   | { type: 'insight'; insight: InsightSnapshot }
-  | { type: 'lab'; lab: LabSnapshot };
+  | { type: 'lab'; lab: LabSnapshot }
+  | { type: 'comparePoints'; points: ComparePoints[] };
+
+/**
+ * The full state on `ready` and when the panel becomes visible; after that one patch per tick (a cursor and
+ * its prediction travel in the same patch when the worker answers within a frame). A bare update is a
+ * patch of one.
+ */
+export type HostToWebview =
+  { type: 'snapshot'; snapshot: PanelSnapshot } | { type: 'patch'; updates: PanelUpdate[] } | PanelUpdate;
 
 export type WebviewCommand =
   | 'train'
@@ -1045,22 +1064,45 @@ export function parseHostToWebview(raw: unknown): HostToWebview | undefined {
   switch (m.type) {
     case 'snapshot':
       return isSnapshot(m.snapshot) ? (m as HostToWebview) : undefined;
-    case 'document':
-      return m.document === null || isDocumentInfo(m.document) ? (m as HostToWebview) : undefined;
-    case 'cursor':
-      return isCursorInfo(m.cursor) ? (m as HostToWebview) : undefined;
-    case 'training':
-      return isTrainingSnapshot(m.training) ? (m as HostToWebview) : undefined;
-    case 'prediction':
-      return isInt(m.version) && isInt(m.offset) && (m.prediction === null || isPrediction(m.prediction))
-        ? (m as HostToWebview)
-        : undefined;
-    case 'insight':
-      return isInsight(m.insight) ? (m as HostToWebview) : undefined;
-    case 'lab':
-      return isLab(m.lab) ? (m as HostToWebview) : undefined;
+    case 'patch':
+      return isArrayOf(m.updates, isPanelUpdate) && m.updates.length > 0 ? (m as HostToWebview) : undefined;
     default:
-      return undefined;
+      return isPanelUpdate(m) ? (m as HostToWebview) : undefined;
+  }
+}
+
+function isPanelUpdate(raw: unknown): raw is PanelUpdate {
+  if (!isObject(raw) || !isString(raw.type)) return false;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'document':
+      return m.document === null || isDocumentInfo(m.document);
+    case 'settings':
+      return isObject(m.settings) && isInt(m.settings.topK) && isInt(m.settings.contextWindow);
+    case 'view':
+      return isViewStateShape(m.view);
+    case 'cursor':
+      return isCursorInfo(m.cursor);
+    case 'training':
+      return isTrainingSnapshot(m.training);
+    case 'prediction':
+      return isInt(m.version) && isInt(m.offset) && (m.prediction === null || isPrediction(m.prediction));
+    case 'insight':
+      return isInsight(m.insight);
+    case 'lab':
+      return isLab(m.lab);
+    case 'comparePoints':
+      return isArrayOf(
+        m.points,
+        (p) =>
+          isObject(p) &&
+          isOneOf(p.cell, CELL_TYPES) &&
+          isInt(p.hiddenSize) &&
+          isInt(p.params) &&
+          isComparePoint(p.point),
+      );
+    default:
+      return false;
   }
 }
 

@@ -29,7 +29,8 @@ const persisted = vscodeApi.getState();
 let state: WebviewState = initialState(persisted?.view);
 let frame = 0;
 /** Messages painted by the next frame (a cursor and its prediction may share one), to time them. */
-let pendingPaints: { version: number; offset: number; kind: 'cursor' | 'prediction'; receivedAt: number }[] = [];
+type PendingPaint = { version: number; offset: number; kind: 'cursor' | 'prediction'; receivedAt: number };
+let pendingPaints: PendingPaint[] = [];
 
 function send(message: WebviewToHost): void {
   vscodeApi.postMessage(message);
@@ -68,8 +69,23 @@ function paint(): void {
   frame = 0;
   for (const v of views) v.update(state);
   app.setAttribute('aria-busy', 'false');
-  for (const p of pendingPaints) recordPaint(p);
+  for (const p of onePerFrame(pendingPaints)) recordPaint(p);
   pendingPaints = [];
+}
+
+/** Notes a new cursor and a newly accepted prediction, to time their paint (see paintTimings.ts). */
+function timePaints(before: WebviewState, receivedAt: number): void {
+  const at = (c: { version: number; offset: number }) => ({ version: c.version, offset: c.offset, receivedAt });
+  if (state.cursor && state.cursor !== before.cursor) pendingPaints.push({ ...at(state.cursor), kind: 'cursor' });
+  if (state.prediction && state.predictionFor && state.prediction !== before.prediction)
+    pendingPaints.push({ ...at(state.predictionFor), kind: 'prediction' });
+}
+
+/** One record per position and frame: a cursor painted together with its prediction counts as the prediction. */
+function onePerFrame(paints: PendingPaint[]): PendingPaint[] {
+  const answered = (p: PendingPaint) =>
+    paints.some((q) => q.kind === 'prediction' && q.version === p.version && q.offset === p.offset);
+  return paints.filter((p) => p.kind === 'prediction' || !answered(p));
 }
 
 /** Theme or size changed: every canvas repaints (new slice identities make the views redraw). */
@@ -93,14 +109,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const before = state;
   state = reduce(state, message);
   if (state === before) return;
-  if (message.type === 'snapshot') {
-    document.body.dataset.ready = 'true';
+  if (message.type === 'snapshot') document.body.dataset.ready = 'true';
+  if (message.type === 'snapshot' || state.view !== before.view || state.document?.uri !== before.document?.uri)
     vscodeApi.setState({ docUri: state.document?.uri, view: state.view });
-  }
-  if (message.type === 'cursor' || (message.type === 'prediction' && state.prediction)) {
-    const at = message.type === 'cursor' ? message.cursor : message;
-    pendingPaints.push({ version: at.version, offset: at.offset, kind: message.type, receivedAt: performance.now() });
-  }
+  if (message.type !== 'snapshot') timePaints(before, performance.now());
   schedule();
 });
 

@@ -1,10 +1,12 @@
 // The webview's state and the pure reducer that applies each host message to it (stale predictions are dropped here).
 
 import {
+  ComparePoints,
   DEFAULT_VIEW_STATE,
   EMPTY_INSIGHT,
   EMPTY_LAB,
   HostToWebview,
+  LabSnapshot,
   PanelSnapshot,
   Prediction,
   ViewState,
@@ -31,9 +33,14 @@ export function initialState(view: ViewState = DEFAULT_VIEW_STATE): WebviewState
   };
 }
 
-/** Applies one host message. Returns the same object when nothing changed (views skip work on identity). */
+/**
+ * Applies one host message (a patch: each of its updates in order). Returns the same object when nothing
+ * changed (views skip work on identity).
+ */
 export function reduce(state: WebviewState, message: HostToWebview): WebviewState {
   switch (message.type) {
+    case 'patch':
+      return message.updates.reduce(reduce, state);
     case 'snapshot': {
       const s = message.snapshot;
       const c = s.cursor;
@@ -53,6 +60,12 @@ export function reduce(state: WebviewState, message: HostToWebview): WebviewStat
       return { ...state, insight: message.insight };
     case 'lab':
       return { ...state, lab: message.lab };
+    case 'comparePoints':
+      return { ...state, lab: appendComparePoints(state.lab, message.points) };
+    case 'view':
+      return { ...state, view: message.view };
+    case 'settings':
+      return { ...state, settings: message.settings };
     default:
       return assertNever(message);
   }
@@ -69,6 +82,19 @@ function acceptPrediction(
   const c = state.cursor;
   if (!c || c.version !== version || c.offset !== offset) return state;
   return { ...state, prediction, predictionFor: { version, offset } };
+}
+
+/** Compare progress grows the running comparison's curves in place of a whole new lab slice. */
+function appendComparePoints(lab: LabSnapshot, points: ComparePoints[]): LabSnapshot {
+  const compare = lab.compare;
+  if (!compare || compare.status !== 'running') return lab;
+  const curves = [...compare.curves];
+  for (const p of points) {
+    const i = curves.findIndex((c) => c.cell === p.cell);
+    if (i < 0) curves.push({ cell: p.cell, hiddenSize: p.hiddenSize, params: p.params, points: [p.point] });
+    else curves[i] = { ...curves[i], points: [...curves[i].points, p.point] };
+  }
+  return { ...lab, compare: { ...compare, curves } };
 }
 
 /** True when the shown prediction belongs to the shown cursor (else the view dims it while the next one comes). */

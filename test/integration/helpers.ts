@@ -1,11 +1,11 @@
 // Shared helpers for tests inside the extension host: the controller, waiting, and small settings.
 import * as vscode from 'vscode';
-import type { LensController } from '../../src/host/lensController';
+import type { LensTestApi } from '../../src/host/testing';
 
 export const EXTENSION_ID = 'lstm-lens.lstm-lens';
 
-export async function lens(): Promise<LensController> {
-  const ext = vscode.extensions.getExtension<LensController>(EXTENSION_ID);
+export async function lens(): Promise<LensTestApi> {
+  const ext = vscode.extensions.getExtension<LensTestApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
   return ext.isActive ? ext.exports : await ext.activate();
 }

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { storeKey } from '../../src/host/modelStore';
-import { CHUNK_CHARS } from '../../src/host/workerOutbox';
+import { storeKey } from '../../src/host/core/modelStore';
+import { CHUNK_CHARS } from '../../src/host/core/workerOutbox';
 import {
   closeAllEditors,
   eventually,

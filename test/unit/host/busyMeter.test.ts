@@ -1,6 +1,6 @@
 // The busy meter names the longest handler and tells its own time from time spent waiting for a CPU.
 import * as assert from 'node:assert/strict';
-import { BusyMeter } from '../../../src/host/busyMeter';
+import { BusyMeter } from '../../../src/host/core/busyMeter';
 
 function spin(ms: number): void {
   const until = performance.now() + ms;

@@ -1,6 +1,6 @@
 // The cursor throttle sends the first move at once, collapses bursts, and numbers every send.
 import * as assert from 'node:assert/strict';
-import { CursorRequest, CursorSync, Scheduler } from '../../../src/host/cursorSync';
+import { CursorRequest, CursorSync, Scheduler } from '../../../src/host/features/cursorSync';
 
 /** A hand-driven clock: nothing here depends on real time. */
 class FakeScheduler implements Scheduler {

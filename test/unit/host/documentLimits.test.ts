@@ -1,6 +1,6 @@
 // Document limits: empty, too short for one training window, too large to copy to the worker.
 import * as assert from 'node:assert/strict';
-import { MAX_MODEL_CHARS, minimumChars, modelability } from '../../../src/host/documentLimits';
+import { MAX_MODEL_CHARS, minimumChars, modelability } from '../../../src/host/core/documentLimits';
 
 describe('document limits', () => {
   it('refuses empty, short and huge documents with the numbers to explain why', () => {

@@ -1,6 +1,6 @@
 // The panel's HTML and CSP: strict policy, nonce'd script, and every interpolated value escaped.
 import * as assert from 'node:assert/strict';
-import { contentSecurityPolicy, escapeHtml, makeNonce, panelHtml } from '../../../src/host/panelHtml';
+import { contentSecurityPolicy, escapeHtml, makeNonce, panelHtml } from '../../../src/host/panel/panelHtml';
 import { randomBytes } from 'node:crypto';
 
 const input = {

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, SETTINGS_SPEC, validateSettings } from '../../../src/host/settingsSchema';
+import { DEFAULT_SETTINGS, SETTINGS_SPEC, validateSettings } from '../../../src/host/core/settingsSchema';
 
 const root = join(__dirname, '../../../..');
 

@@ -2,7 +2,7 @@
 // ends up exactly the host's document whatever arrives mid-transfer.
 import * as assert from 'node:assert/strict';
 import type { HostToWorker } from '../../../src/shared/protocol';
-import { WorkerOutbox } from '../../../src/host/workerOutbox';
+import { WorkerOutbox } from '../../../src/host/core/workerOutbox';
 
 /** What the worker would hold: texts assembled as trainerWorker.ts does, edits applied, other messages logged. */
 class FakeWorker {

@@ -2,8 +2,8 @@
 
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { HostToWebview, WebviewToHost } from '../shared/protocol';
-import { parseWebviewMessage } from '../protocol/webview';
+import { HostToWebview, WebviewToHost } from '../../shared/protocol';
+import { parseWebviewMessage } from '../../protocol/webview';
 import { makeNonce, panelHtml } from './panelHtml';
 
 export const EXPLORER_VIEW_TYPE = 'lstmLens.explorer';

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
-import { HostToWorker, WorkerToHost, parseWorkerMessage } from '../shared/protocol';
+import { HostToWorker, WorkerToHost, parseWorkerMessage } from '../../shared/protocol';
 
 export interface TrainerClientOptions {
   workerPath: string;

@@ -1,6 +1,6 @@
 // Request/answer pairing for worker calls that the host awaits (overlays, hovers, unit search), with timeouts.
 
-import { HostToWorker, WorkerToHost } from '../shared/protocol';
+import { HostToWorker, WorkerToHost } from '../../shared/protocol';
 
 type Answer = Extract<WorkerToHost, { requestId: number }>;
 type Pending = { resolve(answer: Answer): void; reject(err: Error): void; timer: ReturnType<typeof setTimeout> };
@@ -12,18 +12,19 @@ export class WorkerRequests {
   private readonly pending = new Map<number, Pending>();
 
   constructor(
-    private readonly post: (message: HostToWorker) => void,
+    private readonly post: (message: HostToWorker, transfer: ArrayBuffer[]) => void,
     private readonly nextId: () => number,
   ) {}
 
   /**
    * Sends a request and resolves with the worker's answer of the expected type; rejects on
-   * `requestFailed`, on an answer of another type, on timeout, or when cancelled.
+   * `requestFailed`, on an answer of another type, on timeout, or when cancelled. Transferables are moved.
    */
   request<K extends Answer['type']>(
     message: WithoutId<Extract<HostToWorker, { requestId: number }>>,
     expect: K,
     timeoutMs = 10_000,
+    transfer: ArrayBuffer[] = [],
   ): Promise<Extract<Answer, { type: K }>> {
     const requestId = this.nextId();
     return new Promise((resolve, reject) => {
@@ -40,7 +41,7 @@ export class WorkerRequests {
         reject,
         timer,
       });
-      this.post({ ...message, requestId } as HostToWorker);
+      this.post({ ...message, requestId } as HostToWorker, transfer);
     });
   }
 

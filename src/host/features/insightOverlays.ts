@@ -2,9 +2,9 @@
 // the model's alternatives. Only visible ranges are ever computed; every refresh is versioned and stale ones dropped.
 
 import * as vscode from 'vscode';
-import { describeToken, visibleToken } from '../shared/glyphs';
-import { AlternativesAnswer, GateName, OverlayKind, ViewState } from '../shared/protocol';
-import { WorkerRequests } from './workerRequests';
+import { describeToken, visibleToken } from '../../shared/glyphs';
+import { AlternativesAnswer, GateName, OverlayKind, ViewState } from '../../shared/protocol';
+import { WorkerRequests } from '../core/workerRequests';
 
 /** Colour steps per sign: enough to read gradients, few enough decoration types. */
 const STEPS = 12;

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import {
   CompareDone,
+  ComparePoints,
   CompareMatch,
   CompareProgress,
   CompareView,
@@ -14,9 +15,10 @@ import {
   LabSnapshot,
   MemorySpanAnswer,
   MemorySpanView,
-} from '../shared/protocol';
-import { LensSettings } from './settingsSchema';
-import { WorkerRequests } from './workerRequests';
+} from '../../shared/protocol';
+import type { DocumentLab } from '../core/documentSession';
+import { LensSettings } from '../core/settingsSchema';
+import { WorkerRequests } from '../core/workerRequests';
 import { MemoryOverlay } from './memoryOverlay';
 
 /** Characters before the cursor the memory span looks at (the worker's limit is 128). */
@@ -44,15 +46,18 @@ export interface LabHost {
   docId(doc: vscode.TextDocument): string;
   /** Stops the document's own training; true if it was training. */
   stopDocumentTraining(uri: string): boolean;
+  /** The lab results kept for a document (in its session). */
+  labOf(uri: string): DocumentLab;
   post(message: HostToWorker): void;
   /** The lab state of the shown document changed. */
   changed(): void;
+  /** A running comparison of the shown document grew by one point (sent as an append, not a new lab). */
+  compareProgress(points: ComparePoints): void;
 }
 
-type DocLab = Omit<LabSnapshot, 'memoryFollow' | 'pending'> & { pending: Set<LabPending> };
+type DocLab = DocumentLab;
 
 export class LabController implements vscode.Disposable {
-  private readonly labs = new Map<string, DocLab>();
   /** Running comparisons: worker document id → document URI. */
   private readonly comparing = new Map<string, string>();
   private memoryFollow = false;
@@ -77,12 +82,7 @@ export class LabController implements vscode.Disposable {
   }
 
   private labFor(uri: string): DocLab {
-    let lab = this.labs.get(uri);
-    if (!lab) {
-      lab = { ...EMPTY_LAB, pending: new Set() };
-      this.labs.set(uri, lab);
-    }
-    return lab;
+    return this.host.labOf(uri);
   }
 
   /** The lab as the panel shows it, for the given document. */
@@ -98,19 +98,17 @@ export class LabController implements vscode.Disposable {
     if (this.memoryFollow) this.scheduleFollow(0);
   }
 
-  /** A document's model was reset or its worker state lost: its lab results no longer describe a model. */
+  /** A document's model was reset: its lab results no longer describe a model. */
   forget(uri: string): void {
-    const lab = this.labs.get(uri);
-    if (!lab) return;
+    const lab = this.labFor(uri);
     lab.sample = null;
     lab.memory = null;
     lab.intervention = null;
     if (uri === this.currentUri()) this.overlay.clear();
   }
 
-  /** The document was closed. */
+  /** The document was closed: its results and comparisons go. */
   closed(uri: string): void {
-    this.labs.delete(uri);
     for (const [id, u] of this.comparing) if (u === uri) this.comparing.delete(id);
   }
 
@@ -330,15 +328,16 @@ export class LabController implements vscode.Disposable {
   /** A point on one cell's curve. */
   onCompareProgress(m: CompareProgress): void {
     const uri = this.comparing.get(m.docId);
-    const view = uri ? this.labs.get(uri)?.compare : undefined;
+    const view = uri ? this.labFor(uri).compare : undefined;
     if (!view || view.status !== 'running') return;
     let curve = view.curves.find((c) => c.cell === m.cell);
     if (!curve) {
       curve = { cell: m.cell, hiddenSize: m.hiddenSize, params: m.params, points: [] };
       view.curves.push(curve);
     }
-    curve.points.push(m.point); // the panel gets a fresh copy of the snapshot with every post
-    if (uri === this.currentUri()) this.host.changed();
+    curve.points.push(m.point);
+    if (uri === this.currentUri())
+      this.host.compareProgress({ cell: m.cell, hiddenSize: m.hiddenSize, params: m.params, point: m.point });
   }
 
   private onCompareDone(view: CompareView, m: CompareDone): void {

@@ -2,7 +2,7 @@
 // depends on each earlier character (gradient), the underline how much of the cell written there survives.
 
 import * as vscode from 'vscode';
-import { MemorySpanView } from '../shared/protocol';
+import { MemorySpanView } from '../../shared/protocol';
 
 /** Intensity steps: enough to read a gradient, few enough decoration types. */
 const STEPS = 8;

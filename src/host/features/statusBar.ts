@@ -1,7 +1,7 @@
 // The status-bar item: training state and held-out bits per character at a glance; a click opens the explorer.
 
 import * as vscode from 'vscode';
-import { TrainingSnapshot } from '../shared/protocol';
+import { TrainingSnapshot } from '../../shared/protocol';
 
 export class LensStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;

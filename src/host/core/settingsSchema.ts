@@ -1,5 +1,5 @@
 // The `lstmLens.*` settings as data (defaults, bounds, reasons) and their validation, pure so unit tests can run it.
-import { BACKEND_NAMES, LIMITS, type BackendName, type Range } from '../shared/domain';
+import { BACKEND_NAMES, LIMITS, type BackendName, type Range } from '../../shared/domain';
 
 export interface LensSettings {
   hiddenSize: number;

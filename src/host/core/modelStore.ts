@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { createHash, randomUUID } from 'node:crypto';
-import { isInt, isObject, isString } from '../shared/validate';
+import { isInt, isObject, isString } from '../../shared/validate';
 
 export interface StoredModelMeta {
   uri: string;

@@ -1,7 +1,7 @@
 // Sends large document texts to the trainer worker in slices, one per macrotask, so no host handler holds
 // the extension-host thread for a multi-MB copy; messages for a document in transfer wait behind its text.
 
-import type { HostToWorker } from '../shared/protocol';
+import type { HostToWorker } from '../../shared/protocol';
 
 /** UTF-16 code units per slice: ~0.5-1 MB to serialise, about a millisecond of the host's thread. */
 export const CHUNK_CHARS = 512 * 1024;

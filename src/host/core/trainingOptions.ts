@@ -1,6 +1,6 @@
 // Maps the user's settings onto the engine's model and training configs (the engine knows nothing of settings).
 
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, ModelConfig, TrainingConfig } from '../model/config';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, ModelConfig, TrainingConfig } from '../../model/config';
 import { LensSettings } from './settingsSchema';
 
 export function toModelConfig(s: LensSettings): ModelConfig {
