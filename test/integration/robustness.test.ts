@@ -67,7 +67,7 @@ function busyFigure(l: Awaited<ReturnType<typeof lens>>): {
   };
 }
 
-/** The budget of one LSTM Lens handler on the extension-host thread (issue: robustness). */
+/** The budget of one LSTM Lens handler on the extension-host thread (robustness). */
 const HANDLER_BUDGET_MS = 50;
 
 /** The training message the panel shows for the current document. */

@@ -1,4 +1,4 @@
-// Issue 2: the explorer panel follows the editor's cursor, in the real workbench with the packaged vsix.
+// The explorer panel follows the editor's cursor, in the real workbench with the packaged vsix.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Issue 6 in the real workbench: unit labels in the panel, the activation and surprisal overlays in the editor, the hover.
+// Editor insight in the real workbench: unit labels in the panel, the activation and surprisal overlays in the editor, the hover.
 import * as assert from 'node:assert/strict';
 import { vsixPath } from '../rig/paths';
 import { Session } from '../rig/session';

@@ -1,4 +1,4 @@
-// Issue 7 in the real workbench: the memory-span strip and editor overlay, an intervention side by side with the
+// The long-term-dependency lab in the real workbench: the memory-span strip and editor overlay, an intervention side by side with the
 // unchanged model, Compare Cells with its curves and probe, and ghost text accepted with Tab.
 import * as assert from 'node:assert/strict';
 import { vsixPath } from '../rig/paths';

@@ -1,4 +1,4 @@
-// Issue 4's latency target, measured in the real workbench: cursor move → panel painted, anywhere in a 1 MB
+// The cursor-to-panel latency target, measured in the real workbench: cursor move → panel painted, anywhere in a 1 MB
 // document once its cache is warm. The figures are printed and written to .test-output/latency.json; the test
 // asserts only that every move got a painted prediction for the right offset (no stale or crossed answers).
 import * as assert from 'node:assert/strict';
@@ -44,7 +44,7 @@ class Series {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-describe('explorer panel latency in a 1 MB document (UI, issue 4)', function () {
+describe('explorer panel latency in a 1 MB document (UI)', function () {
   this.timeout(180_000);
   let session: Session;
   let panel: PanelDriver;
@@ -194,7 +194,7 @@ describe('explorer panel latency in a 1 MB document (UI, issue 4)', function () 
       measurePassMs: measureMs,
       jump: { how: 'Ctrl+G ":line:col", timed from its Enter', ...report(series.jump) },
       arrow: { how: 'ArrowRight in the editor at the same position', ...report(series.arrow) },
-      target: 'p95 ≤ 16 ms (issue 4)',
+      target: 'p95 ≤ 16 ms',
       raw: {
         jumpPrediction: series.jump.prediction.map(round1),
         arrowPrediction: series.arrow.prediction.map(round1),

@@ -1,4 +1,4 @@
-// Issue 4: the explorer panel — predictions and gates that follow the cursor — in the real workbench with the
+// The explorer panel — predictions and gates that follow the cursor — in the real workbench with the
 // packaged vsix, driven as a user would: Ctrl+P, the command palette, Ctrl+G, the mouse and the keyboard.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ function pctValue(s: string): number {
   return v;
 }
 
-describe('explorer panel: predictions and gates that follow the cursor (UI, issue 4)', function () {
+describe('explorer panel: predictions and gates that follow the cursor (UI)', function () {
   this.timeout(120_000);
   let session: Session;
   let panel: PanelDriver;

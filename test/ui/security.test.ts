@@ -1,4 +1,4 @@
-// Issue 5: document text that looks like markup or script is shown literally in the real webview and never runs.
+// Hostile document text: that looks like markup or script is shown literally in the real webview and never runs.
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

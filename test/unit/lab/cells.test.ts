@@ -1,4 +1,4 @@
-// Cell types (issue 7, part 4): GRU and RNN parity with tf.layers.gru (resetAfter false, sigmoid) and
+// Cell types: GRU and RNN parity with tf.layers.gru (resetAfter false, sigmoid) and
 // tf.layers.simpleRNN on the batched graph, the readable step and the StepEngine; their backward passes
 // against central differences of a float64 reference; training, prediction traces, persistence, and no
 // leaked buffers.

@@ -1,4 +1,4 @@
-// Cell comparison helpers (issue 7, parts 4-5): parameter matching and the bracket / quote pairing the
+// Cell comparison helpers: parameter matching and the bracket / quote pairing the
 // long-range probe buckets by.
 import * as assert from 'node:assert/strict';
 import { bucketOf, closers, DISTANCE_BUCKETS } from '../../../src/model/lab/brackets';

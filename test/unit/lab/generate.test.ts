@@ -1,4 +1,4 @@
-// Sampling and interventions (issue 7, parts 1-2): the readable step with a clamp hook against a hand
+// Sampling and interventions: the readable step with a clamp hook against a hand
 // computation, against lstmStep without one, and the sampler's reproducibility.
 import * as assert from 'node:assert/strict';
 import type { ModelConfig } from '../../../src/model/config';

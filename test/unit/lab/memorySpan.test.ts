@@ -1,4 +1,4 @@
-// Memory span (issue 7, part 3): the batch-1 backward through the window against central differences of
+// Memory span: the batch-1 backward through the window against central differences of
 // the forward, for every cell, and the forget-gate products against the gate trace of the readable step.
 import * as assert from 'node:assert/strict';
 import type { ModelConfig } from '../../../src/model/config';
