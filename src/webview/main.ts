@@ -17,6 +17,7 @@ import { InterventionView } from './views/interventionView';
 import { CompareView } from './views/compareView';
 import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
+import { onCanvasEnvironmentChange } from './ui/canvas';
 
 interface View {
   readonly root: HTMLElement;
@@ -72,17 +73,12 @@ function paint(): void {
   pendingPaints = [];
 }
 
-/** Theme or size changed: every canvas repaints (new slice identities make the views redraw). */
+/** Theme, size or pixel ratio changed: every canvas repaints (new slice identities make the views redraw). */
 function forceRepaint(): void {
   state = { ...state, view: { ...state.view }, training: state.training ? { ...state.training } : null };
   schedule();
 }
-new MutationObserver(forceRepaint).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-let resizeTimer = 0;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(forceRepaint, 100);
-});
+onCanvasEnvironmentChange(forceRepaint);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostToWebview(event.data);

@@ -11,6 +11,7 @@ import {
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, dropdown, relabelDropdown } from '../toolkit';
+import { CanvasSurface, boxWidth, surface } from '../ui/canvas';
 import { formatCount, formatTick, linearScale, niceAxis } from './chartAxes';
 import { CELL_NAMES, CELL_ORDER, CELL_STYLES, cellColours, fillBar } from './cellStyles';
 import { Rgb, css, themePalette } from './colormap';
@@ -43,10 +44,10 @@ export class CompareView {
   private readonly status = el('p', { class: 'lab-status', 'data-testid': 'compare-status', 'aria-live': 'polite' });
   private readonly note = el('p', { class: 'note', 'data-testid': 'compare-note' });
   private readonly legend = el('div', { class: 'legend chart-legend', 'data-testid': 'compare-legend' });
-  private readonly curves = el('canvas', { class: 'compare-chart', 'data-testid': 'compare-curves', role: 'img' });
+  private readonly curves = surface({ class: 'compare-chart', 'data-testid': 'compare-curves', role: 'img' });
   private readonly table = el('table', { class: 'compare-table', 'data-testid': 'compare-results' });
   private readonly probeStatus = el('p', { class: 'lab-status', 'data-testid': 'compare-probe-status' });
-  private readonly probe = el('canvas', { class: 'compare-chart', 'data-testid': 'compare-probe', role: 'img' });
+  private readonly probe = surface({ class: 'compare-chart', 'data-testid': 'compare-probe', role: 'img' });
   private readonly probeCaption = el('p', { class: 'note' });
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the comparison is compared by content. */
@@ -71,10 +72,10 @@ export class CompareView {
       this.status,
       this.note,
       this.legend,
-      this.curves,
+      this.curves.canvas,
       this.table,
       this.probeStatus,
-      this.probe,
+      this.probe.canvas,
       this.probeCaption,
       this.hint,
     );
@@ -176,12 +177,12 @@ export class CompareView {
       const result = compare?.results.find((r) => r.cell === cell);
       const hidden = result?.hiddenSize ?? curve?.hiddenSize ?? 0;
       const params = result?.params ?? curve?.params ?? 0;
-      const swatch = el('canvas', { class: 'legend-swatch', 'aria-hidden': 'true' });
+      const swatch = surface({ class: 'legend-swatch', 'aria-hidden': 'true' });
       drawSwatch(swatch, cell, css(colours[cell]));
       return el(
         'span',
         { class: 'legend-item', 'data-cell': cell },
-        swatch,
+        swatch.canvas,
         t(state, '{0} · H {1} · {2} params', CELL_NAMES[cell], hidden, formatCount(params)),
       );
     });
@@ -193,12 +194,11 @@ export class CompareView {
     const series = (compare?.curves ?? [])
       .map((c) => ({ curve: c, points: heldOutPoints(c) }))
       .filter((s) => s.points.length > 0);
-    this.curves.hidden = series.length === 0;
+    this.curves.canvas.hidden = series.length === 0;
     if (series.length === 0 || !compare) return;
-    const size = this.sizeCanvas(this.curves, CURVES_HEIGHT);
-    const g = this.curves.getContext('2d');
-    if (!size || !g) return;
-    const { width, height } = size;
+    const painting = this.curves.paint(this.chartWidth(), CURVES_HEIGHT);
+    if (!painting) return;
+    const { g, width, height } = painting;
     const all = series.flatMap((s) => s.points);
     const xAxis = niceAxis([0, Math.max(1, ...all.map((p) => p.x))], 5, { includeZero: true });
     const yAxis = niceAxis(
@@ -246,7 +246,7 @@ export class CompareView {
     const summary = series
       .map(({ curve, points }) => `${CELL_NAMES[curve.cell]} ${points[points.length - 1].y.toFixed(2)}`)
       .join(', ');
-    this.curves.setAttribute('aria-label', `${t(state, 'Held-out bpc')}: ${summary}`);
+    this.curves.canvas.setAttribute('aria-label', `${t(state, 'Held-out bpc')}: ${summary}`);
   }
 
   private renderTable(state: WebviewState, compare: CompareState | null): void {
@@ -286,13 +286,12 @@ export class CompareView {
   /** One group of bars per distance bucket, one bar per cell: mean probability of the correct closer. */
   private drawProbe(state: WebviewState, buckets: LongRangeBucket[], { colours, cells }: Cells): void {
     const show = buckets.length > 0 && cells.length > 0;
-    this.probe.hidden = !show;
+    this.probe.canvas.hidden = !show;
     this.probeCaption.hidden = !show;
     if (!show) return;
-    const size = this.sizeCanvas(this.probe, PROBE_HEIGHT);
-    const g = this.probe.getContext('2d');
-    if (!size || !g) return;
-    const { width, height } = size;
+    const painting = this.probe.paint(this.chartWidth(), PROBE_HEIGHT);
+    if (!painting) return;
+    const { g, width, height } = painting;
     const pad = { l: 40, r: 10, t: 8, b: 32 };
     const yAxis = niceAxis([0, 1], 4, { includeZero: true });
     const Y = linearScale(0, 1, height - pad.b, pad.t);
@@ -333,24 +332,12 @@ export class CompareView {
       const values = cells.map((c) => `${CELL_NAMES[c]} ${bucket.meanProb[c]?.toFixed(2) ?? '—'}`).join(', ');
       described.push(`${bucket.label} (n=${bucket.count}): ${values}`);
     });
-    this.probe.setAttribute('aria-label', `${t(state, 'P(correct closer)')}: ${described.join('; ')}`);
+    this.probe.canvas.setAttribute('aria-label', `${t(state, 'P(correct closer)')}: ${described.join('; ')}`);
   }
 
-  /** Sizes a persistent canvas to its box at the device pixel ratio; its CSS size, or undefined when hidden. */
-  private sizeCanvas(canvas: HTMLCanvasElement, height: number): { width: number; height: number } | undefined {
-    const width = Math.max(200, Math.floor(this.root.clientWidth || 300));
-    const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(height * dpr);
-      canvas.style.width = `${width}px`;
-      canvas.style.height = `${height}px`;
-    }
-    const g = canvas.getContext('2d');
-    if (!g) return undefined;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
-    return { width, height };
+  /** The charts' CSS width: the section's. */
+  private chartWidth(): number {
+    return boxWidth(this.root, 200, 300);
   }
 }
 
@@ -397,17 +384,11 @@ function tick(g: CanvasRenderingContext2D, fg: string, x0: number, y0: number, x
 }
 
 /** A legend swatch: the cell's bar fill, then its line dash. */
-function drawSwatch(canvas: HTMLCanvasElement, cell: CellType, colour: string): void {
+function drawSwatch(swatch: CanvasSurface, cell: CellType, colour: string): void {
   const w = 32;
   const h = 12;
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = w * dpr;
-  canvas.height = h * dpr;
-  canvas.style.width = `${w}px`;
-  canvas.style.height = `${h}px`;
-  const g = canvas.getContext('2d');
+  const g = swatch.paint(w, h)?.g;
   if (!g) return;
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
   fillBar(g, cell, colour, 0, 1, 10, 10);
   g.strokeStyle = colour;
   g.lineWidth = 2;

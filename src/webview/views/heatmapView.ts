@@ -5,6 +5,7 @@ import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { dropdown } from '../toolkit';
+import { boxWidth, surface } from '../ui/canvas';
 import { Palette, colorFor, css, isSignedGate, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, traceLength, traceValue } from './trace';
@@ -15,14 +16,16 @@ export class HeatmapView {
   readonly root: HTMLElement;
   private readonly title = el('h2', { id: 'heatmap-title' });
   private readonly gateSelect: HTMLElement & { value: string };
-  private readonly canvas = el('canvas', { class: 'heatmap', 'data-testid': 'heatmap', role: 'img', tabindex: '0' });
+  private readonly map = surface({ class: 'heatmap', 'data-testid': 'heatmap', role: 'img', tabindex: '0' });
+  private readonly canvas = this.map.canvas;
   private readonly labels = el('div', {
     class: 'heatmap-labels',
     'data-testid': 'heatmap-labels',
     'aria-hidden': 'true',
   });
   private readonly pinned = el('div', { class: 'pinned', 'data-testid': 'pinned-unit' });
-  private readonly traceCanvas = el('canvas', { class: 'unit-trace', 'data-testid': 'unit-trace', role: 'img' });
+  private readonly trace = surface({ class: 'unit-trace', 'data-testid': 'unit-trace', role: 'img' });
+  private readonly traceCanvas = this.trace.canvas;
   private last: { prediction: Prediction | null; view: unknown; strings: unknown } | undefined;
   private cellWidth = 8;
   /** The state of the last update, for event handlers. */
@@ -71,19 +74,12 @@ export class HeatmapView {
   private drawHeatmap(state: WebviewState, p: Prediction, palette: Palette, layer: number, steps: number): void {
     const H = p.hiddenSize;
     const gate = state.view.selectedGate;
-    const available = Math.max(200, (this.root.clientWidth || 400) - 4);
+    const available = boxWidth(this.root, 204, 404) - 4;
     this.cellWidth = Math.max(6, Math.min(16, Math.floor(available / steps)));
     const w = steps * this.cellWidth;
-    const h = H * ROW;
-    const dpr = window.devicePixelRatio || 1;
     const c = this.canvas;
-    c.width = w * dpr;
-    c.height = h * dpr;
-    c.style.width = `${w}px`;
-    c.style.height = `${h}px`;
-    const g = c.getContext('2d');
+    const g = this.map.paint(w, H * ROW)?.g;
     if (!g) return;
-    g.scale(dpr, dpr);
     for (let s = 0; s < steps; s++)
       for (let u = 0; u < H; u++) {
         g.fillStyle = css(colorFor(palette, gate, traceValue(p, layer, s, gate, u)));
@@ -123,16 +119,9 @@ export class HeatmapView {
     if (!has) return;
     const rowH = 22;
     const w = steps * this.cellWidth;
-    const h = GATE_NAMES.length * rowH;
-    const dpr = window.devicePixelRatio || 1;
     const c = this.traceCanvas;
-    c.width = (w + 24) * dpr;
-    c.height = h * dpr;
-    c.style.width = `${w + 24}px`;
-    c.style.height = `${h}px`;
-    const g = c.getContext('2d');
+    const g = this.trace.paint(w + 24, GATE_NAMES.length * rowH)?.g;
     if (!g) return;
-    g.scale(dpr, dpr);
     GATE_NAMES.forEach((gate, row) => {
       const top = row * rowH + 2;
       const signed = isSignedGate(gate);

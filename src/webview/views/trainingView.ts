@@ -4,6 +4,7 @@ import { TrainingSnapshot } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, progressRing } from '../toolkit';
+import { boxWidth, surface } from '../ui/canvas';
 import { css, themePalette } from './colormap';
 import { ViewContext } from './context';
 
@@ -16,12 +17,7 @@ export class TrainingView {
   private readonly ring = progressRing();
   private readonly message = el('p', { class: 'training-message', 'data-testid': 'training-message' });
   private readonly stats = el('dl', { class: 'stats', 'data-testid': 'training-stats' });
-  private readonly canvas = el('canvas', {
-    class: 'curve',
-    'data-testid': 'training-curve',
-    role: 'img',
-    height: '90',
-  });
+  private readonly curve = surface({ class: 'curve', 'data-testid': 'training-curve', role: 'img' });
   private readonly train = button('', 'primary');
   private readonly stop = button('');
   private readonly retrain = button('');
@@ -47,7 +43,7 @@ export class TrainingView {
       ),
       this.message,
       this.stats,
-      this.canvas,
+      this.curve.canvas,
     );
     this.title.id = 'training-title';
   }
@@ -98,19 +94,12 @@ export class TrainingView {
   /** Training bpc (faint) and held-out bpc (strong) against step. */
   private renderCurve(state: WebviewState, training: TrainingSnapshot | null): void {
     const curve = training?.curve ?? [];
-    const c = this.canvas;
+    const c = this.curve.canvas;
     c.hidden = curve.length < 2;
     if (c.hidden) return;
-    const dpr = window.devicePixelRatio || 1;
-    const width = Math.max(120, c.parentElement?.clientWidth ?? 300);
-    const height = 90;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    const g = c.getContext('2d');
-    if (!g) return;
-    g.scale(dpr, dpr);
+    const painting = this.curve.paint(boxWidth(this.root, 120, 300), 90);
+    if (!painting) return;
+    const { g, width, height } = painting;
     const palette = themePalette();
     const train = curve.map((p) => ({ x: p.step, y: p.loss / LN2 }));
     const held = curve.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
@@ -121,7 +110,6 @@ export class TrainingView {
     const pad = { l: 30, r: 6, t: 6, b: 14 };
     const X = (x: number) => pad.l + (x / xMax) * (width - pad.l - pad.r);
     const Y = (y: number) => pad.t + (1 - (y - yMin) / (yMax - yMin)) * (height - pad.t - pad.b);
-    g.clearRect(0, 0, width, height);
     g.fillStyle = css(palette.foreground);
     g.globalAlpha = 0.7;
     g.font = '10px sans-serif';
