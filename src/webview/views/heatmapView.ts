@@ -5,12 +5,16 @@ import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { dropdown } from '../toolkit';
+import { Axis } from '../ui/axes';
 import { boxWidth, surface } from '../ui/canvas';
+import { Chart } from '../ui/chart';
 import { Palette, colorFor, css, isSignedGate, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, traceLength, traceValue } from './trace';
 
 const ROW = 3;
+/** Room left of the unit trace for the gate letters. */
+const TRACE_GUTTER = 24;
 
 export class HeatmapView {
   readonly root: HTMLElement;
@@ -120,30 +124,30 @@ export class HeatmapView {
     const rowH = 22;
     const w = steps * this.cellWidth;
     const c = this.traceCanvas;
-    const g = this.trace.paint(w + 24, GATE_NAMES.length * rowH)?.g;
+    const g = this.trace.paint(w + TRACE_GUTTER, GATE_NAMES.length * rowH)?.g;
     if (!g) return;
+    const fg = css(palette.foreground);
+    const half = this.cellWidth / 2;
+    const xAxis: Axis = { min: 0, max: Math.max(1, steps - 1), step: 1, ticks: [] };
     GATE_NAMES.forEach((gate, row) => {
       const top = row * rowH + 2;
       const signed = isSignedGate(gate);
-      const Y = (v: number) =>
-        top + (rowH - 4) * (signed ? (1 - Math.max(-1, Math.min(1, v))) / 2 : 1 - Math.max(0, Math.min(1, v)));
-      g.fillStyle = css(palette.foreground);
+      const yAxis: Axis = { min: signed ? -1 : 0, max: 1, step: 1, ticks: [] };
+      const area = { left: TRACE_GUTTER + half, right: TRACE_GUTTER + w - half, top, bottom: top + rowH - 4 };
+      const chart = new Chart(g, area, xAxis, yAxis, fg);
+      g.fillStyle = fg;
+      g.textAlign = 'left';
+      g.textBaseline = 'alphabetic';
       g.globalAlpha = 0.8;
-      g.font = '10px sans-serif';
       g.fillText(gate, 2, top + rowH / 2 + 2);
       g.globalAlpha = 0.2;
-      g.fillRect(24, Y(0), w, 1);
+      g.fillRect(TRACE_GUTTER, chart.y(0), w, 1);
       g.globalAlpha = 1;
-      g.strokeStyle = css(signed ? palette.negative : palette.positive);
-      g.lineWidth = 1.5;
-      g.beginPath();
-      for (let s = 0; s < steps; s++) {
-        const x = 24 + s * this.cellWidth + this.cellWidth / 2;
-        const y = Y(traceValue(p, layer, s, gate, unit!));
-        if (s === 0) g.moveTo(x, y);
-        else g.lineTo(x, y);
-      }
-      g.stroke();
+      const points = Array.from({ length: steps }, (_, s) => ({
+        x: s,
+        y: Math.max(yAxis.min, Math.min(1, traceValue(p, layer, s, gate, unit!))),
+      }));
+      chart.line(points, { colour: css(signed ? palette.negative : palette.positive), width: 1.5 });
     });
     const last = steps - 1;
     c.setAttribute(

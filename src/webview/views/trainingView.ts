@@ -4,11 +4,14 @@ import { TrainingSnapshot } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, progressRing } from '../toolkit';
+import { formatCount, niceAxis } from '../ui/axes';
 import { boxWidth, surface } from '../ui/canvas';
+import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
 import { css, themePalette } from './colormap';
 import { ViewContext } from './context';
 
 const LN2 = Math.LN2;
+const CURVE_HEIGHT = 100;
 
 export class TrainingView {
   readonly root: HTMLElement;
@@ -18,6 +21,7 @@ export class TrainingView {
   private readonly message = el('p', { class: 'training-message', 'data-testid': 'training-message' });
   private readonly stats = el('dl', { class: 'stats', 'data-testid': 'training-stats' });
   private readonly curve = surface({ class: 'curve', 'data-testid': 'training-curve', role: 'img' });
+  private readonly legend = el('div', { class: 'legend chart-legend', 'data-testid': 'training-legend' });
   private readonly train = button('', 'primary');
   private readonly stop = button('');
   private readonly retrain = button('');
@@ -43,6 +47,7 @@ export class TrainingView {
       ),
       this.message,
       this.stats,
+      this.legend,
       this.curve.canvas,
     );
     this.title.id = 'training-title';
@@ -91,43 +96,44 @@ export class TrainingView {
     this.stats.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
   }
 
-  /** Training bpc (faint) and held-out bpc (strong) against step. */
+  /** Training bpc (faint) and held-out bpc (strong) against step, with a legend saying which is which. */
   private renderCurve(state: WebviewState, training: TrainingSnapshot | null): void {
     const curve = training?.curve ?? [];
     const c = this.curve.canvas;
     c.hidden = curve.length < 2;
+    this.legend.hidden = c.hidden;
     if (c.hidden) return;
-    const painting = this.curve.paint(boxWidth(this.root, 120, 300), 90);
+    const painting = this.curve.paint(boxWidth(this.root, 120, 300), CURVE_HEIGHT);
     if (!painting) return;
     const { g, width, height } = painting;
     const palette = themePalette();
+    const styles = {
+      train: { colour: css(palette.foreground), alpha: 0.45, width: 1 },
+      held: { colour: css(palette.positive), width: 2 },
+    };
+    this.legend.replaceChildren(
+      legendItem({ 'data-series': 'train' }, lineSwatch(styles.train), t(state, 'Loss')),
+      legendItem({ 'data-series': 'held-out' }, lineSwatch(styles.held), t(state, 'Held-out')),
+    );
     const train = curve.map((p) => ({ x: p.step, y: p.loss / LN2 }));
     const held = curve.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
-    const ys = [...train, ...held].map((p) => p.y);
-    const yMin = Math.max(0, Math.min(...ys) - 0.1);
-    const yMax = Math.max(...ys) + 0.1;
-    const xMax = Math.max(1, curve[curve.length - 1].step);
-    const pad = { l: 30, r: 6, t: 6, b: 14 };
-    const X = (x: number) => pad.l + (x / xMax) * (width - pad.l - pad.r);
-    const Y = (y: number) => pad.t + (1 - (y - yMin) / (yMax - yMin)) * (height - pad.t - pad.b);
-    g.fillStyle = css(palette.foreground);
-    g.globalAlpha = 0.7;
-    g.font = '10px sans-serif';
-    g.fillText(yMax.toFixed(1), 0, pad.t + 8);
-    g.fillText(yMin.toFixed(1), 0, height - pad.b);
-    g.fillText(`${t(state, 'Step')} ${xMax}`, width - 70, height - 2);
-    const line = (pts: { x: number; y: number }[], color: string, alpha: number, widthPx: number) => {
-      if (pts.length < 2) return;
-      g.globalAlpha = alpha;
-      g.strokeStyle = color;
-      g.lineWidth = widthPx;
-      g.beginPath();
-      pts.forEach((p, i) => (i === 0 ? g.moveTo(X(p.x), Y(p.y)) : g.lineTo(X(p.x), Y(p.y))));
-      g.stroke();
-    };
-    line(train, css(palette.foreground), 0.45, 1);
-    line(held, css(palette.positive), 1, 2);
-    g.globalAlpha = 1;
+    const xAxis = niceAxis([0, Math.max(1, curve[curve.length - 1].step)], 4, { includeZero: true });
+    const yAxis = niceAxis(
+      [...train, ...held].map((p) => p.y),
+      3,
+    );
+    const chart = new Chart(
+      g,
+      plotArea(width, height, { l: 34, r: 8, t: 6, b: 16 }),
+      xAxis,
+      yAxis,
+      css(palette.foreground),
+    );
+    chart.frame();
+    chart.yTicks();
+    chart.xTicks(formatCount);
+    if (train.length > 1) chart.line(train, styles.train);
+    if (held.length > 1) chart.line(held, styles.held);
     const last = held[held.length - 1];
     c.setAttribute(
       'aria-label',
