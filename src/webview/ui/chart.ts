@@ -87,18 +87,12 @@ export class Chart {
 
   /** The left and bottom axis lines. */
   frame(): void {
-    const { g, area } = this;
-    g.save();
-    g.strokeStyle = this.foreground;
-    g.globalAlpha = 0.5;
-    g.lineWidth = 1;
-    g.setLineDash([]);
-    g.beginPath();
-    g.moveTo(area.left + 0.5, area.top);
-    g.lineTo(area.left + 0.5, area.bottom + 0.5);
-    g.lineTo(area.right, area.bottom + 0.5);
-    g.stroke();
-    g.restore();
+    const { area } = this;
+    this.rule([
+      [area.left + 0.5, area.top],
+      [area.left + 0.5, area.bottom + 0.5],
+      [area.right, area.bottom + 0.5],
+    ]);
   }
 
   /** Ticks and labels left of the y axis. */
@@ -190,7 +184,17 @@ export class Chart {
     });
   }
 
+  /** A tick mark, snapped to the pixel grid so it stays one crisp pixel wide. */
   private tick(x0: number, y0: number, x1: number, y1: number): void {
+    const snap = (v: number) => Math.round(v) + 0.5;
+    this.rule([
+      [snap(x0), snap(y0)],
+      [snap(x1), snap(y1)],
+    ]);
+  }
+
+  /** A faint solid 1 px polyline in the foreground colour (axes and ticks). */
+  private rule(points: [number, number][]): void {
     const { g } = this;
     g.save();
     g.strokeStyle = this.foreground;
@@ -198,8 +202,7 @@ export class Chart {
     g.lineWidth = 1;
     g.setLineDash([]);
     g.beginPath();
-    g.moveTo(Math.round(x0) + 0.5, Math.round(y0) + 0.5);
-    g.lineTo(Math.round(x1) + 0.5, Math.round(y1) + 0.5);
+    points.forEach(([x, y], i) => (i === 0 ? g.moveTo(x, y) : g.lineTo(x, y)));
     g.stroke();
     g.restore();
   }

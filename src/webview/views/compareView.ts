@@ -14,6 +14,7 @@ import { button, dropdown, relabelDropdown } from '../toolkit';
 import { formatCount, niceAxis } from '../ui/axes';
 import { boxWidth, surface } from '../ui/canvas';
 import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { CELL_NAMES, CELL_ORDER, CELL_STYLES, cellColours, fillBar } from './cellStyles';
 import { Rgb, css, themePalette } from './colormap';
 import { ViewContext } from './context';
@@ -52,7 +53,7 @@ export class CompareView {
   private readonly probeCaption = el('p', { class: 'note' });
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the comparison is compared by content. */
-  private last: { compareKey: string; view: unknown; strings: unknown; hasDocument: boolean } | undefined;
+  private readonly inputs = new DrawnFrom();
   private state: WebviewState | undefined;
 
   constructor(ctx: ViewContext) {
@@ -88,11 +89,9 @@ export class CompareView {
     const compare = state.lab.compare;
     const hasDocument = state.document !== null;
     const compareKey = JSON.stringify(compare);
-    const l = this.last;
-    if (l && l.compareKey === compareKey && l.view === view && l.strings === strings && l.hasDocument === hasDocument)
-      return;
-    const stringsChanged = l?.strings !== strings;
-    this.last = { compareKey, view, strings, hasDocument }; // a resize or theme change brings a new `view`
+    const change = this.inputs.change({ compareKey, view, strings, hasDocument }); // a resize or theme change brings a new `view`
+    if (!change) return;
+    const stringsChanged = change.before?.strings !== strings;
     this.root.hidden = !hasDocument;
     if (!hasDocument) return;
     if (stringsChanged) this.renderLabels(state);

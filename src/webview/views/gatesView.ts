@@ -5,6 +5,7 @@ import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { CanvasSurface, surface } from '../ui/canvas';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { Palette, colorFor, css, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, gateRow, traceLength } from './trace';
@@ -33,7 +34,7 @@ export class GatesView {
   private readonly tooltip = el('div', { class: 'tooltip', 'data-testid': 'gate-tooltip', role: 'tooltip' });
   private readonly legend = el('div', { class: 'legend', 'data-testid': 'gate-legend' });
   private readonly empty = el('p', { class: 'empty' });
-  private last: { prediction: Prediction | null; view: unknown; strings: unknown } | undefined;
+  private readonly inputs = new DrawnFrom();
   /** The grids for the current shape (layers × H); rebuilt only when the shape changes. */
   private grids: Grid[] = [];
   private shape = '';
@@ -60,9 +61,7 @@ export class GatesView {
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (this.last && this.last.prediction === prediction && this.last.view === view && this.last.strings === strings)
-      return;
-    this.last = { prediction, view, strings };
+    if (!this.inputs.change({ prediction, view, strings })) return;
     this.root.hidden = !prediction;
     setText(this.title, t(state, 'Gates at the cursor'));
     if (!prediction) return;

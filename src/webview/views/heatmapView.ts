@@ -8,6 +8,7 @@ import { dropdown } from '../toolkit';
 import { Axis } from '../ui/axes';
 import { boxWidth, surface } from '../ui/canvas';
 import { Chart } from '../ui/chart';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { Palette, colorFor, css, isSignedGate, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, traceLength, traceValue } from './trace';
@@ -30,7 +31,7 @@ export class HeatmapView {
   private readonly pinned = el('div', { class: 'pinned', 'data-testid': 'pinned-unit' });
   private readonly trace = surface({ class: 'unit-trace', 'data-testid': 'unit-trace', role: 'img' });
   private readonly traceCanvas = this.trace.canvas;
-  private last: { prediction: Prediction | null; view: unknown; strings: unknown } | undefined;
+  private readonly inputs = new DrawnFrom();
   private cellWidth = 8;
   /** The state of the last update, for event handlers. */
   private state: WebviewState | undefined;
@@ -60,9 +61,7 @@ export class HeatmapView {
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (this.last && this.last.prediction === prediction && this.last.view === view && this.last.strings === strings)
-      return;
-    this.last = { prediction, view, strings };
+    if (!this.inputs.change({ prediction, view, strings })) return;
     const steps = prediction ? traceLength(prediction) : 0;
     this.root.hidden = !prediction || steps === 0;
     if (!prediction || steps === 0) return;

@@ -6,6 +6,7 @@ import { InterventionRun, InterventionView as InterventionResult } from '../../s
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, dropdown, relabelDropdown, setDropdownOptions } from '../toolkit';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { ViewContext } from './context';
 import {
   CLAMP_CHOICES,
@@ -59,7 +60,7 @@ export class InterventionView {
   private readonly result = el('div', { class: 'intervention-result', 'data-testid': 'intervention-result' });
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the lab is compared by content. */
-  private last: { labKey: string; view: unknown; strings: unknown; hasModel: boolean; scopeKey: string } | undefined;
+  private readonly inputs = new DrawnFrom();
   /** Layers × hidden size × pinned unit the scope options were built for. */
   private scopeKey = '';
   /** The pinned unit's option when the scope was last built, to notice a new pin. */
@@ -122,18 +123,9 @@ export class InterventionView {
       : '';
     const pending = lab.pending.includes('intervene');
     const labKey = JSON.stringify([lab.intervention, pending, lab.error]);
-    const l = this.last;
-    if (
-      l &&
-      l.labKey === labKey &&
-      l.view === view &&
-      l.strings === strings &&
-      l.hasModel === hasModel &&
-      l.scopeKey === scopeKey
-    )
-      return;
-    const stringsChanged = l?.strings !== strings;
-    this.last = { labKey, view, strings, hasModel, scopeKey };
+    const change = this.inputs.change({ labKey, view, strings, hasModel, scopeKey });
+    if (!change) return;
+    const stringsChanged = change.before?.strings !== strings;
     this.root.hidden = !hasModel;
     if (!prediction) return;
     if (scopeKey !== this.scopeKey || stringsChanged) {

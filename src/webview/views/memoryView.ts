@@ -7,6 +7,7 @@ import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, checkbox } from '../toolkit';
 import { surface } from '../ui/canvas';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { Palette, css, sequential, themePalette } from './colormap';
 import { ViewContext } from './context';
 import {
@@ -41,7 +42,7 @@ export class MemoryView {
   private readonly tooltip = el('div', { class: 'tooltip', role: 'tooltip', 'data-testid': 'memory-tooltip' });
   private readonly explanation = el('p', { class: 'note', 'data-testid': 'memory-explanation' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the lab is compared by content. */
-  private last: { labKey: string; view: unknown; strings: unknown; hasModel: boolean } | undefined;
+  private readonly inputs = new DrawnFrom();
   /** What the strip shows now, for hover. */
   private drawn: { memory: MemorySpanView; layout: StripLayout; row: number[] } | undefined;
   private state: WebviewState | undefined;
@@ -83,9 +84,7 @@ export class MemoryView {
     const pending = lab.pending.includes('memory');
     const error = lab.error?.kind === 'memory' ? lab.error.message : '';
     const labKey = `${memorySignature(memory)}#${lab.memoryFollow}#${pending}#${stale}#${error}`;
-    const l = this.last;
-    if (l && l.labKey === labKey && l.view === view && l.strings === strings && l.hasModel === hasModel) return;
-    this.last = { labKey, view, strings, hasModel }; // a resize or theme change brings a new `view`
+    if (!this.inputs.change({ labKey, view, strings, hasModel })) return; // a resize or theme change brings a new `view`
     this.root.hidden = !hasModel;
     if (!hasModel) return;
     setText(this.title, t(state, 'Memory span at the cursor'));

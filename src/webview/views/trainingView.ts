@@ -7,6 +7,7 @@ import { button, progressRing } from '../toolkit';
 import { formatCount, niceAxis } from '../ui/axes';
 import { boxWidth, surface } from '../ui/canvas';
 import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { css, themePalette } from './colormap';
 import { ViewContext } from './context';
 
@@ -25,7 +26,7 @@ export class TrainingView {
   private readonly train = button('', 'primary');
   private readonly stop = button('');
   private readonly retrain = button('');
-  private last: { training: TrainingSnapshot | null; strings: unknown } | undefined;
+  private readonly inputs = new DrawnFrom();
 
   constructor(ctx: ViewContext) {
     this.train.dataset.testid = 'train-button';
@@ -55,8 +56,7 @@ export class TrainingView {
 
   update(state: WebviewState): void {
     const { training, strings } = state;
-    if (this.last && this.last.training === training && this.last.strings === strings) return;
-    this.last = { training, strings };
+    if (!this.inputs.change({ training, strings, hasDocument: !!state.document })) return;
     this.root.hidden = !state.document;
     setText(this.title, t(state, 'Training'));
     const status = training?.status ?? 'untrained';
