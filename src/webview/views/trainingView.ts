@@ -5,7 +5,7 @@ import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, progressRing } from '../toolkit';
 import { formatCount, niceAxis } from '../ui/axes';
-import { boxWidth, surface } from '../ui/canvas';
+import { boxWidth, pixelRatio, surface } from '../ui/canvas';
 import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
 import { DrawnFrom } from '../ui/drawnFrom';
 import { css, themePalette } from './colormap';
@@ -27,6 +27,8 @@ export class TrainingView {
   private readonly stop = button('');
   private readonly retrain = button('');
   private readonly inputs = new DrawnFrom();
+  /** The legend is rebuilt only for a new theme, UI language or pixel ratio, not on every training update. */
+  private readonly legendInputs = new DrawnFrom();
 
   constructor(ctx: ViewContext) {
     this.train.dataset.testid = 'train-button';
@@ -111,10 +113,11 @@ export class TrainingView {
       train: { colour: css(palette.foreground), alpha: 0.45, width: 1 },
       held: { colour: css(palette.positive), width: 2 },
     };
-    this.legend.replaceChildren(
-      legendItem({ 'data-series': 'train' }, lineSwatch(styles.train), t(state, 'Loss')),
-      legendItem({ 'data-series': 'held-out' }, lineSwatch(styles.held), t(state, 'Held-out')),
-    );
+    if (this.legendInputs.change({ palette, strings: state.strings, ratio: pixelRatio() }))
+      this.legend.replaceChildren(
+        legendItem({ 'data-series': 'train' }, lineSwatch(styles.train), t(state, 'Loss')),
+        legendItem({ 'data-series': 'held-out' }, lineSwatch(styles.held), t(state, 'Held-out')),
+      );
     const train = curve.map((p) => ({ x: p.step, y: p.loss / LN2 }));
     const held = curve.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
     const xAxis = niceAxis([0, Math.max(1, curve[curve.length - 1].step)], 4, { includeZero: true });
@@ -124,7 +127,7 @@ export class TrainingView {
     );
     const chart = new Chart(
       g,
-      plotArea(width, height, { l: 34, r: 8, t: 6, b: 16 }),
+      plotArea(width, height, { l: 34, r: 12, t: 6, b: 16 }),
       xAxis,
       yAxis,
       css(palette.foreground),
