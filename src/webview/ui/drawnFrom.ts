@@ -4,15 +4,12 @@
 export class DrawnFrom<T extends Record<string, unknown> = Record<string, unknown>> {
   private last: T | undefined;
 
-  /**
-   * When any of `inputs` differs from the last draw's, remembers them and returns the previous ones (undefined on
-   * the first draw) in `before`; null when nothing changed.
-   */
-  change(inputs: T): { before: T | undefined } | null {
+  /** True when any of `inputs` differs from the last draw's (or there was none); they are then remembered. */
+  changed(inputs: T): boolean {
     const last = this.last;
-    if (last && Object.keys(inputs).every((k) => Object.is(last[k], inputs[k]))) return null;
+    if (last && Object.keys(inputs).every((k) => Object.is(last[k], inputs[k]))) return false;
     this.last = inputs;
-    return { before: last };
+    return true;
   }
 
   /** The inputs of the last draw, for event handlers. */

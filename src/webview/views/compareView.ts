@@ -54,6 +54,8 @@ export class CompareView {
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the comparison is compared by content. */
   private readonly inputs = new DrawnFrom();
+  /** The UI strings the labels were last written in. */
+  private readonly labelled = new DrawnFrom();
   private state: WebviewState | undefined;
 
   constructor(ctx: ViewContext) {
@@ -89,12 +91,12 @@ export class CompareView {
     const compare = state.lab.compare;
     const hasDocument = state.document !== null;
     const compareKey = JSON.stringify(compare);
-    const change = this.inputs.change({ compareKey, view, strings, hasDocument }); // a resize or theme change brings a new `view`
-    if (!change) return;
-    const stringsChanged = change.before?.strings !== strings;
+    // A resize or theme change brings a new `view`.
+    if (!this.inputs.changed({ compareKey, view, strings, hasDocument })) return;
     this.root.hidden = !hasDocument;
     if (!hasDocument) return;
-    if (stringsChanged) this.renderLabels(state);
+    // Labelled when first shown: the strings may have come while the view was still hidden.
+    if (this.labelled.changed({ strings })) this.renderLabels(state);
     const running = compare?.status === 'running';
     this.root.dataset.status = compare?.status ?? 'none';
     this.root.dataset.probe = compare?.probe.state ?? 'none';

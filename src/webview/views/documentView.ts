@@ -43,7 +43,7 @@ export class DocumentView {
 
   update(state: WebviewState): void {
     const { document: doc, cursor, strings } = state;
-    if (!this.inputs.change({ doc, cursor, strings })) return;
+    if (!this.inputs.changed({ doc, cursor, strings })) return;
     this.root.classList.toggle('no-document', !doc);
     setText(this.empty, doc ? '' : t(state, 'Open a text document and run "LSTM Lens: Open Explorer".'));
     setText(this.name, doc ? doc.fileName : t(state, 'No document'));

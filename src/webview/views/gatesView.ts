@@ -61,7 +61,7 @@ export class GatesView {
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (!this.inputs.change({ prediction, view, strings })) return;
+    if (!this.inputs.changed({ prediction, view, strings })) return;
     this.root.hidden = !prediction;
     setText(this.title, t(state, 'Gates at the cursor'));
     if (!prediction) return;

@@ -61,7 +61,7 @@ export class HeatmapView {
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (!this.inputs.change({ prediction, view, strings })) return;
+    if (!this.inputs.changed({ prediction, view, strings })) return;
     const steps = prediction ? traceLength(prediction) : 0;
     this.root.hidden = !prediction || steps === 0;
     if (!prediction || steps === 0) return;

@@ -70,7 +70,7 @@ export class InsightView {
   update(state: WebviewState): void {
     const { insight, view, strings } = state;
     const hasModel = !!state.prediction || state.training?.status === 'done' || state.training?.status === 'stopped';
-    if (!this.inputs.change({ insight, view, strings, hasModel })) return;
+    if (!this.inputs.changed({ insight, view, strings, hasModel })) return;
     this.root.hidden = !hasModel;
     setText(this.title, t(state, 'Units in the text'));
     setText(this.activation, t(state, 'Colour text by pinned unit'));

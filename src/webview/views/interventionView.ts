@@ -61,6 +61,8 @@ export class InterventionView {
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the lab is compared by content. */
   private readonly inputs = new DrawnFrom();
+  /** The UI strings the labels were last written in. */
+  private readonly labelled = new DrawnFrom();
   /** Layers × hidden size × pinned unit the scope options were built for. */
   private scopeKey = '';
   /** The pinned unit's option when the scope was last built, to notice a new pin. */
@@ -123,11 +125,11 @@ export class InterventionView {
       : '';
     const pending = lab.pending.includes('intervene');
     const labKey = JSON.stringify([lab.intervention, pending, lab.error]);
-    const change = this.inputs.change({ labKey, view, strings, hasModel, scopeKey });
-    if (!change) return;
-    const stringsChanged = change.before?.strings !== strings;
+    if (!this.inputs.changed({ labKey, view, strings, hasModel, scopeKey })) return;
     this.root.hidden = !hasModel;
     if (!prediction) return;
+    // Labelled when first shown: the strings may have come while the view was still hidden.
+    const stringsChanged = this.labelled.changed({ strings });
     if (scopeKey !== this.scopeKey || stringsChanged) {
       this.scopeKey = scopeKey;
       this.renderScope(state, scopeOptions(view, prediction.layers, prediction.hiddenSize));

@@ -84,7 +84,7 @@ export class MemoryView {
     const pending = lab.pending.includes('memory');
     const error = lab.error?.kind === 'memory' ? lab.error.message : '';
     const labKey = `${memorySignature(memory)}#${lab.memoryFollow}#${pending}#${stale}#${error}`;
-    if (!this.inputs.change({ labKey, view, strings, hasModel })) return; // a resize or theme change brings a new `view`
+    if (!this.inputs.changed({ labKey, view, strings, hasModel })) return; // a resize or theme change brings a new `view`
     this.root.hidden = !hasModel;
     if (!hasModel) return;
     setText(this.title, t(state, 'Memory span at the cursor'));

@@ -27,7 +27,7 @@ export class PredictionsView {
   update(state: WebviewState): void {
     const { prediction, strings } = state;
     const current = predictionIsCurrent(state);
-    if (!this.inputs.change({ prediction, current, strings })) return;
+    if (!this.inputs.changed({ prediction, current, strings })) return;
     this.root.hidden = !state.document;
     setText(this.title, t(state, 'Predictions at the cursor'));
     this.root.classList.toggle('stale', !current);

@@ -58,7 +58,7 @@ export class SampleView {
     const { strings } = state;
     const sample = state.lab.sample;
     const error = state.lab.error?.kind === 'sample' ? state.lab.error.message : '';
-    if (!this.inputs.change({ sample, strings, hasModel, error })) return;
+    if (!this.inputs.changed({ sample, strings, hasModel, error })) return;
     this.root.hidden = !hasModel;
     setText(this.title, t(state, 'Continue from the cursor'));
     setText(this.write, t(state, 'Write on'));

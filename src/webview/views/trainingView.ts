@@ -58,7 +58,7 @@ export class TrainingView {
 
   update(state: WebviewState): void {
     const { training, strings } = state;
-    if (!this.inputs.change({ training, strings, hasDocument: !!state.document })) return;
+    if (!this.inputs.changed({ training, strings, hasDocument: !!state.document })) return;
     this.root.hidden = !state.document;
     setText(this.title, t(state, 'Training'));
     const status = training?.status ?? 'untrained';
@@ -113,7 +113,7 @@ export class TrainingView {
       train: { colour: css(palette.foreground), alpha: 0.45, width: 1 },
       held: { colour: css(palette.positive), width: 2 },
     };
-    if (this.legendInputs.change({ palette, strings: state.strings, ratio: pixelRatio() }))
+    if (this.legendInputs.changed({ palette, strings: state.strings, ratio: pixelRatio() }))
       this.legend.replaceChildren(
         legendItem({ 'data-series': 'train' }, lineSwatch(styles.train), t(state, 'Loss')),
         legendItem({ 'data-series': 'held-out' }, lineSwatch(styles.held), t(state, 'Held-out')),
