@@ -95,7 +95,8 @@ export class TrainingView {
           [t(state, 'ETA'), p.etaSec === null ? '—' : `${Math.ceil(p.etaSec)} s`],
         ]
       : [];
-    this.stats.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+    // Each name over its value, the pairs in wrapping columns.
+    this.stats.replaceChildren(...rows.map(([k, v]) => el('div', { class: 'stat' }, el('dt', {}, k), el('dd', {}, v))));
   }
 
   /** Training bpc (faint) and held-out bpc (strong) against step, with a legend saying which is which. */
