@@ -9,6 +9,9 @@ export const WEBVIEW_STRINGS = [
   'characters',
   'lines',
   'Training',
+  // Panel sections (Training and Units are listed with their views).
+  'Cursor',
+  'Lab',
   'Untrained',
   'Training…',
   'Stopped',
@@ -67,7 +70,7 @@ export const WEBVIEW_STRINGS = [
   'Write on',
   'Temperature',
   'Temperature 0 always picks the most likely character; higher values take more risks.',
-  // The long-term-dependency lab: memory span, intervention, cell comparison (issue 7).
+  // The long-term-dependency lab: memory span, intervention, cell comparison.
   'Memory span at the cursor',
   'Measuring…',
   'Measure at the cursor',

@@ -17,6 +17,8 @@ import { InterventionView } from './views/interventionView';
 import { CompareView } from './views/compareView';
 import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
+import { onCanvasEnvironmentChange } from './ui/canvas';
+import { PanelSection, SectionId, SectionsOpen, sectionIsOpen, withSection } from './ui/sections';
 
 interface View {
   readonly root: HTMLElement;
@@ -27,6 +29,7 @@ registerToolkit();
 
 const persisted = vscodeApi.getState();
 let state: WebviewState = initialState(persisted?.view);
+let sectionsOpen: SectionsOpen = persisted?.sections ?? {};
 let frame = 0;
 /** Messages painted by the next frame (a cursor and its prediction may share one), to time them. */
 type PendingPaint = { version: number; offset: number; kind: 'cursor' | 'prediction'; receivedAt: number };
@@ -36,29 +39,43 @@ function send(message: WebviewToHost): void {
   vscodeApi.postMessage(message);
 }
 
+/** Saves what survives a reload: the document and view (the host's serializer reads them) and the open sections. */
+function persist(): void {
+  vscodeApi.setState({ docUri: state.document?.uri, view: state.view, sections: sectionsOpen });
+}
+
 /** Changes what the user is looking at (gate, pinned unit): kept locally, persisted, and told to the host. */
 function setView(view: ViewState): void {
   state = { ...state, view };
-  vscodeApi.setState({ docUri: state.document?.uri, view });
+  persist();
   send({ type: 'viewState', view });
   schedule();
 }
 
 const app = document.getElementById('app')!;
 const ctx: ViewContext = { send, setView };
-const views: View[] = [
-  new DocumentView(),
-  new TrainingView(ctx),
-  new PredictionsView(),
-  new GatesView(ctx),
-  new HeatmapView(ctx),
-  new InsightView(ctx),
-  new SampleView(ctx),
-  new MemoryView(ctx),
-  new InterventionView(ctx),
-  new CompareView(ctx),
+const documentView = new DocumentView();
+const training = new TrainingView(ctx);
+const cursor = [new PredictionsView(), new GatesView(ctx), new HeatmapView(ctx)];
+const units = new InsightView(ctx);
+const lab = [new SampleView(ctx), new MemoryView(ctx), new InterventionView(ctx), new CompareView(ctx)];
+const views: View[] = [documentView, training, ...cursor, units, ...lab];
+
+/** A section opened or closed: remembered, and its canvases drawn for the width they have now. */
+function toggled(id: SectionId, open: boolean): void {
+  sectionsOpen = withSection(sectionsOpen, id, open);
+  persist();
+  if (open) forceRepaint();
+}
+const section = (id: SectionId, title: string, parts: View[]) =>
+  new PanelSection(id, title, parts, sectionIsOpen(sectionsOpen, id), toggled);
+const sections = [
+  section('training', 'Training', [training]),
+  section('cursor', 'Cursor', cursor),
+  section('units', 'Units', [units]),
+  section('lab', 'Lab', lab),
 ];
-for (const v of views) app.appendChild(v.root);
+app.append(documentView.root, ...sections.map((s) => s.root));
 
 function schedule(): void {
   if (frame) return;
@@ -68,6 +85,7 @@ function schedule(): void {
 function paint(): void {
   frame = 0;
   for (const v of views) v.update(state);
+  for (const s of sections) s.update(state);
   app.setAttribute('aria-busy', 'false');
   for (const p of onePerFrame(pendingPaints)) recordPaint(p);
   pendingPaints = [];
@@ -88,17 +106,12 @@ function onePerFrame(paints: PendingPaint[]): PendingPaint[] {
   return paints.filter((p) => p.kind === 'prediction' || !answered(p));
 }
 
-/** Theme or size changed: every canvas repaints (new slice identities make the views redraw). */
+/** Theme, size or pixel ratio changed: every canvas repaints (new slice identities make the views redraw). */
 function forceRepaint(): void {
   state = { ...state, view: { ...state.view }, training: state.training ? { ...state.training } : null };
   schedule();
 }
-new MutationObserver(forceRepaint).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-let resizeTimer = 0;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(forceRepaint, 100);
-});
+onCanvasEnvironmentChange(forceRepaint);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostToWebview(event.data);
@@ -111,7 +124,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (state === before) return;
   if (message.type === 'snapshot') document.body.dataset.ready = 'true';
   if (message.type === 'snapshot' || state.view !== before.view || state.document?.uri !== before.document?.uri)
-    vscodeApi.setState({ docUri: state.document?.uri, view: state.view });
+    persist();
   if (message.type !== 'snapshot') timePaints(before, performance.now());
   schedule();
 });

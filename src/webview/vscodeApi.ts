@@ -6,6 +6,8 @@ import type { ViewState, WebviewToHost } from '../shared/protocol';
 export interface PersistedState {
   docUri?: string;
   view?: ViewState;
+  /** Which panel sections the user opened or closed (see ui/sections.ts). */
+  sections?: Partial<Record<string, boolean>>;
 }
 
 interface VsCodeApi {

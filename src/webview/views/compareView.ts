@@ -1,5 +1,5 @@
 // Compare cells: a plain RNN, a GRU and an LSTM trained on the document side by side — held-out bpc over time, a
-// results table, and how well each closes brackets and quotes far from their openers (Olah's "gap"; issue 7).
+// results table, and how well each closes brackets and quotes far from their openers (Olah's "gap").
 
 import {
   CellType,
@@ -11,7 +11,10 @@ import {
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, dropdown, relabelDropdown } from '../toolkit';
-import { formatCount, formatTick, linearScale, niceAxis } from './chartAxes';
+import { formatCount, niceAxis } from '../ui/axes';
+import { boxWidth, surface } from '../ui/canvas';
+import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { CELL_NAMES, CELL_ORDER, CELL_STYLES, cellColours, fillBar } from './cellStyles';
 import { Rgb, css, themePalette } from './colormap';
 import { ViewContext } from './context';
@@ -23,7 +26,7 @@ const MATCH_LABELS: Record<CompareMatch, string> = {
 
 const CURVES_HEIGHT = 170;
 const PROBE_HEIGHT = 180;
-const FONT = '10px sans-serif';
+const CHART_PADDING = { l: 40, r: 10, t: 8, b: 30 };
 
 interface Cells {
   colours: Record<CellType, Rgb>;
@@ -43,14 +46,16 @@ export class CompareView {
   private readonly status = el('p', { class: 'lab-status', 'data-testid': 'compare-status', 'aria-live': 'polite' });
   private readonly note = el('p', { class: 'note', 'data-testid': 'compare-note' });
   private readonly legend = el('div', { class: 'legend chart-legend', 'data-testid': 'compare-legend' });
-  private readonly curves = el('canvas', { class: 'compare-chart', 'data-testid': 'compare-curves', role: 'img' });
+  private readonly curves = surface({ class: 'compare-chart', 'data-testid': 'compare-curves', role: 'img' });
   private readonly table = el('table', { class: 'compare-table', 'data-testid': 'compare-results' });
   private readonly probeStatus = el('p', { class: 'lab-status', 'data-testid': 'compare-probe-status' });
-  private readonly probe = el('canvas', { class: 'compare-chart', 'data-testid': 'compare-probe', role: 'img' });
+  private readonly probe = surface({ class: 'compare-chart', 'data-testid': 'compare-probe', role: 'img' });
   private readonly probeCaption = el('p', { class: 'note' });
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the comparison is compared by content. */
-  private last: { compareKey: string; view: unknown; strings: unknown; hasDocument: boolean } | undefined;
+  private readonly inputs = new DrawnFrom();
+  /** The UI strings the labels were last written in. */
+  private readonly labelled = new DrawnFrom();
   private state: WebviewState | undefined;
 
   constructor(ctx: ViewContext) {
@@ -71,10 +76,10 @@ export class CompareView {
       this.status,
       this.note,
       this.legend,
-      this.curves,
+      this.curves.canvas,
       this.table,
       this.probeStatus,
-      this.probe,
+      this.probe.canvas,
       this.probeCaption,
       this.hint,
     );
@@ -85,15 +90,12 @@ export class CompareView {
     const { view, strings } = state;
     const compare = state.lab.compare;
     const hasDocument = state.document !== null;
-    const compareKey = JSON.stringify(compare);
-    const l = this.last;
-    if (l && l.compareKey === compareKey && l.view === view && l.strings === strings && l.hasDocument === hasDocument)
-      return;
-    const stringsChanged = l?.strings !== strings;
-    this.last = { compareKey, view, strings, hasDocument }; // a resize or theme change brings a new `view`
+    // A new comparison object means new points (patches append them); a resize or theme change brings a new `view`.
+    if (!this.inputs.changed({ compare, view, strings, hasDocument })) return;
     this.root.hidden = !hasDocument;
     if (!hasDocument) return;
-    if (stringsChanged) this.renderLabels(state);
+    // Labelled when first shown: the strings may have come while the view was still hidden.
+    if (this.labelled.changed({ strings })) this.renderLabels(state);
     const running = compare?.status === 'running';
     this.root.dataset.status = compare?.status ?? 'none';
     this.root.dataset.probe = compare?.probe.state ?? 'none';
@@ -176,11 +178,12 @@ export class CompareView {
       const result = compare?.results.find((r) => r.cell === cell);
       const hidden = result?.hiddenSize ?? curve?.hiddenSize ?? 0;
       const params = result?.params ?? curve?.params ?? 0;
-      const swatch = el('canvas', { class: 'legend-swatch', 'aria-hidden': 'true' });
-      drawSwatch(swatch, cell, css(colours[cell]));
-      return el(
-        'span',
-        { class: 'legend-item', 'data-cell': cell },
+      const colour = css(colours[cell]);
+      const swatch = lineSwatch({ colour, dash: CELL_STYLES[cell].dash }, (g, x, y, w, h) =>
+        fillBar(g, cell, colour, x, y, w, h),
+      );
+      return legendItem(
+        { 'data-cell': cell },
         swatch,
         t(state, '{0} · H {1} · {2} params', CELL_NAMES[cell], hidden, formatCount(params)),
       );
@@ -188,65 +191,34 @@ export class CompareView {
     this.legend.replaceChildren(...items);
   }
 
-  /** Held-out bpc against elapsed seconds, one line per cell (dashes tell them apart without colour). */
+  /** Held-out bpc against training steps, one line per cell (dashes tell them apart without colour). */
   private drawCurves(state: WebviewState, compare: CompareState | null, { colours }: Cells): void {
     const series = (compare?.curves ?? [])
       .map((c) => ({ curve: c, points: heldOutPoints(c) }))
       .filter((s) => s.points.length > 0);
-    this.curves.hidden = series.length === 0;
+    this.curves.canvas.hidden = series.length === 0;
     if (series.length === 0 || !compare) return;
-    const size = this.sizeCanvas(this.curves, CURVES_HEIGHT);
-    const g = this.curves.getContext('2d');
-    if (!size || !g) return;
-    const { width, height } = size;
+    const painting = this.curves.paint(this.chartWidth(), CURVES_HEIGHT);
+    if (!painting) return;
+    const { g, width, height } = painting;
     const all = series.flatMap((s) => s.points);
     const xAxis = niceAxis([0, Math.max(1, ...all.map((p) => p.x))], 5, { includeZero: true });
     const yAxis = niceAxis(
       all.map((p) => p.y),
       4,
     );
-    const pad = { l: 40, r: 10, t: 8, b: 30 };
-    const X = linearScale(xAxis.min, xAxis.max, pad.l, width - pad.r);
-    const Y = linearScale(yAxis.min, yAxis.max, height - pad.b, pad.t);
-    const fg = css(themePalette().foreground);
-    drawAxes(g, { width, height, pad, fg });
-    drawYTicks(g, fg, yAxis, Y, pad.l);
-    g.textAlign = 'center';
-    g.textBaseline = 'top';
-    for (const v of xAxis.ticks) {
-      tick(g, fg, X(v), height - pad.b, X(v), height - pad.b + 3);
-      g.fillText(formatTick(v, xAxis.step), X(v), height - pad.b + 4);
-    }
-    g.fillText(
-      t(state, 'Training steps (the same characters for every cell)'),
-      pad.l + (width - pad.l - pad.r) / 2,
-      height - 12,
-    );
-    g.save();
-    g.translate(9, pad.t + (height - pad.t - pad.b) / 2);
-    g.rotate(-Math.PI / 2);
-    g.textBaseline = 'middle';
-    g.fillText(t(state, 'Held-out bpc'), 0, 0);
-    g.restore();
-    for (const { curve, points } of series) {
-      const colour = css(colours[curve.cell]);
-      g.strokeStyle = colour;
-      g.fillStyle = colour;
-      g.lineWidth = 2;
-      g.setLineDash(CELL_STYLES[curve.cell].dash);
-      g.beginPath();
-      points.forEach((p, i) => (i === 0 ? g.moveTo(X(p.x), Y(p.y)) : g.lineTo(X(p.x), Y(p.y))));
-      g.stroke();
-      g.setLineDash([]);
-      const end = points[points.length - 1];
-      g.beginPath();
-      g.arc(X(end.x), Y(end.y), 2.5, 0, Math.PI * 2);
-      g.fill();
-    }
+    const chart = new Chart(g, plotArea(width, height, CHART_PADDING), xAxis, yAxis, css(themePalette().foreground));
+    chart.frame();
+    chart.yTicks();
+    chart.xTicks();
+    chart.xTitle(t(state, 'Training steps (the same characters for every cell)'), height - 12);
+    chart.yTitle(t(state, 'Held-out bpc'));
+    for (const { curve, points } of series)
+      chart.line(points, { colour: css(colours[curve.cell]), dash: CELL_STYLES[curve.cell].dash, endDot: true });
     const summary = series
       .map(({ curve, points }) => `${CELL_NAMES[curve.cell]} ${points[points.length - 1].y.toFixed(2)}`)
       .join(', ');
-    this.curves.setAttribute('aria-label', `${t(state, 'Held-out bpc')}: ${summary}`);
+    this.curves.canvas.setAttribute('aria-label', `${t(state, 'Held-out bpc')}: ${summary}`);
   }
 
   private renderTable(state: WebviewState, compare: CompareState | null): void {
@@ -286,71 +258,37 @@ export class CompareView {
   /** One group of bars per distance bucket, one bar per cell: mean probability of the correct closer. */
   private drawProbe(state: WebviewState, buckets: LongRangeBucket[], { colours, cells }: Cells): void {
     const show = buckets.length > 0 && cells.length > 0;
-    this.probe.hidden = !show;
+    this.probe.canvas.hidden = !show;
     this.probeCaption.hidden = !show;
     if (!show) return;
-    const size = this.sizeCanvas(this.probe, PROBE_HEIGHT);
-    const g = this.probe.getContext('2d');
-    if (!size || !g) return;
-    const { width, height } = size;
-    const pad = { l: 40, r: 10, t: 8, b: 32 };
+    const painting = this.probe.paint(this.chartWidth(), PROBE_HEIGHT);
+    if (!painting) return;
+    const { g, width, height } = painting;
     const yAxis = niceAxis([0, 1], 4, { includeZero: true });
-    const Y = linearScale(0, 1, height - pad.b, pad.t);
-    const fg = css(themePalette().foreground);
-    drawAxes(g, { width, height, pad, fg });
-    drawYTicks(g, fg, yAxis, Y, pad.l);
-    g.save();
-    g.translate(9, pad.t + (height - pad.t - pad.b) / 2);
-    g.rotate(-Math.PI / 2);
-    g.textAlign = 'center';
-    g.fillText(t(state, 'P(correct closer)'), 0, 0);
-    g.restore();
-    const groupWidth = (width - pad.l - pad.r) / buckets.length;
-    const barWidth = Math.max(3, Math.min(18, (groupWidth * 0.8) / cells.length));
-    const described: string[] = [];
-    buckets.forEach((bucket, b) => {
-      const center = pad.l + groupWidth * (b + 0.5);
-      const left = center - (barWidth * cells.length) / 2;
-      cells.forEach((cell, i) => {
-        const p = bucket.meanProb[cell];
-        if (p === null) {
-          g.fillStyle = fg;
-          g.textAlign = 'center';
-          g.textBaseline = 'bottom';
-          g.fillText('–', left + i * barWidth + barWidth / 2, height - pad.b - 1); // not measured
-          return;
-        }
-        const top = Y(Math.max(0, Math.min(1, p)));
-        fillBar(g, cell, css(colours[cell]), left + i * barWidth, top, barWidth - 1, height - pad.b - top);
-      });
-      g.fillStyle = fg;
-      g.textAlign = 'center';
-      g.textBaseline = 'top';
-      g.fillText(bucket.label, center, height - pad.b + 4, groupWidth - 2);
-      g.globalAlpha = 0.7;
-      g.fillText(`n=${bucket.count}`, center, height - pad.b + 16, groupWidth - 2);
-      g.globalAlpha = 1;
+    const xAxis = niceAxis([0, 1]); // the groups are laid out along x; no x ticks
+    const area = plotArea(width, height, { ...CHART_PADDING, b: 32 });
+    const chart = new Chart(g, area, xAxis, yAxis, css(themePalette().foreground));
+    chart.frame();
+    chart.yTicks();
+    chart.yTitle(t(state, 'P(correct closer)'));
+    chart.groupedBars(
+      buckets.map((bucket) => ({
+        label: bucket.label,
+        sublabel: `n=${bucket.count}`,
+        values: cells.map((cell) => bucket.meanProb[cell]),
+      })),
+      (i, x, y, w, h) => fillBar(g, cells[i], css(colours[cells[i]]), x, y, w, h),
+    );
+    const described = buckets.map((bucket) => {
       const values = cells.map((c) => `${CELL_NAMES[c]} ${bucket.meanProb[c]?.toFixed(2) ?? '—'}`).join(', ');
-      described.push(`${bucket.label} (n=${bucket.count}): ${values}`);
+      return `${bucket.label} (n=${bucket.count}): ${values}`;
     });
-    this.probe.setAttribute('aria-label', `${t(state, 'P(correct closer)')}: ${described.join('; ')}`);
+    this.probe.canvas.setAttribute('aria-label', `${t(state, 'P(correct closer)')}: ${described.join('; ')}`);
   }
 
-  /** Sizes a persistent canvas to its box at the device pixel ratio; its CSS size, or undefined when hidden. */
-  private sizeCanvas(canvas: HTMLCanvasElement, height: number): { width: number; height: number } | undefined {
-    const width = Math.max(200, Math.floor(this.root.clientWidth || 300));
-    const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(height * dpr);
-      canvas.style.width = `${width}px`;
-      canvas.style.height = `${height}px`;
-    }
-    const g = canvas.getContext('2d');
-    if (!g) return undefined;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
-    return { width, height };
+  /** The charts' CSS width: the section's. */
+  private chartWidth(): number {
+    return boxWidth(this.root, 200, 300);
   }
 }
 
@@ -365,77 +303,6 @@ function heldOutPoints(curve: CompareCurve): { x: number; y: number }[] {
   return curve.points.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
 }
 
-function drawAxes(
-  g: CanvasRenderingContext2D,
-  {
-    width,
-    height,
-    pad,
-    fg,
-  }: { width: number; height: number; pad: { l: number; r: number; t: number; b: number }; fg: string },
-): void {
-  g.strokeStyle = fg;
-  g.globalAlpha = 0.5;
-  g.lineWidth = 1;
-  g.setLineDash([]);
-  g.beginPath();
-  g.moveTo(pad.l + 0.5, pad.t);
-  g.lineTo(pad.l + 0.5, height - pad.b + 0.5);
-  g.lineTo(width - pad.r, height - pad.b + 0.5);
-  g.stroke();
-  g.globalAlpha = 1;
-}
-
-function tick(g: CanvasRenderingContext2D, fg: string, x0: number, y0: number, x1: number, y1: number): void {
-  g.strokeStyle = fg;
-  g.globalAlpha = 0.5;
-  g.beginPath();
-  g.moveTo(Math.round(x0) + 0.5, Math.round(y0) + 0.5);
-  g.lineTo(Math.round(x1) + 0.5, Math.round(y1) + 0.5);
-  g.stroke();
-  g.globalAlpha = 1;
-}
-
-/** A legend swatch: the cell's bar fill, then its line dash. */
-function drawSwatch(canvas: HTMLCanvasElement, cell: CellType, colour: string): void {
-  const w = 32;
-  const h = 12;
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = w * dpr;
-  canvas.height = h * dpr;
-  canvas.style.width = `${w}px`;
-  canvas.style.height = `${h}px`;
-  const g = canvas.getContext('2d');
-  if (!g) return;
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  fillBar(g, cell, colour, 0, 1, 10, 10);
-  g.strokeStyle = colour;
-  g.lineWidth = 2;
-  g.setLineDash(CELL_STYLES[cell].dash);
-  g.beginPath();
-  g.moveTo(13, h / 2);
-  g.lineTo(w, h / 2);
-  g.stroke();
-}
-
 function bpc(value: number | null): string {
   return value === null ? '—' : value.toFixed(3);
-}
-
-/** The y axis' ticks and their labels, right-aligned left of the axis at x = `left`. */
-function drawYTicks(
-  g: CanvasRenderingContext2D,
-  fg: string,
-  axis: ReturnType<typeof niceAxis>,
-  Y: (v: number) => number,
-  left: number,
-): void {
-  g.font = FONT;
-  g.fillStyle = fg;
-  g.textAlign = 'right';
-  g.textBaseline = 'middle';
-  for (const v of axis.ticks) {
-    tick(g, fg, left - 3, Y(v), left, Y(v));
-    g.fillText(formatTick(v, axis.step), left - 5, Y(v));
-  }
 }

@@ -2,6 +2,7 @@
 
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
+import { DrawnFrom } from '../ui/drawnFrom';
 
 export class DocumentView {
   readonly root: HTMLElement;
@@ -19,7 +20,7 @@ export class DocumentView {
     'aria-labelledby': 'context-label',
   });
   private readonly empty = el('p', { class: 'empty', 'data-testid': 'empty' });
-  private last: { doc: unknown; cursor: unknown; strings: unknown } | undefined;
+  private readonly inputs = new DrawnFrom();
 
   constructor() {
     this.root = el(
@@ -42,8 +43,7 @@ export class DocumentView {
 
   update(state: WebviewState): void {
     const { document: doc, cursor, strings } = state;
-    if (this.last && this.last.doc === doc && this.last.cursor === cursor && this.last.strings === strings) return;
-    this.last = { doc, cursor, strings };
+    if (!this.inputs.changed({ doc, cursor, strings })) return;
     this.root.classList.toggle('no-document', !doc);
     setText(this.empty, doc ? '' : t(state, 'Open a text document and run "LSTM Lens: Open Explorer".'));
     setText(this.name, doc ? doc.fileName : t(state, 'No document'));

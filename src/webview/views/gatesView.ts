@@ -4,6 +4,8 @@
 import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
+import { CanvasSurface, surface } from '../ui/canvas';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { Palette, colorFor, css, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, gateRow, traceLength } from './trace';
@@ -20,6 +22,7 @@ export function gridShape(hidden: number): { cols: number; rows: number } {
 interface Grid {
   layer: number;
   gate: GateName;
+  surface: CanvasSurface;
   canvas: HTMLCanvasElement;
   caption: HTMLElement;
 }
@@ -31,7 +34,7 @@ export class GatesView {
   private readonly tooltip = el('div', { class: 'tooltip', 'data-testid': 'gate-tooltip', role: 'tooltip' });
   private readonly legend = el('div', { class: 'legend', 'data-testid': 'gate-legend' });
   private readonly empty = el('p', { class: 'empty' });
-  private last: { prediction: Prediction | null; view: unknown; strings: unknown } | undefined;
+  private readonly inputs = new DrawnFrom();
   /** The grids for the current shape (layers × H); rebuilt only when the shape changes. */
   private grids: Grid[] = [];
   private shape = '';
@@ -58,9 +61,7 @@ export class GatesView {
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (this.last && this.last.prediction === prediction && this.last.view === view && this.last.strings === strings)
-      return;
-    this.last = { prediction, view, strings };
+    if (!this.inputs.changed({ prediction, view, strings })) return;
     this.root.hidden = !prediction;
     setText(this.title, t(state, 'Gates at the cursor'));
     if (!prediction) return;
@@ -83,7 +84,7 @@ export class GatesView {
     const blocks: HTMLElement[] = [];
     for (let layer = 0; layer < p.layers; layer++) {
       const figures = GATE_NAMES.map((gate) => {
-        const canvas = el('canvas', {
+        const gridSurface = surface({
           class: 'gate-grid',
           tabindex: '0',
           role: 'img',
@@ -91,8 +92,9 @@ export class GatesView {
           'data-layer': String(layer),
           'data-testid': `gate-${gate}-${layer}`,
         });
+        const canvas = gridSurface.canvas;
         const caption = el('figcaption');
-        const grid: Grid = { layer, gate, canvas, caption };
+        const grid: Grid = { layer, gate, surface: gridSurface, canvas, caption };
         this.attachHandlers(grid);
         this.grids.push(grid);
         return el('figure', { class: 'gate-block' }, caption, canvas);
@@ -116,20 +118,11 @@ export class GatesView {
     const values = gateRow(p, layer, step, gate);
     const w = cols * (CELL + GAP) + GAP;
     const h = rows * (CELL + GAP) + GAP;
-    const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== w * dpr || canvas.height !== h * dpr) {
-      canvas.width = w * dpr;
-      canvas.height = h * dpr;
-      canvas.style.width = `${w}px`;
-      canvas.style.height = `${h}px`;
-    }
     const name = t(state, GATE_LABELS[gate]);
     caption.replaceChildren(el('b', {}, gate), ` ${name}`);
-    const g = canvas.getContext('2d');
+    const g = grid.surface.paint(w, h)?.g;
     const pinned = state.view.pinnedLayer === layer ? state.view.pinnedUnit : null;
     if (g) {
-      g.setTransform(dpr, 0, 0, dpr, 0, 0);
-      g.clearRect(0, 0, w, h);
       g.fillStyle = css(palette.foreground);
       g.globalAlpha = 0.15;
       g.fillRect(0, 0, w, h);
@@ -224,15 +217,15 @@ export class GatesView {
     if (this.legendPalette === p) return;
     this.legendPalette = p;
     const bar = (signed: boolean) => {
-      const c = el('canvas', { class: 'legend-bar', width: '120', height: '10', 'aria-hidden': 'true' });
-      const g = c.getContext('2d');
+      const bar = surface({ class: 'legend-bar', 'aria-hidden': 'true' });
+      const g = bar.paint(120, 10)?.g;
       if (g)
         for (let x = 0; x < 120; x++) {
           const v = signed ? (x / 119) * 2 - 1 : x / 119;
           g.fillStyle = css(colorFor(p, signed ? 'c' : 'i', v));
           g.fillRect(x, 0, 1, 10);
         }
-      return c;
+      return bar.canvas;
     };
     this.legend.replaceChildren(
       el(

@@ -5,25 +5,33 @@ import { GATE_NAMES, GateName, Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { dropdown } from '../toolkit';
+import { Axis } from '../ui/axes';
+import { boxWidth, surface } from '../ui/canvas';
+import { Chart } from '../ui/chart';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { Palette, colorFor, css, isSignedGate, themePalette } from './colormap';
 import { ViewContext } from './context';
 import { GATE_LABELS, traceLength, traceValue } from './trace';
 
 const ROW = 3;
+/** Room left of the unit trace for the gate letters. */
+const TRACE_GUTTER = 24;
 
 export class HeatmapView {
   readonly root: HTMLElement;
   private readonly title = el('h2', { id: 'heatmap-title' });
   private readonly gateSelect: HTMLElement & { value: string };
-  private readonly canvas = el('canvas', { class: 'heatmap', 'data-testid': 'heatmap', role: 'img', tabindex: '0' });
+  private readonly map = surface({ class: 'heatmap', 'data-testid': 'heatmap', role: 'img', tabindex: '0' });
+  private readonly canvas = this.map.canvas;
   private readonly labels = el('div', {
     class: 'heatmap-labels',
     'data-testid': 'heatmap-labels',
     'aria-hidden': 'true',
   });
   private readonly pinned = el('div', { class: 'pinned', 'data-testid': 'pinned-unit' });
-  private readonly traceCanvas = el('canvas', { class: 'unit-trace', 'data-testid': 'unit-trace', role: 'img' });
-  private last: { prediction: Prediction | null; view: unknown; strings: unknown } | undefined;
+  private readonly trace = surface({ class: 'unit-trace', 'data-testid': 'unit-trace', role: 'img' });
+  private readonly traceCanvas = this.trace.canvas;
+  private readonly inputs = new DrawnFrom();
   private cellWidth = 8;
   /** The state of the last update, for event handlers. */
   private state: WebviewState | undefined;
@@ -53,9 +61,7 @@ export class HeatmapView {
   update(state: WebviewState): void {
     this.state = state;
     const { prediction, view, strings } = state;
-    if (this.last && this.last.prediction === prediction && this.last.view === view && this.last.strings === strings)
-      return;
-    this.last = { prediction, view, strings };
+    if (!this.inputs.changed({ prediction, view, strings })) return;
     const steps = prediction ? traceLength(prediction) : 0;
     this.root.hidden = !prediction || steps === 0;
     if (!prediction || steps === 0) return;
@@ -71,19 +77,12 @@ export class HeatmapView {
   private drawHeatmap(state: WebviewState, p: Prediction, palette: Palette, layer: number, steps: number): void {
     const H = p.hiddenSize;
     const gate = state.view.selectedGate;
-    const available = Math.max(200, (this.root.clientWidth || 400) - 4);
+    const available = boxWidth(this.root, 204, 404) - 4;
     this.cellWidth = Math.max(6, Math.min(16, Math.floor(available / steps)));
     const w = steps * this.cellWidth;
-    const h = H * ROW;
-    const dpr = window.devicePixelRatio || 1;
     const c = this.canvas;
-    c.width = w * dpr;
-    c.height = h * dpr;
-    c.style.width = `${w}px`;
-    c.style.height = `${h}px`;
-    const g = c.getContext('2d');
+    const g = this.map.paint(w, H * ROW)?.g;
     if (!g) return;
-    g.scale(dpr, dpr);
     for (let s = 0; s < steps; s++)
       for (let u = 0; u < H; u++) {
         g.fillStyle = css(colorFor(palette, gate, traceValue(p, layer, s, gate, u)));
@@ -123,38 +122,31 @@ export class HeatmapView {
     if (!has) return;
     const rowH = 22;
     const w = steps * this.cellWidth;
-    const h = GATE_NAMES.length * rowH;
-    const dpr = window.devicePixelRatio || 1;
     const c = this.traceCanvas;
-    c.width = (w + 24) * dpr;
-    c.height = h * dpr;
-    c.style.width = `${w + 24}px`;
-    c.style.height = `${h}px`;
-    const g = c.getContext('2d');
+    const g = this.trace.paint(w + TRACE_GUTTER, GATE_NAMES.length * rowH)?.g;
     if (!g) return;
-    g.scale(dpr, dpr);
+    const fg = css(palette.foreground);
+    const half = this.cellWidth / 2;
+    const xAxis: Axis = { min: 0, max: Math.max(1, steps - 1), step: 1, ticks: [] };
     GATE_NAMES.forEach((gate, row) => {
       const top = row * rowH + 2;
       const signed = isSignedGate(gate);
-      const Y = (v: number) =>
-        top + (rowH - 4) * (signed ? (1 - Math.max(-1, Math.min(1, v))) / 2 : 1 - Math.max(0, Math.min(1, v)));
-      g.fillStyle = css(palette.foreground);
+      const yAxis: Axis = { min: signed ? -1 : 0, max: 1, step: 1, ticks: [] };
+      const area = { left: TRACE_GUTTER + half, right: TRACE_GUTTER + w - half, top, bottom: top + rowH - 4 };
+      const chart = new Chart(g, area, xAxis, yAxis, fg);
+      g.fillStyle = fg;
+      g.textAlign = 'left';
+      g.textBaseline = 'alphabetic';
       g.globalAlpha = 0.8;
-      g.font = '10px sans-serif';
       g.fillText(gate, 2, top + rowH / 2 + 2);
       g.globalAlpha = 0.2;
-      g.fillRect(24, Y(0), w, 1);
+      g.fillRect(TRACE_GUTTER, chart.y(0), w, 1);
       g.globalAlpha = 1;
-      g.strokeStyle = css(signed ? palette.negative : palette.positive);
-      g.lineWidth = 1.5;
-      g.beginPath();
-      for (let s = 0; s < steps; s++) {
-        const x = 24 + s * this.cellWidth + this.cellWidth / 2;
-        const y = Y(traceValue(p, layer, s, gate, unit!));
-        if (s === 0) g.moveTo(x, y);
-        else g.lineTo(x, y);
-      }
-      g.stroke();
+      const points = Array.from({ length: steps }, (_, s) => ({
+        x: s,
+        y: Math.max(yAxis.min, Math.min(1, traceValue(p, layer, s, gate, unit!))),
+      }));
+      chart.line(points, { colour: css(signed ? palette.negative : palette.positive), width: 1.5 });
     });
     const last = steps - 1;
     c.setAttribute(

@@ -5,6 +5,7 @@ import { InsightFeature, InsightSnapshot, UnitLabel, UnitMatch } from '../../sha
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, progressRing, ToolkitButton } from '../toolkit';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { ViewContext } from './context';
 
 export const FEATURE_LABELS: Record<InsightFeature, string> = {
@@ -34,7 +35,7 @@ export class InsightView {
   private readonly matches = el('ul', { class: 'unit-list', 'data-testid': 'unit-matches' });
   private readonly note = el('p', { class: 'note', 'data-testid': 'insight-note' });
   private readonly hint = el('p', { class: 'note' });
-  private last: { insight: InsightSnapshot; view: unknown; strings: unknown; hasModel: boolean } | undefined;
+  private readonly inputs = new DrawnFrom<Record<string, unknown> & { insight: InsightSnapshot }>();
 
   constructor(private readonly ctx: ViewContext) {
     this.activation.dataset.testid = 'overlay-activation';
@@ -42,13 +43,13 @@ export class InsightView {
     this.activation.addEventListener('click', () =>
       ctx.send({
         type: 'command',
-        command: this.last?.insight.overlay === 'activation' ? 'overlayOff' : 'overlayActivation',
+        command: this.inputs.current?.insight.overlay === 'activation' ? 'overlayOff' : 'overlayActivation',
       }),
     );
     this.surprisal.addEventListener('click', () =>
       ctx.send({
         type: 'command',
-        command: this.last?.insight.overlay === 'surprisal' ? 'overlayOff' : 'overlaySurprisal',
+        command: this.inputs.current?.insight.overlay === 'surprisal' ? 'overlayOff' : 'overlaySurprisal',
       }),
     );
     this.root = el(
@@ -69,15 +70,7 @@ export class InsightView {
   update(state: WebviewState): void {
     const { insight, view, strings } = state;
     const hasModel = !!state.prediction || state.training?.status === 'done' || state.training?.status === 'stopped';
-    if (
-      this.last &&
-      this.last.insight === insight &&
-      this.last.view === view &&
-      this.last.strings === strings &&
-      this.last.hasModel === hasModel
-    )
-      return;
-    this.last = { insight, view, strings, hasModel };
+    if (!this.inputs.changed({ insight, view, strings, hasModel })) return;
     this.root.hidden = !hasModel;
     setText(this.title, t(state, 'Units in the text'));
     setText(this.activation, t(state, 'Colour text by pinned unit'));

@@ -1,11 +1,12 @@
 // Intervene on a unit: hold a gate or state of the pinned unit (or a whole layer) for some steps and see the
-// next-character distribution and the continuation with and without it, side by side (issue 7).
+// next-character distribution and the continuation with and without it, side by side.
 
 import { describeToken, visibleToken } from '../../shared/glyphs';
 import { InterventionRun, InterventionView as InterventionResult } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, dropdown, relabelDropdown, setDropdownOptions } from '../toolkit';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { ViewContext } from './context';
 import {
   CLAMP_CHOICES,
@@ -59,7 +60,9 @@ export class InterventionView {
   private readonly result = el('div', { class: 'intervention-result', 'data-testid': 'intervention-result' });
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the lab is compared by content. */
-  private last: { labKey: string; view: unknown; strings: unknown; hasModel: boolean; scopeKey: string } | undefined;
+  private readonly inputs = new DrawnFrom();
+  /** The UI strings the labels were last written in. */
+  private readonly labelled = new DrawnFrom();
   /** Layers × hidden size × pinned unit the scope options were built for. */
   private scopeKey = '';
   /** The pinned unit's option when the scope was last built, to notice a new pin. */
@@ -122,20 +125,11 @@ export class InterventionView {
       : '';
     const pending = lab.pending.includes('intervene');
     const labKey = JSON.stringify([lab.intervention, pending, lab.error]);
-    const l = this.last;
-    if (
-      l &&
-      l.labKey === labKey &&
-      l.view === view &&
-      l.strings === strings &&
-      l.hasModel === hasModel &&
-      l.scopeKey === scopeKey
-    )
-      return;
-    const stringsChanged = l?.strings !== strings;
-    this.last = { labKey, view, strings, hasModel, scopeKey };
+    if (!this.inputs.changed({ labKey, view, strings, hasModel, scopeKey })) return;
     this.root.hidden = !hasModel;
     if (!prediction) return;
+    // Labelled when first shown: the strings may have come while the view was still hidden.
+    const stringsChanged = this.labelled.changed({ strings });
     if (scopeKey !== this.scopeKey || stringsChanged) {
       this.scopeKey = scopeKey;
       this.renderScope(state, scopeOptions(view, prediction.layers, prediction.hiddenSize));

@@ -1,11 +1,13 @@
 // Memory span at the cursor: how much the next prediction depends on each earlier character, and how much of
-// what was written there the forget gates kept — a strip over the preceding text (issue 7).
+// what was written there the forget gates kept — a strip over the preceding text.
 
 import { describeToken, visibleToken } from '../../shared/glyphs';
 import { CellType, MemorySpanView } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, checkbox } from '../toolkit';
+import { surface } from '../ui/canvas';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { Palette, css, sequential, themePalette } from './colormap';
 import { ViewContext } from './context';
 import {
@@ -30,16 +32,17 @@ export class MemoryView {
   private readonly follow = checkbox('');
   private readonly status = el('p', { class: 'lab-status', 'data-testid': 'memory-status', 'aria-live': 'polite' });
   private readonly legend = el('div', { class: 'legend memory-legend', 'data-testid': 'memory-legend' });
-  private readonly canvas = el('canvas', {
+  private readonly strip = surface({
     class: 'memory-strip',
     'data-testid': 'memory-strip',
     role: 'img',
     tabindex: '0',
   });
+  private readonly canvas = this.strip.canvas;
   private readonly tooltip = el('div', { class: 'tooltip', role: 'tooltip', 'data-testid': 'memory-tooltip' });
   private readonly explanation = el('p', { class: 'note', 'data-testid': 'memory-explanation' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the lab is compared by content. */
-  private last: { labKey: string; view: unknown; strings: unknown; hasModel: boolean } | undefined;
+  private readonly inputs = new DrawnFrom();
   /** What the strip shows now, for hover. */
   private drawn: { memory: MemorySpanView; layout: StripLayout; row: number[] } | undefined;
   private state: WebviewState | undefined;
@@ -81,9 +84,7 @@ export class MemoryView {
     const pending = lab.pending.includes('memory');
     const error = lab.error?.kind === 'memory' ? lab.error.message : '';
     const labKey = `${memorySignature(memory)}#${lab.memoryFollow}#${pending}#${stale}#${error}`;
-    const l = this.last;
-    if (l && l.labKey === labKey && l.view === view && l.strings === strings && l.hasModel === hasModel) return;
-    this.last = { labKey, view, strings, hasModel }; // a resize or theme change brings a new `view`
+    if (!this.inputs.changed({ labKey, view, strings, hasModel })) return; // a resize or theme change brings a new `view`
     this.root.hidden = !hasModel;
     if (!hasModel) return;
     setText(this.title, t(state, 'Memory span at the cursor'));
@@ -166,14 +167,7 @@ export class MemoryView {
     const available = this.canvas.parentElement?.clientWidth || this.root.clientWidth || 300;
     const layout = stripLayout(T, available);
     const geometry = STRIP_GEOMETRY;
-    const { width, height, cellWidth: cw } = layout;
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.width = `${width}px`;
-      this.canvas.style.height = `${height}px`;
-    }
+    const { cellWidth: cw } = layout;
     const peak = strongestDependence(memory.gradient);
     this.canvas.dataset.tokens = String(T);
     this.canvas.dataset.target = memory.target.token;
@@ -191,10 +185,8 @@ export class MemoryView {
         : t(state, '{0} characters before the cursor; no dependence measured', T),
     );
     this.drawn = { memory, layout, row };
-    const g = this.canvas.getContext('2d');
+    const g = this.strip.paint(layout.width, layout.height)?.g;
     if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
     const fg = css(palette.foreground);
     const font = getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
     const glyphSize = Math.min(13, cw);

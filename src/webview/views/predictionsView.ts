@@ -4,6 +4,7 @@ import { describeToken, visibleToken } from '../../shared/glyphs';
 import { Prediction } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, predictionIsCurrent, t } from '../state';
+import { DrawnFrom } from '../ui/drawnFrom';
 
 export class PredictionsView {
   readonly root: HTMLElement;
@@ -17,7 +18,7 @@ export class PredictionsView {
   private readonly empty = el('p', { class: 'empty', 'data-testid': 'predictions-empty' });
   /** Screen readers hear the top prediction, politely, when it changes. */
   private readonly live = el('div', { class: 'sr-only', 'aria-live': 'polite', 'data-testid': 'predictions-live' });
-  private last: { prediction: Prediction | null; current: boolean; strings: unknown } | undefined;
+  private readonly inputs = new DrawnFrom<{ prediction: Prediction | null; current: boolean; strings: unknown }>();
 
   constructor() {
     this.root = el('section', { class: 'predictions-view' }, this.title, this.empty, this.list, this.actual, this.live);
@@ -26,14 +27,7 @@ export class PredictionsView {
   update(state: WebviewState): void {
     const { prediction, strings } = state;
     const current = predictionIsCurrent(state);
-    if (
-      this.last &&
-      this.last.prediction === prediction &&
-      this.last.current === current &&
-      this.last.strings === strings
-    )
-      return;
-    this.last = { prediction, current, strings };
+    if (!this.inputs.changed({ prediction, current, strings })) return;
     this.root.hidden = !state.document;
     setText(this.title, t(state, 'Predictions at the cursor'));
     this.root.classList.toggle('stale', !current);

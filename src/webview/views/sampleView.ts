@@ -4,6 +4,7 @@ import { SampleSnapshot } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button } from '../toolkit';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { ViewContext } from './context';
 
 export class SampleView {
@@ -27,7 +28,7 @@ export class SampleView {
     'aria-live': 'polite',
   });
   private readonly hint = el('p', { class: 'note' });
-  private last: { sample: SampleSnapshot | null; strings: unknown; hasModel: boolean; error: string } | undefined;
+  private readonly inputs = new DrawnFrom<{ sample: SampleSnapshot | null } & Record<string, unknown>>();
   /** The state of the last update, for the slider's label. */
   private state: WebviewState | undefined;
 
@@ -57,9 +58,7 @@ export class SampleView {
     const { strings } = state;
     const sample = state.lab.sample;
     const error = state.lab.error?.kind === 'sample' ? state.lab.error.message : '';
-    const l = this.last;
-    if (l && l.sample === sample && l.strings === strings && l.hasModel === hasModel && l.error === error) return;
-    this.last = { sample, strings, hasModel, error };
+    if (!this.inputs.changed({ sample, strings, hasModel, error })) return;
     this.root.hidden = !hasModel;
     setText(this.title, t(state, 'Continue from the cursor'));
     setText(this.write, t(state, 'Write on'));

@@ -4,10 +4,15 @@ import { TrainingSnapshot } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, progressRing } from '../toolkit';
+import { formatCount, niceAxis } from '../ui/axes';
+import { boxWidth, pixelRatio, surface } from '../ui/canvas';
+import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
+import { DrawnFrom } from '../ui/drawnFrom';
 import { css, themePalette } from './colormap';
 import { ViewContext } from './context';
 
 const LN2 = Math.LN2;
+const CURVE_HEIGHT = 100;
 
 export class TrainingView {
   readonly root: HTMLElement;
@@ -16,16 +21,14 @@ export class TrainingView {
   private readonly ring = progressRing();
   private readonly message = el('p', { class: 'training-message', 'data-testid': 'training-message' });
   private readonly stats = el('dl', { class: 'stats', 'data-testid': 'training-stats' });
-  private readonly canvas = el('canvas', {
-    class: 'curve',
-    'data-testid': 'training-curve',
-    role: 'img',
-    height: '90',
-  });
+  private readonly curve = surface({ class: 'curve', 'data-testid': 'training-curve', role: 'img' });
+  private readonly legend = el('div', { class: 'legend chart-legend', 'data-testid': 'training-legend' });
   private readonly train = button('', 'primary');
   private readonly stop = button('');
   private readonly retrain = button('');
-  private last: { training: TrainingSnapshot | null; strings: unknown } | undefined;
+  private readonly inputs = new DrawnFrom();
+  /** The legend is rebuilt only for a new theme, UI language or pixel ratio, not on every training update. */
+  private readonly legendInputs = new DrawnFrom();
 
   constructor(ctx: ViewContext) {
     this.train.dataset.testid = 'train-button';
@@ -47,15 +50,15 @@ export class TrainingView {
       ),
       this.message,
       this.stats,
-      this.canvas,
+      this.legend,
+      this.curve.canvas,
     );
     this.title.id = 'training-title';
   }
 
   update(state: WebviewState): void {
     const { training, strings } = state;
-    if (this.last && this.last.training === training && this.last.strings === strings) return;
-    this.last = { training, strings };
+    if (!this.inputs.changed({ training, strings, hasDocument: !!state.document })) return;
     this.root.hidden = !state.document;
     setText(this.title, t(state, 'Training'));
     const status = training?.status ?? 'untrained';
@@ -92,54 +95,49 @@ export class TrainingView {
           [t(state, 'ETA'), p.etaSec === null ? '—' : `${Math.ceil(p.etaSec)} s`],
         ]
       : [];
-    this.stats.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+    // Each name over its value, the pairs in wrapping columns.
+    this.stats.replaceChildren(...rows.map(([k, v]) => el('div', { class: 'stat' }, el('dt', {}, k), el('dd', {}, v))));
   }
 
-  /** Training bpc (faint) and held-out bpc (strong) against step. */
+  /** Training bpc (faint) and held-out bpc (strong) against step, with a legend saying which is which. */
   private renderCurve(state: WebviewState, training: TrainingSnapshot | null): void {
     const curve = training?.curve ?? [];
-    const c = this.canvas;
+    const c = this.curve.canvas;
     c.hidden = curve.length < 2;
+    this.legend.hidden = c.hidden;
     if (c.hidden) return;
-    const dpr = window.devicePixelRatio || 1;
-    const width = Math.max(120, c.parentElement?.clientWidth ?? 300);
-    const height = 90;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    const g = c.getContext('2d');
-    if (!g) return;
-    g.scale(dpr, dpr);
+    const painting = this.curve.paint(boxWidth(this.root, 120, 300), CURVE_HEIGHT);
+    if (!painting) return;
+    const { g, width, height } = painting;
     const palette = themePalette();
+    const styles = {
+      train: { colour: css(palette.foreground), alpha: 0.45, width: 1 },
+      held: { colour: css(palette.positive), width: 2 },
+    };
+    if (this.legendInputs.changed({ palette, strings: state.strings, ratio: pixelRatio() }))
+      this.legend.replaceChildren(
+        legendItem({ 'data-series': 'train' }, lineSwatch(styles.train), t(state, 'Loss')),
+        legendItem({ 'data-series': 'held-out' }, lineSwatch(styles.held), t(state, 'Held-out')),
+      );
     const train = curve.map((p) => ({ x: p.step, y: p.loss / LN2 }));
     const held = curve.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
-    const ys = [...train, ...held].map((p) => p.y);
-    const yMin = Math.max(0, Math.min(...ys) - 0.1);
-    const yMax = Math.max(...ys) + 0.1;
-    const xMax = Math.max(1, curve[curve.length - 1].step);
-    const pad = { l: 30, r: 6, t: 6, b: 14 };
-    const X = (x: number) => pad.l + (x / xMax) * (width - pad.l - pad.r);
-    const Y = (y: number) => pad.t + (1 - (y - yMin) / (yMax - yMin)) * (height - pad.t - pad.b);
-    g.clearRect(0, 0, width, height);
-    g.fillStyle = css(palette.foreground);
-    g.globalAlpha = 0.7;
-    g.font = '10px sans-serif';
-    g.fillText(yMax.toFixed(1), 0, pad.t + 8);
-    g.fillText(yMin.toFixed(1), 0, height - pad.b);
-    g.fillText(`${t(state, 'Step')} ${xMax}`, width - 70, height - 2);
-    const line = (pts: { x: number; y: number }[], color: string, alpha: number, widthPx: number) => {
-      if (pts.length < 2) return;
-      g.globalAlpha = alpha;
-      g.strokeStyle = color;
-      g.lineWidth = widthPx;
-      g.beginPath();
-      pts.forEach((p, i) => (i === 0 ? g.moveTo(X(p.x), Y(p.y)) : g.lineTo(X(p.x), Y(p.y))));
-      g.stroke();
-    };
-    line(train, css(palette.foreground), 0.45, 1);
-    line(held, css(palette.positive), 1, 2);
-    g.globalAlpha = 1;
+    const xAxis = niceAxis([0, Math.max(1, curve[curve.length - 1].step)], 4, { includeZero: true });
+    const yAxis = niceAxis(
+      [...train, ...held].map((p) => p.y),
+      3,
+    );
+    const chart = new Chart(
+      g,
+      plotArea(width, height, { l: 34, r: 12, t: 6, b: 16 }),
+      xAxis,
+      yAxis,
+      css(palette.foreground),
+    );
+    chart.frame();
+    chart.yTicks();
+    chart.xTicks(formatCount);
+    if (train.length > 1) chart.line(train, styles.train);
+    if (held.length > 1) chart.line(held, styles.held);
     const last = held[held.length - 1];
     c.setAttribute(
       'aria-label',

@@ -1,13 +1,17 @@
-// The lab charts' axes: round ticks that cover the data, scales that map ends to ends, compact parameter counts.
+// The panel charts' axes: round ticks that cover the data, scales that map ends to ends, compact parameter counts.
 import * as assert from 'node:assert/strict';
 import {
+  axisScale,
+  formatAxisTick,
   formatCount,
   formatTick,
   linearScale,
+  logAxis,
+  logScale,
   niceAxis,
   niceStep,
   stepDecimals,
-} from '../../../src/webview/views/chartAxes';
+} from '../../../src/webview/ui/axes';
 
 describe('chart axes', () => {
   it('picks 1, 2 or 5 × 10^k steps', () => {
@@ -66,5 +70,39 @@ describe('chart axes', () => {
     assert.equal(formatCount(999_499), '999k');
     assert.equal(formatCount(999_600), '1M');
     assert.equal(formatCount(1_234_567), '1.2M');
+  });
+});
+
+describe('log axes', () => {
+  it('runs decade to decade and ticks 1, 2, 5 when the span is short', () => {
+    const a = logAxis([0.03, 0.4]);
+    assert.equal(a.scale, 'log');
+    assert.equal(a.min, 0.01);
+    assert.equal(a.max, 1);
+    assert.deepEqual(a.ticks, [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]);
+  });
+
+  it('ticks only the powers of ten over many decades and ignores values it cannot show', () => {
+    const a = logAxis([0, -3, 2, 45_000]);
+    assert.deepEqual(a.ticks, [1, 10, 100, 1000, 10_000, 100_000]);
+    assert.deepEqual(logAxis([]).ticks.length >= 2, true);
+    assert.deepEqual(logAxis([10, 10]).ticks, [10, 20, 50, 100], 'one value still gets a decade');
+  });
+
+  it('maps by logarithm, and each axis by its own scale', () => {
+    const y = logScale(1, 100, 100, 0);
+    assert.equal(y(1), 100);
+    assert.equal(y(10), 50);
+    assert.equal(y(100), 0);
+    assert.equal(y(0), 100, 'a value a log axis cannot show lands at its start');
+    assert.equal(axisScale(logAxis([1, 100]), 0, 10)(10), 5);
+    assert.equal(axisScale(niceAxis([0, 10]), 0, 10)(5), 5);
+  });
+
+  it('labels log ticks compactly and linear ticks by their step', () => {
+    const log = logAxis([0.01, 20_000]);
+    assert.equal(formatAxisTick(log, 0.01), '0.01');
+    assert.equal(formatAxisTick(log, 10_000), '10k');
+    assert.equal(formatAxisTick(niceAxis([0, 1], 4), 0.4), '0.4');
   });
 });

@@ -1,4 +1,4 @@
-// Axis arithmetic for the lab's charts (nice ticks, linear scales, compact counts), pure so it can be unit-tested.
+// Axis arithmetic for the panel's charts (nice ticks, linear and log scales, compact counts), pure so it can be unit-tested.
 
 /** Evenly spaced round tick values covering [min, max] with about `count` intervals (1, 2 or 5 × 10^k apart). */
 export function niceStep(min: number, max: number, count = 5): number {
@@ -17,6 +17,8 @@ export function stepDecimals(step: number): number {
 }
 
 export interface Axis {
+  /** How values map onto the axis; linear when absent. */
+  scale?: 'linear' | 'log';
   min: number;
   max: number;
   step: number;
@@ -54,6 +56,43 @@ export function niceAxis(values: readonly number[], count = 5, options: { includ
 export function linearScale(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
   const span = d1 - d0;
   return (v) => (span === 0 ? r0 : r0 + ((v - d0) / span) * (r1 - r0));
+}
+
+/**
+ * A log axis from decade to decade covering the positive values, ticked at each power of ten (and at 2 and 5
+ * between them when it spans at most two decades). Values ≤ 0 cannot be shown and are ignored.
+ */
+export function logAxis(values: readonly number[]): Axis {
+  const positive = values.filter((v) => Number.isFinite(v) && v > 0);
+  let lo = positive.length ? Math.floor(Math.log10(Math.min(...positive)) + 1e-9) : 0;
+  let hi = positive.length ? Math.ceil(Math.log10(Math.max(...positive)) - 1e-9) : 1;
+  if (hi <= lo) hi = lo + 1;
+  const ticks: number[] = [];
+  for (let k = lo; k <= hi; k++) {
+    const decade = Number((10 ** k).toPrecision(12));
+    ticks.push(decade);
+    if (hi - lo <= 2 && k < hi) ticks.push(Number((2 * decade).toPrecision(12)), Number((5 * decade).toPrecision(12)));
+  }
+  lo = ticks[0];
+  hi = ticks[ticks.length - 1];
+  return { scale: 'log', min: lo, max: hi, step: 10, ticks };
+}
+
+/** Maps [d0, d1] (both > 0) onto [r0, r1] by their logarithms; values ≤ 0 land at r0. */
+export function logScale(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
+  const lin = linearScale(Math.log10(d0), Math.log10(d1), r0, r1);
+  return (v) => (v > 0 ? lin(Math.log10(v)) : r0);
+}
+
+/** The axis' own scale onto [r0, r1]. */
+export function axisScale(axis: Axis, r0: number, r1: number): (v: number) => number {
+  return (axis.scale === 'log' ? logScale : linearScale)(axis.min, axis.max, r0, r1);
+}
+
+/** A tick label for the axis: decimals by its step (linear), or compact numbers (log). */
+export function formatAxisTick(axis: Axis, value: number): string {
+  if (axis.scale !== 'log') return formatTick(value, axis.step);
+  return value >= 1 ? formatCount(value) : String(Number(value.toPrecision(1)));
 }
 
 /** A tick label with just the decimals its step needs. */
