@@ -1,4 +1,5 @@
-// The three recurrent cells the engine can train and run: LSTM (default), GRU and a vanilla tanh RNN.
+// The three recurrent cells the engine can train and run: LSTM (default), GRU and a vanilla tanh RNN, and the
+// one Cell interface their readable references (lstm.ts, gru.ts, rnn.ts; cellFor picks one) implement.
 //
 // Equations (x the layer input, h/c the previous state; a = x·Wx + b, blocks along G·H):
 //   lstm  G=4  blocks i|f|g|o:  i,f,o = σ(a + h·Wh), g = tanh(·), c' = f⊙c + i⊙g, h' = o⊙tanh(c')
