@@ -1,4 +1,4 @@
-// The LSTM cell for one position at a time (batch 1), written as the equations, in plain JS loops.
+// Weights in step form for one position at a time (batch 1), and the LSTM stack step on cells/lstm.ts.
 //
 // Per layer, with x the input and (h, c) the previous state (Olah, "Understanding LSTM Networks"):
 //   z = x·Wx + h·Wh + b                 (4H) pre-activations, blocks i | f | g | o
@@ -11,10 +11,11 @@ import type { ModelWeights } from './params';
 import { slice } from './params';
 import { cellOf } from './config';
 import { gateCount, type CellType } from './cells/cell';
+import { CellScratch, cellStep } from './cells/cellStep';
 
 /** Weights rearranged for fast single steps; immutable once built (a snapshot of training). */
 export interface StepWeights {
-  /** The cell (see cells/cell.ts); lstmStep handles 'lstm', cells/cellStep.ts all three. */
+  /** The cell (see cells/cell.ts); cells/cellStep.ts steps all three. */
   cell: CellType;
   /** Gate blocks: 4 (lstm), 3 (gru), 1 (rnn); the matrices below are G·H wide where this says 4H. */
   G: number;
@@ -34,9 +35,7 @@ export interface StepWeights {
   by: Float32Array;
 }
 
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
+export { sigmoid } from './cells/cell';
 
 /** Copies weights into step form (the snapshot inference uses while training moves on). */
 export function stepWeights(w: ModelWeights): StepWeights {
@@ -75,16 +74,11 @@ export function stateSize(w: StepWeights): number {
 }
 
 /** Scratch for lstmStep; one per caller. */
-export class StepScratch {
-  readonly z: Float32Array;
-  constructor(w: StepWeights) {
-    this.z = new Float32Array(4 * w.H);
-  }
-}
+export class StepScratch extends CellScratch {}
 
 /**
  * Reads one token: updates `state` (L × [h | c]) in place. When `trace` is given, writes this position's
- * (L, 6, H) rows i, f, g, o, c, h at `traceAt` per layer l into trace[l].
+ * (L, 6, H) rows i, f, g, o, c, h at `traceAt` per layer l into trace[l]. The LSTM stack of cells/lstm.ts.
  */
 export function lstmStep(
   w: StepWeights,
@@ -94,52 +88,7 @@ export function lstmStep(
   trace?: Float32Array[],
   traceAt = 0,
 ): void {
-  const H = w.H;
-  const H4 = 4 * H;
-  const z = s.z; // (4H) pre-activations
-  for (let l = 0; l < w.L; l++) {
-    const hOff = l * 2 * H; // h of this layer inside state
-    const cOff = hOff + H; // c of this layer
-    // z = x·Wx + b  (layer 0: the precomputed row P0[token])
-    if (l === 0) z.set(w.P0.subarray(token * H4, (token + 1) * H4));
-    else {
-      z.set(w.b[l]);
-      const Wx = w.Wx[l];
-      const xOff = (l - 1) * 2 * H; // h of the layer below, already updated this step
-      for (let k = 0; k < H; k++) {
-        const x = state[xOff + k];
-        const r = k * H4;
-        for (let j = 0; j < H4; j++) z[j] += x * Wx[r + j];
-      }
-    }
-    // z += h·Wh
-    const Wh = w.Wh[l];
-    for (let k = 0; k < H; k++) {
-      const hk = state[hOff + k];
-      const r = k * H4;
-      for (let j = 0; j < H4; j++) z[j] += hk * Wh[r + j];
-    }
-    const tr = trace ? trace[l] : null;
-    const t0 = traceAt * 6 * H;
-    for (let k = 0; k < H; k++) {
-      const i = sigmoid(z[k]); // input gate
-      const f = sigmoid(z[H + k]); // forget gate
-      const g = Math.tanh(z[2 * H + k]); // candidate
-      const o = sigmoid(z[3 * H + k]); // output gate
-      const c = f * state[cOff + k] + i * g; // new cell
-      const h = o * Math.tanh(c); // new hidden
-      state[cOff + k] = c;
-      state[hOff + k] = h;
-      if (tr) {
-        tr[t0 + k] = i;
-        tr[t0 + H + k] = f;
-        tr[t0 + 2 * H + k] = g;
-        tr[t0 + 3 * H + k] = o;
-        tr[t0 + 4 * H + k] = c;
-        tr[t0 + 5 * H + k] = h;
-      }
-    }
-  }
+  cellStep(w, state, token, s, trace, traceAt);
 }
 
 /** Softmax probabilities of the next token from the top layer's h. */

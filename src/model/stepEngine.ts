@@ -1,6 +1,6 @@
 // Single-position LSTM steps for cursor inference, fast: the matvecs go to XNNPACK (≈10 µs for
 // (1,128)·(128,512) vs ≈60-300 µs in JS here) and σ/tanh to its vectorised sigmoid. Same equations
-// as lstm.ts's lstmStep (the readable reference it is tested against).
+// as cells/lstm.ts (the readable reference it is tested against).
 import type { Arena, Buf } from './arena';
 import type { StepWeights } from './lstm';
 import { CellScratch, cellStep } from './cells/cellStep';
@@ -17,7 +17,7 @@ export class StepEngine {
   private readonly twoC: Buf; // (H)
   private readonly sc: Buf; // (H) σ(2c)
   private readonly logits: Buf; // (V)
-  /** GRU and RNN steps run the readable cells/cellStep.ts (the fast path below is the LSTM's). */
+  /** GRU and RNN steps run the readable cells (cells/cellStep.ts; the fast path below is the LSTM's). */
   private readonly generic: CellScratch | null;
 
   constructor(

@@ -1,4 +1,5 @@
-// The three recurrent cells the engine can train and run: LSTM (default), GRU and a vanilla tanh RNN.
+// The three recurrent cells the engine can train and run: LSTM (default), GRU and a vanilla tanh RNN, and the
+// one Cell interface their readable references (lstm.ts, gru.ts, rnn.ts; cellFor picks one) implement.
 //
 // Equations (x the layer input, h/c the previous state; a = x·Wx + b, blocks along G·H):
 //   lstm  G=4  blocks i|f|g|o:  i,f,o = σ(a + h·Wh), g = tanh(·), c' = f⊙c + i⊙g, h' = o⊙tanh(c')
@@ -37,4 +38,60 @@ export function canClamp(cell: CellType, target: ClampTarget): boolean {
   if (cell === 'lstm') return true;
   if (cell === 'gru') return target !== 'o';
   return false;
+}
+
+/** Float32 on the inference path, float64 in memory span's forward: the cells run on either. */
+export type Vec = Float32Array | Float64Array;
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Overrides `target` of `unit` (null: every unit) in `layer` with `value`, after it is computed. */
+export interface Clamp {
+  layer: number;
+  unit: number | null;
+  target: ClampTarget;
+  value: number;
+}
+
+/**
+ * One layer of one cell, batch 1, on the shared state layout. `step` reads one input:
+ *   a      (G·H) holds x·Wx + b of this layer on entry; the cell adds h·Wh and uses it as scratch
+ *   state  this layer's h at `at` and c at `at + H`, updated in place (GRU/RNN write c = h)
+ *   clamp  this layer's intervention (or null), applied right after the named value is computed
+ *   rows   when given, the six rows i, f, g, o, c, h (mapped as above) written at rows[rowAt + r·H + k]
+ */
+export interface Cell {
+  readonly type: CellType;
+  /** Gate blocks: the G of (H, G·H). */
+  readonly G: number;
+  readonly H: number;
+  step(a: Vec, state: Vec, at: number, clamp: Clamp | null, rows: Vec | null, rowAt: number): void;
+}
+
+/** Whether `clamp` overrides `target` of unit k. */
+export function hits(clamp: Clamp | null, k: number, target: ClampTarget): boolean {
+  return clamp !== null && clamp.target === target && (clamp.unit === null || clamp.unit === k);
+}
+
+/** Writes unit k of the six trace rows at `t0`. */
+export function writeRows(
+  rows: Vec,
+  t0: number,
+  H: number,
+  k: number,
+  i: number,
+  f: number,
+  g: number,
+  o: number,
+  c: number,
+  h: number,
+): void {
+  rows[t0 + k] = i;
+  rows[t0 + H + k] = f;
+  rows[t0 + 2 * H + k] = g;
+  rows[t0 + 3 * H + k] = o;
+  rows[t0 + 4 * H + k] = c;
+  rows[t0 + 5 * H + k] = h;
 }

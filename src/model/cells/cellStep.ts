@@ -1,26 +1,19 @@
-// One position at a time (batch 1) for all three cells, written as the equations in plain JS loops, with
-// an intervention hook: a Clamp overrides one named gate or state of one unit (or all units) of one layer
-// right after it is computed, before anything downstream reads it. lstm.ts's lstmStep is the LSTM
-// reference this agrees with when no clamp is given; see cells/cell.ts for the equations and row mapping.
+// One position at a time (batch 1) through the L layers of any cell: the input projection per layer, then
+// that layer's readable Cell (cells/lstm.ts, gru.ts, rnn.ts) with the intervention hook: a Clamp overrides
+// one named gate or state of one unit (or all units) of one layer right after it is computed.
 import type { StepWeights } from '../lstm';
-import { sigmoid } from '../lstm';
-import type { ClampTarget } from '../../shared/domain';
+import type { Cell, Clamp } from './cell';
+import { cellFor } from './cellFor';
 
-/** Overrides `target` of `unit` (null: every unit) in `layer` with `value`, after it is computed. */
-export interface Clamp {
-  layer: number;
-  unit: number | null;
-  target: ClampTarget;
-  value: number;
-}
+export type { Clamp } from './cell';
 
-/** Scratch for cellStep; one per caller. */
+/** Scratch for cellStep, and the per-layer cells over the snapshot's weights; one per caller. */
 export class CellScratch {
   readonly z: Float32Array; // (G·H) pre-activations
-  readonly q: Float32Array; // (H) gru: r⊙h
+  readonly cells: Cell[];
   constructor(w: StepWeights) {
     this.z = new Float32Array(w.G * w.H);
-    this.q = new Float32Array(w.H);
+    this.cells = w.Wh.map((Wh) => cellFor(w.cell, w.H, Wh));
   }
 }
 
@@ -41,12 +34,7 @@ export function cellStep(
   const GH = G * H;
   const z = s.z;
   for (let l = 0; l < w.L; l++) {
-    const hOff = l * 2 * H;
-    const cOff = hOff + H;
-    const cl = clamp && clamp.layer === l ? clamp : null;
-    const hit = (k: number, target: ClampTarget) =>
-      cl !== null && cl.target === target && (cl.unit === null || cl.unit === k);
-    // z = x·Wx + b  (layer 0: the precomputed row P0[token])
+    // z = x·Wx + b  (layer 0: the precomputed row P0[token]; above: h of the layer below, already updated)
     if (l === 0) z.set(w.P0.subarray(token * GH, (token + 1) * GH));
     else {
       z.set(w.b[l]);
@@ -58,94 +46,9 @@ export function cellStep(
         for (let j = 0; j < GH; j++) z[j] += x * Wx[r + j];
       }
     }
-    const Wh = w.Wh[l];
-    const tr = trace ? trace[l] : null;
-    const t0 = traceAt * 6 * H;
-    if (w.cell === 'gru') {
-      // z, r blocks get h·Wh; the candidate block gets (r⊙h)·Wh_n once r is known.
-      for (let k = 0; k < H; k++) {
-        const hk = state[hOff + k];
-        const r = k * GH;
-        for (let j = 0; j < 2 * H; j++) z[j] += hk * Wh[r + j];
-      }
-      const q = s.q;
-      for (let k = 0; k < H; k++) {
-        let zk = sigmoid(z[k]); // update (keep) gate
-        let rk = sigmoid(z[H + k]); // reset gate
-        if (hit(k, 'i')) zk = cl!.value;
-        if (hit(k, 'f')) rk = cl!.value;
-        z[k] = zk;
-        z[H + k] = rk;
-        q[k] = rk * state[hOff + k];
-      }
-      for (let k = 0; k < H; k++) {
-        const qk = q[k];
-        const r = k * GH + 2 * H;
-        for (let j = 0; j < H; j++) z[2 * H + j] += qk * Wh[r + j];
-      }
-      for (let k = 0; k < H; k++) {
-        const n = Math.tanh(z[2 * H + k]); // candidate
-        let h = z[k] * state[hOff + k] + (1 - z[k]) * n;
-        if (hit(k, 'c') || hit(k, 'h')) h = cl!.value;
-        state[hOff + k] = h;
-        state[cOff + k] = h;
-        if (tr) writeRows(tr, t0, H, k, z[k], z[H + k], n, 0, h, h);
-      }
-      continue;
-    }
-    // lstm and rnn: the whole recurrent term first.
-    for (let k = 0; k < H; k++) {
-      const hk = state[hOff + k];
-      const r = k * GH;
-      for (let j = 0; j < GH; j++) z[j] += hk * Wh[r + j];
-    }
-    if (w.cell === 'rnn') {
-      for (let k = 0; k < H; k++) {
-        let h = Math.tanh(z[k]);
-        if (hit(k, 'c') || hit(k, 'h')) h = cl!.value;
-        state[hOff + k] = h;
-        state[cOff + k] = h;
-        if (tr) writeRows(tr, t0, H, k, 0, 0, h, 0, h, h);
-      }
-      continue;
-    }
-    for (let k = 0; k < H; k++) {
-      let i = sigmoid(z[k]); // input gate
-      let f = sigmoid(z[H + k]); // forget gate
-      const g = Math.tanh(z[2 * H + k]); // candidate
-      let o = sigmoid(z[3 * H + k]); // output gate
-      if (hit(k, 'i')) i = cl!.value;
-      if (hit(k, 'f')) f = cl!.value;
-      if (hit(k, 'o')) o = cl!.value;
-      let c = f * state[cOff + k] + i * g; // new cell
-      if (hit(k, 'c')) c = cl!.value;
-      let h = o * Math.tanh(c); // new hidden
-      if (hit(k, 'h')) h = cl!.value;
-      state[cOff + k] = c;
-      state[hOff + k] = h;
-      if (tr) writeRows(tr, t0, H, k, i, f, g, o, c, h);
-    }
+    const cl = clamp && clamp.layer === l ? clamp : null;
+    s.cells[l].step(z, state, l * 2 * H, cl, trace ? trace[l] : null, traceAt * 6 * H);
   }
-}
-
-function writeRows(
-  tr: Float32Array,
-  t0: number,
-  H: number,
-  k: number,
-  i: number,
-  f: number,
-  g: number,
-  o: number,
-  c: number,
-  h: number,
-): void {
-  tr[t0 + k] = i;
-  tr[t0 + H + k] = f;
-  tr[t0 + 2 * H + k] = g;
-  tr[t0 + 3 * H + k] = o;
-  tr[t0 + 4 * H + k] = c;
-  tr[t0 + 5 * H + k] = h;
 }
 
 /** Logits of the next token from the top layer's h (no softmax). */

@@ -1,5 +1,6 @@
 // Sampling a continuation from the cursor, and the same with an intervention (a clamped gate or state),
-// both on the readable step (cells/cellStep.ts) so the clamp is applied inside the equations.
+// both on the reference cells (cells/lstm.ts, gru.ts, rnn.ts, stepped by cells/cellStep.ts) so the clamp is
+// applied inside the equations.
 //
 // Where a run starts: from the state after the tokens before the cursor except the last one, re-reading
 // that last token. Without a clamp this is the cursor's state; with one, the clamp covers `clampSteps`

@@ -5,16 +5,16 @@
 //  (b) gradient connectivity: ‖∂ log p(y | window) / ∂ x_t‖₂ for each input embedding x_t (Distill,
 //      "Memorization in RNNs"), y the actual next token (the most probable one at the end of the text),
 //      by a batch-1 float64 backward pass through the window from the cursor's bounded-history start state.
-// Plain loops in float64 (the window is short); `windowLogProb` is the forward the finite-difference test
-// checks `windowGrad` against.
+// Plain loops in float64 (the window is short): the forward steps the readable cells (cells/*.ts) on float64
+// arrays, the backward is written here; `windowLogProb` is the forward the finite-difference test checks
+// `windowGrad` against.
 import type { TokenProbability } from '../../shared/domain';
 import { cellOf } from '../config';
 import { gateCount, type CellType } from '../cells/cell';
+import { cellFor } from '../cells/cellFor';
 import { inputSize, slice, type ModelWeights } from '../params';
 import type { TextDoc } from '../textDoc';
 import type { Vocab } from '../vocab';
-
-const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 interface Layer {
   In: number;
@@ -91,42 +91,20 @@ function forward(net: Net, X: Float64Array[], start: ArrayLike<number>, y: numbe
     tape.cPrev.push([]);
     tape.act.push([]);
     tape.c.push([]);
+    const cell = cellFor(net.cell, H, ly.Wh);
+    const hc = new Float64Array(2 * H); // this layer's [h | c], stepped by the cell
+    const rows = new Float64Array(6 * H); // i, f, g, o, c, h of the step (cells/cell.ts)
     for (let t = 0; t < T; t++) {
       const x = inputs[t];
       const a = Float64Array.from(ly.b);
       for (let k = 0; k < ly.In; k++) for (let j = 0; j < GH; j++) a[j] += x[k] * ly.Wx[k * GH + j];
-      const recCols = net.cell === 'gru' ? 2 * H : GH;
-      for (let k = 0; k < H; k++) for (let j = 0; j < recCols; j++) a[j] += h[k] * ly.Wh[k * GH + j];
-      const act = new Float64Array(GH);
-      const hn = new Float64Array(H);
-      const cn = new Float64Array(H);
-      if (net.cell === 'lstm') {
-        for (let k = 0; k < H; k++) {
-          act[k] = sig(a[k]);
-          act[H + k] = sig(a[H + k]);
-          act[2 * H + k] = Math.tanh(a[2 * H + k]);
-          act[3 * H + k] = sig(a[3 * H + k]);
-          cn[k] = act[H + k] * c[k] + act[k] * act[2 * H + k];
-          hn[k] = act[3 * H + k] * Math.tanh(cn[k]);
-        }
-      } else if (net.cell === 'gru') {
-        for (let k = 0; k < 2 * H; k++) act[k] = sig(a[k]);
-        for (let k = 0; k < H; k++) {
-          const q = act[H + k] * h[k];
-          for (let j = 0; j < H; j++) a[2 * H + j] += q * ly.Wh[k * GH + 2 * H + j];
-        }
-        for (let k = 0; k < H; k++) {
-          act[2 * H + k] = Math.tanh(a[2 * H + k]);
-          hn[k] = act[k] * h[k] + (1 - act[k]) * act[2 * H + k];
-          cn[k] = hn[k];
-        }
-      } else {
-        for (let k = 0; k < H; k++) {
-          act[k] = Math.tanh(a[k]);
-          hn[k] = act[k];
-          cn[k] = hn[k];
-        }
-      }
+      hc.set(h);
+      hc.set(c, H);
+      cell.step(a, hc, 0, null, rows, 0);
+      // The tape's post-activation blocks are the trace rows: lstm i|f|g|o, gru z|r|n (rows i|f|g), rnn h (row g).
+      const act = net.cell === 'rnn' ? rows.slice(2 * H, 3 * H) : rows.slice(0, GH);
+      const cn = rows.slice(4 * H, 5 * H);
+      const hn = rows.slice(5 * H, 6 * H);
       tape.hPrev[l].push(h);
       tape.cPrev[l].push(c);
       tape.act[l].push(act);
