@@ -126,6 +126,8 @@ const insightRange = v.pipe(
   range,
   v.check((r) => r.end - r.start <= LIMITS.insightRange.max, `a range spans at most ${LIMITS.insightRange.max}`),
 );
+/** Refusal text (the host shows it): a start after the end, or a range too long for one overlay request. */
+const overlayRange = `a range that ends at or after its start and is not too long (at most ${LIMITS.insightRange.max})`;
 const sameLength = (extra: number) => (a: { offsets: Uint32Array }, n: number) => a.offsets.length === n + extra;
 
 export const unitMatch = schemaFor<UnitMatch>()(
@@ -159,7 +161,7 @@ export const insightCalls = {
     params: schemaFor<UnitValuesParams>()(
       v.pipe(
         v.object({ docId, version: anyInt, start: int(), end: int(), layer: int(), gate, unit: int() }),
-        v.check((p) => v.is(insightRange, p), 'a range within the overlay limit'),
+        v.check((p) => v.is(insightRange, p), overlayRange),
       ),
     ),
     result: schemaFor<UnitValuesResult>()(
@@ -173,7 +175,7 @@ export const insightCalls = {
     params: schemaFor<SurprisalParams>()(
       v.pipe(
         v.object({ docId, version: anyInt, start: int(), end: int() }),
-        v.check((p) => v.is(insightRange, p), 'a range within the overlay limit'),
+        v.check((p) => v.is(insightRange, p), overlayRange),
       ),
     ),
     result: schemaFor<SurprisalResult>()(

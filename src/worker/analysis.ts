@@ -1,26 +1,22 @@
-// Worker handlers for the editor-insight messages (overlays, hovers, find-units, unit labels).
-// trainerWorker.ts calls analysisHook first; it answers the five insight requests, reading the document's
-// held-out fraction from the worker's document state (the overlays mark the held-out tail). Every failure
-// answers requestFailed.
+// Worker handlers for the editor-insight calls (overlays, hovers, find-units, unit labels), served by
+// trainerWorker.ts beside the others; they read the document's held-out fraction from the worker's
+// document state (the overlays mark the held-out tail). Every failure throws: the channel answers it
+// as the call's error, whose message the host shows.
 //
 // Cost: a request walks its range segment by segment (≤ W + S model steps per segment cold, S warm, 0 when
 // the segment's rows are still in the TraceStore); between segments it yields to the event loop after
 // ~8 ms of work, and re-checks that neither the document nor the model changed — if either did, the
 // request fails as stale rather than mixing versions. labelUnits runs on a private engine over a frozen
 // copy of the text, so it survives new snapshots and edits and answers for the state at its start.
-import type { TransferListItem } from 'node:worker_threads';
-import { assertNever, LIMITS, type HostToWorker, type UnitMatchesAnswer, type WorkerToHost } from '../shared/protocol';
 import type { Predictor } from '../model/inference';
 import type { TextDoc } from '../model/textDoc';
 import { findUnits } from '../model/insight/hypothesis';
 import { labelUnits } from '../model/insight/labels';
 import { surprisal, unitValues } from '../model/insight/overlay';
 import { heldOutStartOffset, heldOutStartToken, traceStoreOf } from '../model/insight/traces';
-
-export type AnalysisRequest = Extract<
-  HostToWorker,
-  { type: 'unitValues' | 'surprisal' | 'alternatives' | 'findUnits' | 'labelUnits' }
->;
+import { Transferring, type Handlers } from '../protocol/channel';
+import type { insightCalls } from '../protocol/insight';
+import { LIMITS } from '../shared/domain';
 
 /** What the handlers read of a worker document (read live: the worker may replace doc or predictor). */
 export interface AnalysisDoc {
@@ -30,79 +26,82 @@ export interface AnalysisDoc {
   readonly heldOutFraction: number;
 }
 
-type Post = (msg: WorkerToHost, transfer?: TransferListItem[]) => void;
-
-const ANALYSIS_TYPES = new Set<string>(['unitValues', 'surprisal', 'alternatives', 'findUnits', 'labelUnits']);
 /** Longest stretch of work between yields. */
 const SLICE_MS = 8;
 
-class Stale extends Error {}
+/** A refusal in words for the user, answered as it is (any other error is prefixed with the method). */
+class Refusal extends Error {}
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-/** Handles an insight request (true: it was one, and it is being answered); false for any other message. */
-export function analysisHook(m: HostToWorker, state: () => AnalysisDoc | undefined, post: Post): m is AnalysisRequest {
-  if (!ANALYSIS_TYPES.has(m.type)) return false;
-  const req = m as AnalysisRequest;
-  void answer(req, state, post);
-  return true;
+interface Ready {
+  st: AnalysisDoc;
+  predictor: Predictor;
+  doc: TextDoc;
+  /** Between segments: yield now and then; abort when the document or the model moved on. */
+  between: () => Promise<void>;
 }
 
-async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, post: Post): Promise<void> {
-  const fail = (message: string) => post({ type: 'requestFailed', docId: m.docId, requestId: m.requestId, message });
-  const st = state();
-  if (!st) return fail('Unknown document');
-  const predictor = st.predictor;
-  if (!predictor) return fail('No model yet: train or import one first');
-  const doc = st.doc;
-  if (m.type !== 'labelUnits' && m.version !== doc.version)
-    return fail(`Stale request: document is at version ${doc.version}, request was for ${m.version}`);
-  const revision = doc.revision;
-  let lastYield = performance.now();
-  /** Between segments: yield now and then; abort when the document or the model moved on. */
-  const between = async () => {
-    if (performance.now() - lastYield < SLICE_MS) return;
-    await tick();
-    lastYield = performance.now();
-    const now = state();
-    if (!now || now.predictor !== predictor || now.doc !== doc || doc.revision !== revision)
-      throw new Stale('The document or the model changed while answering; ask again');
-  };
-  const len = doc.text.length;
-  try {
-    switch (m.type) {
-      case 'unitValues': {
-        if (m.end - m.start > LIMITS.insightRange.max)
-          return fail(`Range too long: ask for at most ${LIMITS.insightRange.max}`);
-        if (m.start > len) return fail(`Range starts past the end of the document (${len})`);
+/** The insight calls over the worker's documents. */
+export function insightHandlers(
+  state: (docId: string) => AnalysisDoc | undefined,
+): Handlers<typeof insightCalls, Record<never, never>> {
+  /** The document and its model, checked; `version` undefined: any version (labelUnits). */
+  function ready(docId: string, version: number | undefined): Ready {
+    const st = state(docId);
+    if (!st) throw new Refusal('Unknown document');
+    const predictor = st.predictor;
+    if (!predictor) throw new Refusal('No model yet: train or import one first');
+    const doc = st.doc;
+    if (version !== undefined && version !== doc.version)
+      throw new Refusal(`Stale request: document is at version ${doc.version}, request was for ${version}`);
+    const revision = doc.revision;
+    let lastYield = performance.now();
+    const between = async () => {
+      if (performance.now() - lastYield < SLICE_MS) return;
+      await tick();
+      lastYield = performance.now();
+      const now = state(docId);
+      if (!now || now.predictor !== predictor || now.doc !== doc || doc.revision !== revision)
+        throw new Refusal('The document or the model changed while answering; ask again');
+    };
+    return { st, predictor, doc, between };
+  }
+
+  /** Runs one answer: refusals as they are, anything else as "<method> failed: …". */
+  async function answering<R>(method: string, work: () => Promise<R>): Promise<R> {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof Refusal) throw e;
+      throw new Error(`${method} failed: ${errText(e)}`);
+    }
+  }
+
+  const tooLong = () => new Refusal(`Range too long: ask for at most ${LIMITS.insightRange.max}`);
+  const pastEnd = (len: number) => new Refusal(`Range starts past the end of the document (${len})`);
+
+  return {
+    unitValues: (m) =>
+      answering('unitValues', async () => {
+        const { predictor, doc, between } = ready(m.docId, m.version);
+        if (m.end - m.start > LIMITS.insightRange.max) throw tooLong();
+        if (m.start > doc.text.length) throw pastEnd(doc.text.length);
         const r = await unitValues(traceStoreOf(predictor), doc, m.start, m.end, m.layer, m.gate, m.unit, between);
-        post(
-          {
-            type: 'unitValues',
-            docId: m.docId,
-            requestId: m.requestId,
-            version: m.version,
-            layer: m.layer,
-            gate: m.gate,
-            unit: m.unit,
-            offsets: r.offsets,
-            values: r.values,
-          },
+        return new Transferring(
+          { version: m.version, layer: m.layer, gate: m.gate, unit: m.unit, offsets: r.offsets, values: r.values },
           [r.offsets.buffer as ArrayBuffer, r.values.buffer as ArrayBuffer],
         );
-        return;
-      }
-      case 'surprisal': {
-        if (m.end - m.start > LIMITS.insightRange.max)
-          return fail(`Range too long: ask for at most ${LIMITS.insightRange.max}`);
-        if (m.start > len) return fail(`Range starts past the end of the document (${len})`);
+      }),
+    surprisal: (m) =>
+      answering('surprisal', async () => {
+        const { st, predictor, doc, between } = ready(m.docId, m.version);
+        if (m.end - m.start > LIMITS.insightRange.max) throw tooLong();
+        if (m.start > doc.text.length) throw pastEnd(doc.text.length);
         const r = await surprisal(traceStoreOf(predictor), doc, m.start, m.end, between);
-        post(
+        return new Transferring(
           {
-            type: 'surprisal',
-            docId: m.docId,
-            requestId: m.requestId,
             version: m.version,
             offsets: r.offsets,
             bits: r.bits,
@@ -110,17 +109,15 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
           },
           [r.offsets.buffer as ArrayBuffer, r.bits.buffer as ArrayBuffer],
         );
-        return;
-      }
-      case 'alternatives': {
-        if (m.offset > len) return fail(`Offset ${m.offset} is past the end of the document (${len})`);
+      }),
+    alternatives: (m) =>
+      answering('alternatives', async () => {
+        const { st, predictor, doc } = ready(m.docId, m.version);
+        const len = doc.text.length;
+        if (m.offset > len) throw new Refusal(`Offset ${m.offset} is past the end of the document (${len})`);
         const pr = predictor.predict(doc, m.offset, Math.min(m.topK, LIMITS.topK.max), 0);
         const k = doc.tokensBefore(m.offset);
-        const heldOutStart = heldOutStartOffset(doc, st.heldOutFraction);
-        post({
-          type: 'alternatives',
-          docId: m.docId,
-          requestId: m.requestId,
+        return {
           version: m.version,
           offset: m.offset,
           tokenStart: doc.starts[k],
@@ -128,13 +125,15 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
           top: pr.top,
           actual: pr.actual,
           heldOut: k < doc.tokenCount && k >= heldOutStartToken(doc, st.heldOutFraction),
-          heldOutStart,
-        });
-        return;
-      }
-      case 'findUnits': {
+          heldOutStart: heldOutStartOffset(doc, st.heldOutFraction),
+        };
+      }),
+    findUnits: (m) =>
+      answering('findUnits', async () => {
+        const { predictor, doc, between } = ready(m.docId, m.version);
+        const len = doc.text.length;
         for (const s of m.selections)
-          if (s.end > len) return fail(`Selection [${s.start}, ${s.end}) ends past the document (${len})`);
+          if (s.end > len) throw new Refusal(`Selection [${s.start}, ${s.end}) ends past the document (${len})`);
         const r = await findUnits(
           traceStoreOf(predictor),
           doc,
@@ -144,10 +143,7 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
           Math.min(m.limit ?? 20, LIMITS.matches.max),
           between,
         );
-        const answer: UnitMatchesAnswer = {
-          type: 'unitMatches',
-          docId: m.docId,
-          requestId: m.requestId,
+        return {
           version: m.version,
           direction: m.direction,
           matches: r.matches,
@@ -155,10 +151,10 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
           insideTokens: r.insideTokens,
           outsideTokens: r.outsideTokens,
         };
-        post(answer);
-        return;
-      }
-      case 'labelUnits': {
+      }),
+    labelUnits: (m) =>
+      answering('labelUnits', async () => {
+        const { st, predictor, doc } = ready(m.docId, undefined);
         const version = doc.version;
         let last = performance.now();
         const r = await labelUnits(predictor, doc, m.languageId, {
@@ -168,26 +164,17 @@ async function answer(m: AnalysisRequest, state: () => AnalysisDoc | undefined, 
             if (performance.now() - last < SLICE_MS) return;
             await tick();
             last = performance.now();
-            if (!state()) throw new Stale('The document was closed');
+            if (!state(m.docId)) throw new Refusal('The document was closed');
           },
         });
-        post({
-          type: 'unitLabels',
-          docId: m.docId,
-          requestId: m.requestId,
+        return {
           version,
           family: r.family,
           heldOutStart: r.heldOutStart,
           tokens: r.last - r.first,
           features: r.features,
           labels: r.labels,
-        });
-        return;
-      }
-      default:
-        assertNever(m);
-    }
-  } catch (e) {
-    fail(e instanceof Stale ? e.message : `${m.type} failed: ${errText(e)}`);
-  }
+        };
+      }),
+  };
 }

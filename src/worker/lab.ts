@@ -1,20 +1,11 @@
 // Worker handlers for the long-term-dependency lab: sampling, interventions, memory span, the
-// cell comparison and the long-range probe. trainerWorker.ts calls labHook first; it answers the lab
-// requests, and tells stopComparison / disposeComparison when a document's training stops or the document
-// goes. Every failure answers requestFailed with the request's id.
+// cell comparison and the long-range probe, served by trainerWorker.ts beside the others; stopComparison /
+// disposeComparison are told when a document's training stops or the document goes. Every failure throws:
+// the channel answers it as the call's error.
 //
 // Cost: sample / intervene run ≤ 4096 readable single steps (≈0.2 ms each at H=128) after one cursor-state
 // query; memorySpan one float64 forward + backward over ≤ 128 tokens (tens of ms). compareCells trains on
 // private Trainers (their own buffers) in slices of ~10 ms, like the document's own training.
-import type { TransferListItem } from 'node:worker_threads';
-import {
-  assertNever,
-  LIMITS,
-  type HostToWorker,
-  type LabRequest,
-  type LabWorkerToHost,
-  type WorkerToHost,
-} from '../shared/protocol';
 import { canClamp } from '../model/cells/cell';
 import { initBackend } from '../model/backend';
 import { cellOf } from '../model/config';
@@ -25,6 +16,9 @@ import type { Vocab } from '../model/vocab';
 import { generate } from '../model/lab/generate';
 import { memorySpan } from '../model/lab/memorySpan';
 import { CompareSession } from '../model/lab/compare';
+import { Transferring, type Handlers } from '../protocol/channel';
+import type { CompareProgressEvent, CursorParams, labCalls } from '../protocol/lab';
+import { LIMITS } from '../shared/domain';
 
 /** What the lab reads of a worker document (read live: the worker may replace doc, model or predictor). */
 export interface LabDoc {
@@ -33,21 +27,13 @@ export interface LabDoc {
   readonly model: { weights: ModelWeights; vocab: Vocab } | null;
 }
 
-export type LabPost = (msg: WorkerToHost | LabWorkerToHost, transfer?: TransferListItem[]) => void;
-
-const LAB_TYPES = new Set<string>(['sample', 'intervene', 'memorySpan', 'compareCells', 'longRangeProbe']);
-
 /** Cell comparisons per document: the running one (cancellable) and the last finished models (for the probe). */
 const sessions = new Map<string, CompareSession>();
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** A refusal in words for the user, answered as it is (any other error is prefixed with the method). */
+class Refusal extends Error {}
 
-/** Answers a lab request (true); false for any other message. */
-export function labHook(m: HostToWorker, state: () => LabDoc | undefined, post: LabPost): m is LabRequest {
-  if (!LAB_TYPES.has(m.type)) return false;
-  void answer(m as LabRequest, state, post);
-  return true;
-}
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The document's training was told to stop: so is its running cell comparison. */
 export function stopComparison(docId: string): void {
@@ -60,73 +46,64 @@ export function disposeComparison(docId: string): void {
   sessions.delete(docId);
 }
 
-async function answer(m: LabRequest, state: () => LabDoc | undefined, post: LabPost): Promise<void> {
-  const fail = (message: string) => post({ type: 'requestFailed', docId: m.docId, requestId: m.requestId, message });
-  const st = state();
-  if (!st) return fail('Unknown document');
-  try {
-    switch (m.type) {
-      case 'sample':
-      case 'intervene':
-      case 'memorySpan': {
-        const { predictor, model, doc } = st;
-        if (!predictor || !model) return fail('No model yet: train or import one first');
-        if (m.version !== doc.version)
-          return fail(`Stale request: document is at version ${doc.version}, request was for ${m.version}`);
-        if (m.offset > doc.length) return fail(`Offset ${m.offset} is past the end of the document (${doc.length})`);
-        const n = doc.tokensBefore(m.offset);
-        const vocab = predictor.vocab;
-        if (m.type === 'memorySpan') {
-          const T = Math.min(m.window, LIMITS.memoryWindow.max, n);
-          if (T < 1) return fail('Nothing before the cursor to measure');
-          const start = predictor.stateAfterTokens(doc, n - T);
-          const r = memorySpan(model.weights, vocab, doc, n, T, start);
-          post(
-            {
-              type: 'memorySpan',
-              docId: m.docId,
-              requestId: m.requestId,
-              version: m.version,
-              offset: m.offset,
-              cell: cellOf(model.weights.config),
-              hiddenSize: model.weights.config.hiddenSize,
-              offsets: r.offsets,
-              forgetProduct: r.forgetProduct,
-              forgetProductUnits: r.forgetProductUnits,
-              gradNorm: r.gradNorm,
-              target: r.target,
-            },
-            [r.offsets.buffer, r.forgetProduct.buffer, r.forgetProductUnits.buffer, r.gradNorm.buffer] as ArrayBuffer[],
-          );
-          return;
-        }
-        const before = predictor.stateAfterTokens(doc, Math.max(0, n - 1));
-        const last = n > 0 ? vocab.id(doc.syms[n - 1]) : null;
+/** The lab calls over the worker's documents; comparison progress goes out through `progress`. */
+export function labHandlers(
+  state: (docId: string) => LabDoc | undefined,
+  progress: (p: CompareProgressEvent) => void,
+): Handlers<typeof labCalls, Record<never, never>> {
+  /** Runs one answer on a known document: refusals as they are, anything else as "<method> failed: …". */
+  async function answering<R>(method: string, docId: string, work: (st: LabDoc) => Promise<R> | R): Promise<R> {
+    const st = state(docId);
+    if (!st) throw new Error('Unknown document');
+    try {
+      return await work(st);
+    } catch (e) {
+      if (e instanceof Refusal) throw e;
+      throw new Error(`${method} failed: ${errText(e)}`);
+    }
+  }
+
+  /** The model and the tokens before the cursor, checked. */
+  function atCursor(st: LabDoc, m: CursorParams) {
+    const { predictor, model, doc } = st;
+    if (!predictor || !model) throw new Refusal('No model yet: train or import one first');
+    if (m.version !== doc.version)
+      throw new Refusal(`Stale request: document is at version ${doc.version}, request was for ${m.version}`);
+    if (m.offset > doc.length) throw new Refusal(`Offset ${m.offset} is past the end of the document (${doc.length})`);
+    return { predictor, model, doc, n: doc.tokensBefore(m.offset) };
+  }
+
+  /** The recurrent state just before the cursor's last token, and that token (null at the start). */
+  function before(predictor: Predictor, doc: TextDoc, n: number) {
+    const state = predictor.stateAfterTokens(doc, Math.max(0, n - 1));
+    const last = n > 0 ? predictor.vocab.id(doc.syms[n - 1]) : null;
+    return { state, last };
+  }
+
+  return {
+    sample: (m) =>
+      answering('sample', m.docId, (st) => {
+        const { predictor, doc, n } = atCursor(st, m);
+        const b = before(predictor, doc, n);
         const opts = { length: m.length, temperature: m.temperature, seed: m.seed };
-        if (m.type === 'sample') {
-          const g = generate(predictor.w, vocab, before, last, { ...opts, topK: 1 });
-          post({
-            type: 'sampled',
-            docId: m.docId,
-            requestId: m.requestId,
-            version: m.version,
-            offset: m.offset,
-            text: g.text,
-          });
-          return;
-        }
+        const g = generate(predictor.w, predictor.vocab, b.state, b.last, { ...opts, topK: 1 });
+        return { version: m.version, offset: m.offset, text: g.text };
+      }),
+    intervene: (m) =>
+      answering('intervene', m.docId, (st) => {
+        const { predictor, doc, n } = atCursor(st, m);
+        const b = before(predictor, doc, n);
+        const vocab = predictor.vocab;
+        const opts = { length: m.length, temperature: m.temperature, seed: m.seed };
         const w = predictor.w;
-        if (m.layer >= w.L) return fail(`Layer ${m.layer} does not exist (the model has ${w.L})`);
-        if (m.unit !== null && m.unit >= w.H) return fail(`Unit ${m.unit} does not exist (the layer has ${w.H})`);
-        if (!canClamp(w.cell, m.target)) return fail(`The ${w.cell} cell has no '${m.target}' to clamp`);
+        if (m.layer >= w.L) throw new Refusal(`Layer ${m.layer} does not exist (the model has ${w.L})`);
+        if (m.unit !== null && m.unit >= w.H) throw new Refusal(`Unit ${m.unit} does not exist (the layer has ${w.H})`);
+        if (!canClamp(w.cell, m.target)) throw new Refusal(`The ${w.cell} cell has no '${m.target}' to clamp`);
         const topK = Math.min(m.topK, 100);
-        const baseline = generate(w, vocab, before, last, { ...opts, topK });
+        const baseline = generate(w, vocab, b.state, b.last, { ...opts, topK });
         const clamp = { layer: m.layer, unit: m.unit, target: m.target, value: m.value };
-        const clamped = generate(w, vocab, before, last, { ...opts, topK, clamp, clampSteps: m.steps });
-        post({
-          type: 'intervention',
-          docId: m.docId,
-          requestId: m.requestId,
+        const clamped = generate(w, vocab, b.state, b.last, { ...opts, topK, clamp, clampSteps: m.steps });
+        return {
           version: m.version,
           offset: m.offset,
           layer: m.layer,
@@ -136,34 +113,48 @@ async function answer(m: LabRequest, state: () => LabDoc | undefined, post: LabP
           steps: m.steps,
           baseline: { top: baseline.top, text: baseline.text },
           clamped: { top: clamped.top, text: clamped.text },
-        });
-        return;
-      }
-      case 'compareCells': {
-        if (sessions.get(m.docId)?.running) return fail('A cell comparison is already running for this document');
+        };
+      }),
+    memorySpan: (m) =>
+      answering('memorySpan', m.docId, (st) => {
+        const { predictor, model, doc, n } = atCursor(st, m);
+        const T = Math.min(m.window, LIMITS.memoryWindow.max, n);
+        if (T < 1) throw new Refusal('Nothing before the cursor to measure');
+        const start = predictor.stateAfterTokens(doc, n - T);
+        const r = memorySpan(model.weights, predictor.vocab, doc, n, T, start);
+        return new Transferring(
+          {
+            version: m.version,
+            offset: m.offset,
+            cell: cellOf(model.weights.config),
+            hiddenSize: model.weights.config.hiddenSize,
+            offsets: r.offsets,
+            forgetProduct: r.forgetProduct,
+            forgetProductUnits: r.forgetProductUnits,
+            gradNorm: r.gradNorm,
+            target: r.target,
+          },
+          [r.offsets.buffer, r.forgetProduct.buffer, r.forgetProductUnits.buffer, r.gradNorm.buffer] as ArrayBuffer[],
+        );
+      }),
+    compareCells: (m) =>
+      answering('compareCells', m.docId, async (st) => {
+        if (sessions.get(m.docId)?.running) throw new Refusal('A cell comparison is already running for this document');
         sessions.get(m.docId)?.dispose();
         const backend = await initBackend('wasm', { wasmDir: __dirname + '/' });
         const session = new CompareSession(backend.arena);
         sessions.set(m.docId, session);
-        const res = await session.run(st.doc, m, (p) =>
-          post({ type: 'compareProgress', docId: m.docId, requestId: m.requestId, ...p }),
-        );
-        if (sessions.get(m.docId) !== session) return fail('The document was closed');
-        post({ type: 'compareDone', docId: m.docId, requestId: m.requestId, status: res.status, results: res.results });
-        return;
-      }
-      case 'longRangeProbe': {
+        const res = await session.run(st.doc, m, (p) => progress({ docId: m.docId, ...p }));
+        if (sessions.get(m.docId) !== session) throw new Refusal('The document was closed');
+        return { status: res.status, results: res.results };
+      }),
+    longRangeProbe: (m) =>
+      answering('longRangeProbe', m.docId, async () => {
         const session = sessions.get(m.docId);
         if (!session || session.running || session.models.length === 0)
-          return fail('No compared cells yet: run compareCells first');
+          throw new Refusal('No compared cells yet: run compareCells first');
         const r = await session.probe();
-        post({ type: 'longRange', docId: m.docId, requestId: m.requestId, ...r });
-        return;
-      }
-      default:
-        assertNever(m);
-    }
-  } catch (e) {
-    fail(`${m.type} failed: ${errText(e)}`);
-  }
+        return { heldOutStart: r.heldOutStart, buckets: r.buckets };
+      }),
+  };
 }

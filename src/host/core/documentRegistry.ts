@@ -86,8 +86,8 @@ export class DocumentRegistry implements vscode.Disposable {
 
   /** The worker forgets the document's text and model; the session gets a fresh worker name. */
   disposeInWorker(session: DocumentSession): void {
-    if (session.training.status === 'training') this.trainer.post({ type: 'stopTraining', docId: session.docId });
-    this.trainer.post({ type: 'disposeDocument', docId: session.docId });
+    if (session.training.status === 'training') this.trainer.notify('stopTraining', { docId: session.docId });
+    this.trainer.notify('disposeDocument', { docId: session.docId });
     this.byDocId.delete(session.docId);
     session.docId = this.newDocId(session.uri);
     this.byDocId.set(session.docId, session);
@@ -184,14 +184,13 @@ export class DocumentRegistry implements vscode.Disposable {
     if (session?.workerVersion !== undefined && e.contentChanges.length > 0) {
       if (documentLength(e.document) > MAX_MODEL_CHARS) {
         // Grew past the limit (a huge paste): the worker lets go of it and the model with it.
-        this.trainer.post({ type: 'stopTraining', docId: session.docId });
-        this.trainer.post({ type: 'disposeDocument', docId: session.docId });
+        this.trainer.notify('stopTraining', { docId: session.docId });
+        this.trainer.notify('disposeDocument', { docId: session.docId });
         session.workerVersion = undefined;
         this.tooLarge.fire({ session, document: e.document });
       } else if (e.contentChanges.length === 1) {
         const c = e.contentChanges[0];
-        this.trainer.post({
-          type: 'editDocument',
+        this.trainer.notify('editDocument', {
           docId: session.docId,
           version: e.document.version,
           edits: [{ offset: c.rangeOffset, deleteCount: c.rangeLength, text: c.text }],

@@ -1,45 +1,47 @@
-// The host's one connection to the trainer worker: requests with answers, fire-and-forget messages in
-// order behind sliced texts, and the worker's own events (status, progress, logs) for features to subscribe to.
+// The host's one connection to the trainer worker: calls that answer (predict, insight, lab, import/export),
+// notifications kept in order behind sliced texts, and the worker's events (status, progress, logs) for
+// features to subscribe to; every message from the worker is checked against the contract first.
 
 import * as vscode from 'vscode';
-import { assertNever, type HostToWorker, type WorkerToHost } from '../../shared/protocol';
+import { Channel, type CallOptions, type ParamsOf, type ResultOf } from '../../protocol/channel';
+import type { CompareProgressEvent } from '../../protocol/lab';
+import {
+  TRAINER_CONTRACT,
+  type TrainerCalls,
+  type TrainerEvents,
+  type TrainerNotifications,
+} from '../../protocol/trainerApi';
+import type { ReadyEvent, TrainingProgressEvent, TrainingStatusEvent } from '../../protocol/training';
 import type { BusyMeter } from './busyMeter';
 import { TrainerClient } from './trainerClient';
 import { WorkerOutbox } from './workerOutbox';
-import { WorkerRequests } from './workerRequests';
-
-type WorkerEvent = Extract<WorkerToHost, { type: 'ready' | 'trainingStatus' | 'trainingProgress' | 'compareProgress' }>;
-type EventOf<K extends WorkerEvent['type']> = Extract<WorkerEvent, { type: K }>;
+import type * as v from 'valibot';
 
 export class Trainer implements vscode.Disposable {
   private readonly client: TrainerClient;
   /** Every message to the worker goes through here: large texts go in slices, later messages wait behind them. */
   private readonly outbox: WorkerOutbox;
-  /** Requests the host awaits (the answer settles them, with timeouts). */
-  readonly requests: WorkerRequests;
-  private nextRequestId = 1;
+  private readonly channel: Channel<TrainerCalls, TrainerNotifications, TrainerEvents>;
   private disposed = false;
-  private readonly ready = new vscode.EventEmitter<EventOf<'ready'>>();
-  private readonly status = new vscode.EventEmitter<EventOf<'trainingStatus'>>();
-  private readonly progress = new vscode.EventEmitter<EventOf<'trainingProgress'>>();
-  private readonly compare = new vscode.EventEmitter<EventOf<'compareProgress'>>();
+  private readonly ready = new vscode.EventEmitter<ReadyEvent>();
+  private readonly status = new vscode.EventEmitter<TrainingStatusEvent>();
+  private readonly progress = new vscode.EventEmitter<TrainingProgressEvent>();
+  private readonly compare = new vscode.EventEmitter<CompareProgressEvent>();
   private readonly crash = new vscode.EventEmitter<string>();
   readonly onReady = this.ready.event;
   readonly onTrainingStatus = this.status.event;
   readonly onTrainingProgress = this.progress.event;
   readonly onCompareProgress = this.compare.event;
-  /** The worker died; every request in flight has failed and its documents are gone. */
+  /** The worker died; every call in flight has failed and its documents are gone. */
   readonly onCrash = this.crash.event;
 
-  constructor(
-    workerPath: string,
-    private readonly log: vscode.LogOutputChannel,
-    busy: BusyMeter,
-  ) {
+  constructor(workerPath: string, log: vscode.LogOutputChannel, busy: BusyMeter) {
     this.client = new TrainerClient({
       workerPath,
       log,
-      onMessage: (m) => busy.time(`worker:${m.type}`, () => this.onMessage(m)),
+      onMessage: (raw) => {
+        if (!this.disposed) busy.time('worker', () => this.channel.receive(raw));
+      },
       onCrash: (reason) => this.onWorkerCrash(reason),
     });
     this.outbox = new WorkerOutbox({
@@ -49,14 +51,38 @@ export class Trainer implements vscode.Disposable {
           if (!this.disposed) busy.time('documentChunk', fn);
         }),
     });
-    this.requests = new WorkerRequests(
-      (m, transfer) => this.post(m, transfer),
-      () => this.nextRequestId++,
-    );
+    this.channel = new Channel({
+      contract: TRAINER_CONTRACT,
+      post: (m, transfer) => this.outbox.post(m, transfer),
+      peer: 'The trainer',
+      // Late answers (a call that timed out or was given up) are expected; anything else is worth a warning.
+      onProblem: (why) => (why.startsWith('late answer') ? log.trace(why) : log.warn(`Trainer message: ${why}`)),
+    });
+    this.channel.on('ready', (m) => {
+      log.info(`Trainer ready: ${m.backend} (${m.detail})`);
+      this.ready.fire(m);
+    });
+    this.channel.on('trainingStatus', (m) => this.status.fire(m));
+    this.channel.on('trainingProgress', (m) => this.progress.fire(m));
+    this.channel.on('compareProgress', (m) => this.compare.fire(m));
+    this.channel.on('log', (m) => log[m.level](`[worker] ${m.message}`));
   }
 
-  post(message: HostToWorker, transfer: ArrayBuffer[] = []): void {
-    this.outbox.post(message, transfer);
+  /** Asks the worker; resolves with its checked answer, rejects with its error, on timeout or a crash. */
+  call<K extends keyof TrainerCalls & string>(
+    method: K,
+    params: ParamsOf<TrainerCalls[K]>,
+    opts?: CallOptions,
+  ): Promise<ResultOf<TrainerCalls[K]>> {
+    return this.channel.call(method, params, opts);
+  }
+
+  /** Tells the worker (no answer); per document, in order behind its text. */
+  notify<K extends keyof TrainerNotifications & string>(
+    method: K,
+    params: v.InferOutput<TrainerNotifications[K]>,
+  ): void {
+    this.channel.notify(method, params);
   }
 
   /** A whole document text (sliced when large); what is posted for the document meanwhile waits behind it. */
@@ -84,52 +110,9 @@ export class Trainer implements vscode.Disposable {
     for (const e of [this.ready, this.status, this.progress, this.compare, this.crash]) e.dispose();
   }
 
-  private onMessage(message: WorkerToHost): void {
-    if (this.disposed) return;
-    switch (message.type) {
-      case 'ready':
-        this.log.info(`Trainer ready: ${message.backend} (${message.detail})`);
-        this.ready.fire(message);
-        break;
-      case 'trainingStatus':
-        this.status.fire(message);
-        break;
-      case 'trainingProgress':
-        this.progress.fire(message);
-        break;
-      case 'compareProgress':
-        this.compare.fire(message);
-        break;
-      case 'log':
-        this.log[message.level](`[worker] ${message.message}`);
-        break;
-      case 'prediction':
-      case 'modelExported':
-      case 'modelImported':
-      case 'unitValues':
-      case 'surprisal':
-      case 'alternatives':
-      case 'unitMatches':
-      case 'unitLabels':
-      case 'sampled':
-      case 'intervention':
-      case 'memorySpan':
-      case 'longRange':
-      case 'compareDone':
-        if (!this.requests.settle(message)) this.log.trace(`late ${message.type} answer dropped`);
-        break;
-      case 'requestFailed':
-        if (!this.requests.settle(message))
-          this.log.warn(`[${message.docId}] request ${message.requestId} failed: ${message.message}`);
-        break;
-      default:
-        assertNever(message);
-    }
-  }
-
   private onWorkerCrash(reason: string): void {
     this.outbox.cancelAll(); // what waited behind a text would reach a fresh worker that has no documents
-    this.requests.failAll(reason);
+    this.channel.failAll(reason);
     this.crash.fire(reason);
   }
 }

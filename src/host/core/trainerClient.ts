@@ -2,13 +2,13 @@
 
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
-import { HostToWorker, WorkerToHost, parseWorkerMessage } from '../../shared/protocol';
+import type { Envelope } from '../../protocol/envelope';
 
 export interface TrainerClientOptions {
   workerPath: string;
   log: vscode.LogOutputChannel;
-  /** Called for every valid message from the worker. */
-  onMessage: (message: WorkerToHost) => void;
+  /** Called for every message from the worker (the trainer's channel checks it). */
+  onMessage: (raw: unknown) => void;
   /** Called when the worker exits unexpectedly; the next post starts a fresh one. */
   onCrash: (reason: string) => void;
 }
@@ -21,7 +21,7 @@ export class TrainerClient implements vscode.Disposable {
   constructor(private readonly options: TrainerClientOptions) {}
 
   /** Sends a request, starting the worker on first use. Transferables are moved, not copied. */
-  post(message: HostToWorker, transfer: ArrayBuffer[] = []): void {
+  post(message: Envelope, transfer: ArrayBuffer[] = []): void {
     if (this.disposed) return;
     this.ensureWorker().postMessage(message, transfer);
   }
@@ -57,12 +57,7 @@ export class TrainerClient implements vscode.Disposable {
     this.worker = worker;
     worker.on('message', (raw: unknown) => {
       if (this.disposed) return;
-      const message = parseWorkerMessage(raw);
-      if (!message) {
-        log.warn('Dropped a malformed message from the trainer worker:', describe(raw));
-        return;
-      }
-      this.options.onMessage(message);
+      this.options.onMessage(raw);
     });
     worker.on('error', (err) => {
       if (!this.disposed) log.error('Trainer worker error:', err);
@@ -78,13 +73,5 @@ export class TrainerClient implements vscode.Disposable {
     });
     log.info(`Trainer worker started from ${this.options.workerPath}`);
     return worker;
-  }
-}
-
-function describe(raw: unknown): string {
-  try {
-    return JSON.stringify(raw).slice(0, 200);
-  } catch {
-    return String(raw);
   }
 }

@@ -1,14 +1,18 @@
 // Sends large document texts to the trainer worker in slices, one per macrotask, so no host handler holds
 // the extension-host thread for a multi-MB copy; messages for a document in transfer wait behind its text.
 
-import type { HostToWorker } from '../../shared/protocol';
+import type { Envelope } from '../../protocol/envelope';
+import { isObject } from '../../shared/validate';
+
+/** A message for the worker; one whose params name a document (`docId`) keeps its order behind that document's text. */
+export type Outgoing = Envelope;
 
 /** UTF-16 code units per slice: ~0.5-1 MB to serialise, about a millisecond of the host's thread. */
 export const CHUNK_CHARS = 512 * 1024;
 
 export interface WorkerOutboxOptions {
   /** Posts to the worker now (transferables moved). */
-  post(message: HostToWorker, transfer: ArrayBuffer[]): void;
+  post(message: Outgoing, transfer: ArrayBuffer[]): void;
   /** Runs `fn` in a later macrotask (setImmediate in the host; by hand in unit tests). */
   defer(fn: () => void): void;
   chunkChars?: number;
@@ -21,7 +25,7 @@ interface Transfer {
   /** Code units already posted. */
   sent: number;
   /** Messages for this document posted while its text is on the way, in order, with their transferables. */
-  queue: [HostToWorker, ArrayBuffer[]][];
+  queue: [Outgoing, ArrayBuffer[]][];
 }
 
 /**
@@ -43,8 +47,9 @@ export class WorkerOutbox {
   }
 
   /** Posts now, or after the document's text when that is still on the way. */
-  post(message: HostToWorker, transfer: ArrayBuffer[] = []): void {
-    const pending = this.transfers.get(message.docId);
+  post(message: Outgoing, transfer: ArrayBuffer[] = []): void {
+    const docId = docIdOf(message);
+    const pending = docId === undefined ? undefined : this.transfers.get(docId);
     if (pending) pending.queue.push([message, transfer]);
     else this.options.post(message, transfer);
   }
@@ -53,13 +58,13 @@ export class WorkerOutbox {
   sendText(docId: string, version: number, text: string): void {
     const pending = this.transfers.get(docId);
     if (pending) {
-      pending.queue = pending.queue.filter(([m]) => m.type !== 'editDocument');
+      pending.queue = pending.queue.filter(([m]) => !('method' in m && m.method === 'editDocument'));
       Object.assign(pending, { version, text, sent: 0 });
       return; // the slice already scheduled carries on with the new text from offset 0
     }
     if (text.length <= this.chunkChars) {
       this.largestTextPosted = Math.max(this.largestTextPosted, text.length);
-      this.options.post({ type: 'setDocument', docId, version, text }, []);
+      this.options.post({ method: 'setDocument', params: { docId, version, text } }, []);
       return;
     }
     const t: Transfer = { version, text, sent: 0, queue: [] };
@@ -82,7 +87,10 @@ export class WorkerOutbox {
     const end = Math.min(t.sent + this.chunkChars, t.text.length);
     this.largestTextPosted = Math.max(this.largestTextPosted, end - t.sent);
     this.options.post(
-      { type: 'documentChunk', docId, version: t.version, offset: t.sent, text: t.text.slice(t.sent, end) },
+      {
+        method: 'documentChunk',
+        params: { docId, version: t.version, offset: t.sent, text: t.text.slice(t.sent, end) },
+      },
       [],
     );
     t.sent = end;
@@ -90,8 +98,14 @@ export class WorkerOutbox {
       this.options.defer(() => this.sendSlice(docId, t));
       return;
     }
-    this.options.post({ type: 'documentEnd', docId, version: t.version, length: t.text.length }, []);
+    this.options.post({ method: 'documentEnd', params: { docId, version: t.version, length: t.text.length } }, []);
     this.transfers.delete(docId);
     for (const [message, transfer] of t.queue) this.options.post(message, transfer);
   }
+}
+
+/** The document a message is about, if its params name one. */
+function docIdOf(message: Outgoing): string | undefined {
+  const params = 'params' in message ? message.params : undefined;
+  return isObject(params) && typeof params.docId === 'string' ? params.docId : undefined;
 }

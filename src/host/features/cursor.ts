@@ -120,18 +120,11 @@ export class CursorFeature implements vscode.Disposable {
     const id = this.nextRequest++;
     this.latest.set(session, id);
     const version = doc.version;
-    trainer.requests
-      .request(
-        {
-          type: 'predict',
-          docId: session.docId,
-          version,
-          offset,
-          topK: settingsOf(this.s).topK,
-          context: window,
-        },
-        'prediction',
-        PREDICT_TIMEOUT_MS,
+    trainer
+      .call(
+        'predict',
+        { docId: session.docId, version, offset, topK: settingsOf(this.s).topK, context: window },
+        { timeoutMs: PREDICT_TIMEOUT_MS },
       )
       .then(
         (answer) => {

@@ -20,7 +20,7 @@ export class InsightFeature implements vscode.Disposable {
   ) {
     const { registry, panel } = s;
     this.overlays = new InsightOverlays({
-      requests: s.trainer.requests,
+      trainer: s.trainer,
       log: s.log,
       editor: () => registry.currentEditor,
       view: () => panel.view,
@@ -101,10 +101,10 @@ export class InsightFeature implements vscode.Disposable {
     panel.store.mark('insight');
     try {
       registry.sync(doc);
-      const answer = await trainer.requests.request(
-        { type: 'labelUnits', docId: session.docId, languageId: doc.languageId },
-        'unitLabels',
-        120_000,
+      const answer = await trainer.call(
+        'labelUnits',
+        { docId: session.docId, languageId: doc.languageId },
+        { timeoutMs: 120_000 },
       );
       info.labels = answer.labels;
       info.family = answer.family;
@@ -153,10 +153,10 @@ export class InsightFeature implements vscode.Disposable {
     registry.sync(doc);
     let answer;
     try {
-      const request = { type: 'findUnits', docId: session.docId, version: doc.version, selections, direction } as const;
+      const params = { docId: session.docId, version: doc.version, selections, direction };
       answer = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('LSTM Lens: ranking units…') },
-        () => trainer.requests.request(request, 'unitMatches', 30_000),
+        () => trainer.call('findUnits', params, { timeoutMs: 30_000 }),
       );
     } catch (err) {
       void vscode.window.showWarningMessage(vscode.l10n.t('LSTM Lens: {0}', (err as Error).message));

@@ -3,8 +3,9 @@
 
 import * as vscode from 'vscode';
 import { describeToken, visibleToken } from '../../shared/glyphs';
-import { AlternativesAnswer, GateName, OverlayKind, ViewState } from '../../shared/protocol';
-import { WorkerRequests } from '../core/workerRequests';
+import type { AlternativesResult } from '../../protocol/insight';
+import type { GateName, OverlayKind, ViewState } from '../../shared/protocol';
+import type { Trainer } from '../core/trainer';
 
 /** Colour steps per sign: enough to read gradients, few enough decoration types. */
 const STEPS = 12;
@@ -18,7 +19,7 @@ const REFRESH_DELAY_MS = 60;
 const MAX_BITS = 10;
 
 export interface OverlayHost {
-  requests: WorkerRequests;
+  trainer: Trainer;
   log: vscode.LogOutputChannel;
   /** The editor the panel follows. */
   editor(): vscode.TextEditor | undefined;
@@ -136,19 +137,15 @@ export class InsightOverlays implements vscode.Disposable {
       if (this.kindValue === 'activation') {
         const view = this.host.view();
         if (view.pinnedUnit === null) return;
-        const answer = await this.host.requests.request(
-          {
-            type: 'unitValues',
-            docId: this.host.docId(doc),
-            version,
-            start: span.start,
-            end: span.end,
-            layer: view.pinnedLayer,
-            gate: view.selectedGate,
-            unit: view.pinnedUnit,
-          },
-          'unitValues',
-        );
+        const answer = await this.host.trainer.call('unitValues', {
+          docId: this.host.docId(doc),
+          version,
+          start: span.start,
+          end: span.end,
+          layer: view.pinnedLayer,
+          gate: view.selectedGate,
+          unit: view.pinnedUnit,
+        });
         if (generation !== this.generation || doc.version !== version || this.kindValue !== 'activation') return;
         const signed = isSigned(answer.gate);
         const pos: vscode.Range[][] = this.positive.map(() => []);
@@ -165,10 +162,12 @@ export class InsightOverlays implements vscode.Disposable {
         this.negative.forEach((t, i) => editor.setDecorations(t, neg[i]));
         editor.setDecorations(this.heldOutMarker, []);
       } else {
-        const answer = await this.host.requests.request(
-          { type: 'surprisal', docId: this.host.docId(doc), version, start: span.start, end: span.end },
-          'surprisal',
-        );
+        const answer = await this.host.trainer.call('surprisal', {
+          docId: this.host.docId(doc),
+          version,
+          start: span.start,
+          end: span.end,
+        });
         if (generation !== this.generation || doc.version !== version || this.kindValue !== 'surprisal') return;
         const buckets: vscode.Range[][] = this.surprise.map(() => []);
         for (let k = 0; k < answer.bits.length; k++) {
@@ -201,18 +200,17 @@ export class InsightOverlays implements vscode.Disposable {
     if (this.kindValue !== 'surprisal') return undefined;
     const editor = this.host.editor();
     if (!editor || editor.document !== doc || !this.host.ready(doc)) return undefined;
-    let answer: AlternativesAnswer;
+    let answer: AlternativesResult;
     try {
-      answer = await this.host.requests.request(
+      answer = await this.host.trainer.call(
+        'alternatives',
         {
-          type: 'alternatives',
           docId: this.host.docId(doc),
           version: doc.version,
           offset: doc.offsetAt(position),
           topK: 5,
         },
-        'alternatives',
-        3_000,
+        { timeoutMs: 3_000 },
       );
     } catch {
       return undefined;

@@ -21,7 +21,7 @@ export class LabFeature implements vscode.Disposable {
   ) {
     const { registry, trainer, panel } = s;
     this.lab = new LabController({
-      requests: trainer.requests,
+      trainer,
       log: s.log,
       settings: () => settingsOf(s),
       editor: () => registry.currentEditor,
@@ -33,7 +33,6 @@ export class LabFeature implements vscode.Disposable {
         return !!session && training.stopDocumentTraining(session);
       },
       labOf: (uri) => registry.session(uri).lab,
-      post: (m) => trainer.post(m),
       changed: () => panel.store.mark('lab'),
       compareProgress: (points) => panel.store.compareProgress(points),
     });

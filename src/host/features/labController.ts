@@ -3,22 +3,19 @@
 
 import * as vscode from 'vscode';
 import {
-  CompareDone,
   ComparePoints,
   CompareMatch,
-  CompareProgress,
   CompareView,
   EMPTY_LAB,
-  HostToWorker,
   InterventionSpec,
   LabPending,
   LabSnapshot,
-  MemorySpanAnswer,
   MemorySpanView,
 } from '../../shared/protocol';
 import type { DocumentLab } from '../core/documentSession';
 import { LensSettings } from '../core/settingsSchema';
-import { WorkerRequests } from '../core/workerRequests';
+import type { Trainer } from '../core/trainer';
+import type { CompareCellsDone, CompareProgressEvent, MemorySpanResult } from '../../protocol/lab';
 import { MemoryOverlay } from './memoryOverlay';
 
 /** Characters before the cursor the memory span looks at (the worker's limit is 128). */
@@ -33,7 +30,7 @@ const COMPARE_TIME_FACTOR = 17;
 const FOLLOW_DELAY_MS = 150;
 
 export interface LabHost {
-  requests: WorkerRequests;
+  trainer: Trainer;
   log: vscode.LogOutputChannel;
   settings(): LensSettings;
   /** The editor the panel follows (undefined when its document closed). */
@@ -48,7 +45,6 @@ export interface LabHost {
   stopDocumentTraining(uri: string): boolean;
   /** The lab results kept for a document (in its session). */
   labOf(uri: string): DocumentLab;
-  post(message: HostToWorker): void;
   /** The lab state of the shown document changed. */
   changed(): void;
   /** A running comparison of the shown document grew by one point (sent as an append, not a new lab). */
@@ -145,18 +141,14 @@ export class LabController implements vscode.Disposable {
   /** Lets the model write on from the cursor; shows it in the panel and returns it. */
   sample(temperature: number, length = 200): Promise<string | undefined> {
     return this.atCursor('sample', async (doc, offset, lab) => {
-      const answer = await this.host.requests.request(
-        {
-          type: 'sample',
-          docId: this.host.docId(doc),
-          version: doc.version,
-          offset,
-          length,
-          temperature,
-          seed: this.sampleSeed++, // a new continuation each time; reproducible within a session
-        },
-        'sampled',
-      );
+      const answer = await this.host.trainer.call('sample', {
+        docId: this.host.docId(doc),
+        version: doc.version,
+        offset,
+        length,
+        temperature,
+        seed: this.sampleSeed++, // a new continuation each time; reproducible within a session
+      });
       lab.sample = { version: answer.version, offset: answer.offset, temperature, text: answer.text };
       return answer.text;
     });
@@ -165,10 +157,10 @@ export class LabController implements vscode.Disposable {
   /** Greedy continuation for ghost text, without touching the panel; undefined when there is no model. */
   async continuation(doc: vscode.TextDocument, offset: number, length: number): Promise<string | undefined> {
     if (!this.host.ready(doc)) return undefined;
-    const answer = await this.host.requests.request(
-      { type: 'sample', docId: this.host.docId(doc), version: doc.version, offset, length, temperature: 0, seed: 0 },
-      'sampled',
-      2_000,
+    const answer = await this.host.trainer.call(
+      'sample',
+      { docId: this.host.docId(doc), version: doc.version, offset, length, temperature: 0, seed: 0 },
+      { timeoutMs: 2_000 },
     );
     return answer.version === doc.version ? answer.text : undefined;
   }
@@ -179,10 +171,10 @@ export class LabController implements vscode.Disposable {
   measureMemory(): Promise<MemorySpanView | undefined> {
     const generation = ++this.memoryGeneration;
     return this.atCursor('memory', async (doc, offset, lab) => {
-      const answer = await this.host.requests.request(
-        { type: 'memorySpan', docId: this.host.docId(doc), version: doc.version, offset, window: MEMORY_WINDOW },
+      const answer = await this.host.trainer.call(
         'memorySpan',
-        20_000,
+        { docId: this.host.docId(doc), version: doc.version, offset, window: MEMORY_WINDOW },
+        { timeoutMs: 20_000 },
       );
       if (generation !== this.memoryGeneration || answer.version !== doc.version) return undefined; // stale
       lab.memory = memoryView(doc, answer);
@@ -222,9 +214,9 @@ export class LabController implements vscode.Disposable {
   /** Runs the model with and without the intervention from the cursor, side by side. */
   intervene(spec: InterventionSpec, temperature: number): Promise<boolean | undefined> {
     return this.atCursor('intervene', async (doc, offset, lab) => {
-      const answer = await this.host.requests.request(
+      const answer = await this.host.trainer.call(
+        'intervene',
         {
-          type: 'intervene',
           docId: this.host.docId(doc),
           version: doc.version,
           offset,
@@ -234,8 +226,7 @@ export class LabController implements vscode.Disposable {
           seed: this.sampleSeed++, // both runs share it, so only the intervention differs
           topK: 10,
         },
-        'intervention',
-        20_000,
+        { timeoutMs: 20_000 },
       );
       lab.intervention = {
         spec: {
@@ -294,17 +285,16 @@ export class LabController implements vscode.Disposable {
     this.comparing.set(docId, uri);
     this.host.changed();
     try {
-      const done = await this.host.requests.request(
+      const done = await this.host.trainer.call(
+        'compareCells',
         {
-          type: 'compareCells',
           docId,
           budgetSec: settings.compareBudget,
           match,
           hiddenSize: settings.hiddenSize,
           languageId: doc.languageId,
         },
-        'compareDone',
-        (settings.compareBudget * COMPARE_TIME_FACTOR + 120) * 1000,
+        { timeoutMs: (settings.compareBudget * COMPARE_TIME_FACTOR + 120) * 1000 },
       );
       this.onCompareDone(view, done);
     } catch (err) {
@@ -322,11 +312,11 @@ export class LabController implements vscode.Disposable {
   stopCompare(): void {
     const doc = this.host.editor()?.document;
     if (doc && this.labFor(doc.uri.toString()).compare?.status === 'running')
-      this.host.post({ type: 'stopTraining', docId: this.host.docId(doc) });
+      this.host.trainer.notify('stopTraining', { docId: this.host.docId(doc) });
   }
 
   /** A point on one cell's curve. */
-  onCompareProgress(m: CompareProgress): void {
+  onCompareProgress(m: CompareProgressEvent): void {
     const uri = this.comparing.get(m.docId);
     const view = uri ? this.labFor(uri).compare : undefined;
     if (!view || view.status !== 'running') return;
@@ -340,7 +330,7 @@ export class LabController implements vscode.Disposable {
       this.host.compareProgress({ cell: m.cell, hiddenSize: m.hiddenSize, params: m.params, point: m.point });
   }
 
-  private onCompareDone(view: CompareView, m: CompareDone): void {
+  private onCompareDone(view: CompareView, m: CompareCellsDone): void {
     view.status = m.status;
     view.results = m.results;
     this.host.changed();
@@ -350,7 +340,7 @@ export class LabController implements vscode.Disposable {
     view.probe = { state: 'computing', buckets: [] };
     this.host.changed();
     try {
-      const answer = await this.host.requests.request({ type: 'longRangeProbe', docId }, 'longRange', 120_000);
+      const answer = await this.host.trainer.call('longRangeProbe', { docId }, { timeoutMs: 120_000 });
       view.probe = { state: 'ready', buckets: answer.buckets };
     } catch (err) {
       view.probe = { state: 'failed', buckets: [] };
@@ -366,7 +356,7 @@ export class LabController implements vscode.Disposable {
 }
 
 /** The worker's answer in the panel's terms: token texts, gradient on a log scale below its peak. */
-function memoryView(doc: vscode.TextDocument, a: MemorySpanAnswer): MemorySpanView {
+function memoryView(doc: vscode.TextDocument, a: MemorySpanResult): MemorySpanView {
   const offsets = Array.from(a.offsets);
   const first = offsets[0];
   const text = doc.getText(new vscode.Range(doc.positionAt(first), doc.positionAt(offsets[offsets.length - 1])));

@@ -43,19 +43,21 @@ export class PersistenceFeature implements vscode.Disposable {
       registry.sync(doc);
       const hash = textHash(doc.getText());
       const docId = session.docId;
-      trainer.requests
-        .request(
-          { type: 'importModel', docId, json: saved.json, weights: saved.weights },
-          'modelImported',
-          TRANSFER_TIMEOUT_MS,
-          [saved.weights],
+      // The worker reports 'done' for the imported model (before or after its answer): that 'done' keeps
+      // the host's localised message.
+      session.justImported = true;
+      trainer
+        .call(
+          'importModel',
+          { docId, json: saved.json, weights: saved.weights },
+          { timeoutMs: TRANSFER_TIMEOUT_MS, transfer: [saved.weights] },
         )
         .then(
-          () => {
-            session.justImported = true;
-            this.imported.fire(session);
+          () => this.imported.fire(session),
+          (err: Error) => {
+            session.justImported = false;
+            this.importFailed(session, err.message);
           },
-          (err: Error) => this.importFailed(session, err.message),
         );
       const same = hash === saved.meta.textHash;
       this.training.setStatus(
@@ -80,7 +82,7 @@ export class PersistenceFeature implements vscode.Disposable {
   private exportForSaving(session: DocumentSession): void {
     if (!isPersistable(session.uri)) return;
     const { trainer, models, log } = this.s;
-    trainer.requests.request({ type: 'exportModel', docId: session.docId }, 'modelExported', TRANSFER_TIMEOUT_MS).then(
+    trainer.call('exportModel', { docId: session.docId }, { timeoutMs: TRANSFER_TIMEOUT_MS }).then(
       (answer) => {
         // The worker hashed the text it trained on (the host never hashes a whole document while training).
         const hash = trainedTextHash(answer.json);

@@ -116,13 +116,13 @@ export class TrainingFeature implements vscode.Disposable {
 
   stopTraining(): void {
     const session = this.s.registry.current;
-    if (session) this.s.trainer.post({ type: 'stopTraining', docId: session.docId });
+    if (session) this.s.trainer.notify('stopTraining', { docId: session.docId });
   }
 
   /** Stops a document's own training; true if it was training (the lab pauses it for a comparison). */
   stopDocumentTraining(session: DocumentSession): boolean {
     if (session.training.status !== 'training') return false;
-    this.s.trainer.post({ type: 'stopTraining', docId: session.docId });
+    this.s.trainer.notify('stopTraining', { docId: session.docId });
     return true;
   }
 
@@ -192,10 +192,9 @@ export class TrainingFeature implements vscode.Disposable {
     // One training at a time: the worker has one core to spare, and the user watches one document.
     for (const other of registry.all())
       if (other !== session && other.training.status === 'training')
-        trainer.post({ type: 'stopTraining', docId: other.docId });
+        trainer.notify('stopTraining', { docId: other.docId });
     const settings = settingsOf(this.s);
-    trainer.post({
-      type: 'train',
+    trainer.notify('train', {
       docId: session.docId,
       model: toModelConfig(settings),
       training: toTrainingConfig(settings),

@@ -1,8 +1,24 @@
 // The outbox slices large texts over macrotasks and holds later messages behind them, so the worker's copy
 // ends up exactly the host's document whatever arrives mid-transfer.
 import * as assert from 'node:assert/strict';
-import type { HostToWorker } from '../../../src/shared/protocol';
-import { WorkerOutbox } from '../../../src/host/core/workerOutbox';
+import { WorkerOutbox, type Outgoing } from '../../../src/host/core/workerOutbox';
+
+/** A message as these cases write it: its method as `type`, its params beside it (and a call's id as requestId). */
+type HostToWorker = { type: string; docId: string } & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The outbox carries the channel's envelopes; these tests read and write them as the flat messages they log. */
+function flat(e: Outgoing): HostToWorker {
+  const method = 'method' in e ? e.method : 'reply';
+  const params = 'params' in e && typeof e.params === 'object' ? e.params : {};
+  return { type: method, ...params, ...('id' in e ? { requestId: e.id } : {}) } as HostToWorker;
+}
+
+function envelope(m: HostToWorker): Outgoing {
+  const { type: method, ...rest } = m;
+  if (!('requestId' in rest)) return { method, params: rest };
+  const { requestId: id, ...params } = rest;
+  return { id, method, params };
+}
 
 /** What the worker would hold: texts assembled as trainerWorker.ts does, edits applied, other messages logged. */
 class FakeWorker {
@@ -50,7 +66,7 @@ class FakeWorker {
 function setup(chunkChars = 10) {
   const worker = new FakeWorker();
   const later: (() => void)[] = [];
-  const outbox = new WorkerOutbox({ post: (m) => worker.receive(m), defer: (fn) => later.push(fn), chunkChars });
+  const outbox = new WorkerOutbox({ post: (m) => worker.receive(flat(m)), defer: (fn) => later.push(fn), chunkChars });
   /** Runs one deferred macrotask; false when none is left. */
   const tick = () => {
     const fn = later.shift();
@@ -86,8 +102,8 @@ describe('host/workerOutbox', () => {
     const { worker, outbox, tick, drain } = setup(10);
     const text = 'abcdefghij'.repeat(4) + 'xyz'; // 43 code units: 5 slices
     outbox.sendText('d', 1, text);
-    outbox.post(train('d'));
-    outbox.post({ type: 'stopTraining', docId: 'other' });
+    outbox.post(envelope(train('d')));
+    outbox.post(envelope({ type: 'stopTraining', docId: 'other' }));
     assert.equal(worker.posted.length, 1, 'only the other document passes; no slice yet (the handler returns)');
     assert.deepEqual(worker.log, ['stopTraining:other:none']);
     assert.ok(tick());
@@ -115,10 +131,10 @@ describe('host/workerOutbox', () => {
     // The user types twice while the rest is on the way; the host posts the edits as they come.
     const edit = (version: number, offset: number, deleteCount: number, text: string) => {
       host = host.slice(0, offset) + text + host.slice(offset + deleteCount);
-      outbox.post({ type: 'editDocument', docId: 'd', version, edits: [{ offset, deleteCount, text }] });
+      outbox.post(envelope({ type: 'editDocument', docId: 'd', version, edits: [{ offset, deleteCount, text }] }));
     };
     edit(8, 3, 0, 'HELLO');
-    outbox.post({ type: 'predict', docId: 'd', requestId: 1, version: 8, offset: 4, topK: 3, context: 8 });
+    outbox.post(envelope({ type: 'predict', docId: 'd', requestId: 1, version: 8, offset: 4, topK: 3, context: 8 }));
     edit(9, 40, 5, '');
     drain();
     assert.deepEqual(worker.texts.get('d'), { version: 9, text: host });
@@ -136,8 +152,10 @@ describe('host/workerOutbox', () => {
     outbox.sendText('d', 1, v1);
     tick();
     tick();
-    outbox.post({ type: 'editDocument', docId: 'd', version: 2, edits: [{ offset: 0, deleteCount: 0, text: 'b' }] });
-    outbox.post(train('d'));
+    outbox.post(
+      envelope({ type: 'editDocument', docId: 'd', version: 2, edits: [{ offset: 0, deleteCount: 0, text: 'b' }] }),
+    );
+    outbox.post(envelope(train('d')));
     const v3 = 'b' + v1 + 'cc'; // a multi-cursor edit: the host resends the whole text
     outbox.sendText('d', 3, v3);
     drain();
@@ -150,7 +168,7 @@ describe('host/workerOutbox', () => {
     const { worker, outbox, tick, drain } = setup(10);
     outbox.sendText('d', 1, 'x'.repeat(30));
     tick();
-    outbox.post(train('d'));
+    outbox.post(envelope(train('d')));
     outbox.cancelAll();
     const posted = worker.posted.length;
     drain();

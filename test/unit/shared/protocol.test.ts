@@ -1,15 +1,32 @@
 // The protocol parsers accept every well-formed message and reject malformed or unknown ones.
 import * as assert from 'node:assert/strict';
-import {
-  EMPTY_INSIGHT,
-  EMPTY_LAB,
-  LabSnapshot,
-  parseHostToWebview,
-  parseHostToWorker,
-  parseWorkerMessage,
-  Prediction,
-} from '../../../src/shared/protocol';
+import * as v from 'valibot';
+import { EMPTY_INSIGHT, EMPTY_LAB, LabSnapshot, parseHostToWebview, Prediction } from '../../../src/shared/protocol';
 import { parseWebviewMessage } from '../../../src/protocol/webview';
+import { TRAINER_CALLS, TRAINER_EVENTS, TRAINER_NOTIFICATIONS } from '../../../src/protocol/trainerApi';
+
+type Flat = Record<string, unknown> & { type: string };
+const valid = (schema: v.GenericSchema, params: unknown) => v.safeParse(schema, params).success;
+/** Worker answers and events, written as the flat messages these cases were first written in: checked by the contract. */
+const answerMethod: Record<string, keyof typeof TRAINER_CALLS> = { prediction: 'predict', sampled: 'sample' };
+function parseWorkerMessage(m: Flat): Flat | undefined {
+  const { type, docId: _docId, requestId: _requestId, ...result } = m;
+  if (type in TRAINER_EVENTS) {
+    const { type: _t, ...params } = m;
+    return valid(TRAINER_EVENTS[type as keyof typeof TRAINER_EVENTS], params) ? m : undefined;
+  }
+  const method = answerMethod[type];
+  return method && valid(TRAINER_CALLS[method].result, result) ? m : undefined;
+}
+/** Host requests and notifications, written flat: checked by the contract. */
+function parseHostToWorker(m: Flat): Flat | undefined {
+  const { type, requestId: _requestId, ...params } = m;
+  if (type in TRAINER_NOTIFICATIONS)
+    return valid(TRAINER_NOTIFICATIONS[type as keyof typeof TRAINER_NOTIFICATIONS], params) ? m : undefined;
+  if (type in TRAINER_CALLS)
+    return valid(TRAINER_CALLS[type as keyof typeof TRAINER_CALLS].params, params) ? m : undefined;
+  return undefined;
+}
 
 function prediction(h = 4, t = 3): Prediction {
   return {

@@ -1,0 +1,109 @@
+// Training a document's model: a run starts on `train` (stopping the one before), reports status and
+// progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`.
+import { initBackend } from '../model/backend';
+import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
+import { Trainer } from '../model/trainer';
+import { runTraining } from '../model/trainingRun';
+import { Vocab } from '../model/vocab';
+import type { Handlers } from '../protocol/channel';
+import type { TrainParams, trainingNotifications } from '../protocol/training';
+import { docs, newState, setModel, status, type DocState } from './documents';
+import { stopComparison } from './lab';
+import { channel, errText, log } from './port';
+
+export async function stopRun(st: DocState): Promise<void> {
+  if (!st.run) return;
+  st.run.stop = true;
+  await st.run.done;
+}
+
+async function train(m: TrainParams, st: DocState): Promise<void> {
+  await stopRun(st);
+  let model: ModelConfig;
+  let training;
+  try {
+    model = resolveModelConfig(m.model);
+    training = resolveTrainingConfig(m.training);
+  } catch (e) {
+    status(m.docId, st, 'failed', `Bad configuration: ${errText(e)}`);
+    return;
+  }
+  st.heldOutFraction = training.heldOutFraction;
+  const backend = await initBackend(training.backend, { wasmDir: __dirname + '/', log });
+  const text = st.doc.text;
+  const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
+  if (m.resume && !resume) log('info', 'resume requested but there is no compatible model; starting fresh');
+  const vocab = resume ? st.model!.vocab : Vocab.fromSymbols(st.doc.syms, model.maxVocab);
+  let trainer: Trainer;
+  try {
+    trainer = new Trainer({
+      model,
+      training,
+      arena: backend.arena,
+      ids: vocab.ids(st.doc.syms),
+      vocabSize: vocab.size,
+      initial: resume ? st.model!.weights.data : undefined,
+      firstStep: resume ? st.model!.steps : 0,
+      faultAtStep: m.faultAtStepForTesting,
+    });
+  } catch (e) {
+    status(m.docId, st, 'failed', errText(e));
+    return;
+  }
+  const run = { stop: false, done: Promise.resolve() };
+  st.run = run;
+  status(
+    m.docId,
+    st,
+    'training',
+    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}`,
+  );
+  run.done = (async () => {
+    try {
+      const res = await runTraining(
+        trainer,
+        { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
+        {
+          onProgress: (progress) => channel.emit('trainingProgress', { docId: m.docId, progress }),
+          onRecovered: (message) => status(m.docId, st, 'training', message),
+          // A document disposed (or replaced) mid-run takes no snapshot: its predictor would never be freed.
+          onSnapshot: (w) => (docs.get(m.docId) === st ? setModel(st, w, vocab, text, trainer.step) : undefined),
+          shouldStop: () => run.stop || docs.get(m.docId) !== st,
+        },
+      );
+      status(m.docId, st, res.status, res.message);
+    } catch (e) {
+      status(m.docId, st, 'failed', `Training failed: ${errText(e)}`);
+    } finally {
+      trainer.dispose();
+      if (st.run === run) st.run = null;
+    }
+  })();
+  await run.done;
+}
+
+function sameShape(a: ModelConfig, b: ModelConfig): boolean {
+  return (
+    a.hiddenSize === b.hiddenSize &&
+    a.layers === b.layers &&
+    a.embeddingSize === b.embeddingSize &&
+    a.maxVocab === b.maxVocab &&
+    (a.cell ?? 'lstm') === (b.cell ?? 'lstm')
+  );
+}
+
+export const trainingHandlers: Handlers<Record<never, never>, typeof trainingNotifications> = {
+  // Not awaited by the channel's order: a run goes on while later messages are handled (a failure is logged).
+  train: (m) => {
+    const st = docs.get(m.docId);
+    if (!st) return status(m.docId, newState(), 'failed', 'No document: send setDocument first');
+    return train(m, st);
+  },
+  stopTraining: (m) => {
+    stopComparison(m.docId);
+    const st = docs.get(m.docId);
+    if (!st) return;
+    if (st.run) st.run.stop = true;
+    else channel.emit('trainingStatus', { docId: m.docId, status: st.status, message: null });
+  },
+};
