@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { InsightSnapshot, MatchDirection, OverlayKind, ViewState } from '../../shared/protocol';
 import { emptyInsight, type DocumentSession } from '../core/documentSession';
 import type { LensServices } from '../core/services';
+import { editorFeatureHost } from './editorFeatureHost';
 import { InsightOverlays } from './insightOverlays';
 import type { PersistenceFeature } from './persistence';
 import type { TrainingFeature } from './training';
@@ -20,13 +21,8 @@ export class InsightFeature implements vscode.Disposable {
   ) {
     const { registry, panel } = s;
     this.overlays = new InsightOverlays({
-      trainer: s.trainer,
-      log: s.log,
-      editor: () => registry.currentEditor,
+      ...editorFeatureHost(s, () => panel.store.mark('insight')),
       view: () => panel.view,
-      ready: (doc) => registry.readyWithModel(doc),
-      changed: () => panel.store.mark('insight'),
-      docId: (doc) => registry.session(doc.uri.toString()).docId,
     });
     const isShown = (session: DocumentSession) => session === registry.current;
     this.disposables.push(

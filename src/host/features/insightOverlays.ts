@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { describeToken, visibleToken } from '../../shared/glyphs';
 import type { AlternativesResult } from '../../protocol/insight';
 import type { GateName, OverlayKind, ViewState } from '../../shared/protocol';
-import type { Trainer } from '../core/trainer';
+import type { EditorFeatureHost } from './editorFeatureHost';
 
 /** Colour steps per sign: enough to read gradients, few enough decoration types. */
 const STEPS = 12;
@@ -18,18 +18,9 @@ const REFRESH_DELAY_MS = 60;
 /** Surprisal at which the colour saturates, in bits. */
 const MAX_BITS = 10;
 
-export interface OverlayHost {
-  trainer: Trainer;
-  log: vscode.LogOutputChannel;
-  /** The editor the panel follows. */
-  editor(): vscode.TextEditor | undefined;
+export interface OverlayHost extends EditorFeatureHost {
+  /** The gate and pinned unit the activation overlay shows. */
   view(): ViewState;
-  /** True when the worker holds a model for this document (and its current text). */
-  ready(doc: vscode.TextDocument): boolean;
-  /** The worker's name for the document. */
-  docId(doc: vscode.TextDocument): string;
-  /** Tells the panel the overlay changed. */
-  changed(): void;
 }
 
 function isSigned(gate: GateName): boolean {

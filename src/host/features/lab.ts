@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LabSnapshot } from '../../shared/protocol';
 import { settingsOf, type LensServices } from '../core/services';
 import { LensInlineSuggestions } from './inlineSuggestions';
+import { editorFeatureHost } from './editorFeatureHost';
 import { LabController } from './labController';
 import type { TrainingFeature } from './training';
 
@@ -21,19 +22,14 @@ export class LabFeature implements vscode.Disposable {
   ) {
     const { registry, trainer, panel } = s;
     this.lab = new LabController({
-      trainer,
-      log: s.log,
+      ...editorFeatureHost(s, () => panel.store.mark('lab')),
       settings: () => settingsOf(s),
-      editor: () => registry.currentEditor,
-      ready: (doc) => registry.readyWithModel(doc),
       sendDocument: (doc) => registry.sync(doc).docId,
-      docId: (doc) => registry.session(doc.uri.toString()).docId,
       stopDocumentTraining: (uri) => {
         const session = registry.peek(uri);
         return !!session && training.stopDocumentTraining(session);
       },
       labOf: (uri) => registry.session(uri).lab,
-      changed: () => panel.store.mark('lab'),
       compareProgress: (points) => panel.store.compareProgress(points),
     });
     this.suggestions = new LensInlineSuggestions({

@@ -14,7 +14,7 @@ import {
 } from '../../shared/protocol';
 import type { DocumentLab } from '../core/documentSession';
 import { LensSettings } from '../core/settingsSchema';
-import type { Trainer } from '../core/trainer';
+import type { EditorFeatureHost } from './editorFeatureHost';
 import type { CompareCellsDone, CompareProgressEvent, MemorySpanResult } from '../../protocol/lab';
 import { MemoryOverlay } from './memoryOverlay';
 
@@ -29,24 +29,14 @@ const COMPARE_TIME_FACTOR = 17;
 /** Quiet time after the cursor stops before the followed memory span is measured again. */
 const FOLLOW_DELAY_MS = 150;
 
-export interface LabHost {
-  trainer: Trainer;
-  log: vscode.LogOutputChannel;
+export interface LabHost extends EditorFeatureHost {
   settings(): LensSettings;
-  /** The editor the panel follows (undefined when its document closed). */
-  editor(): vscode.TextEditor | undefined;
-  /** True when the worker holds a model for this document; sends it the document's current text. */
-  ready(doc: vscode.TextDocument): boolean;
   /** Sends the document's current text to the worker (no model needed) and returns the worker's name for it. */
   sendDocument(doc: vscode.TextDocument): string;
-  /** The worker's name for a document. */
-  docId(doc: vscode.TextDocument): string;
   /** Stops the document's own training; true if it was training. */
   stopDocumentTraining(uri: string): boolean;
   /** The lab results kept for a document (in its session). */
   labOf(uri: string): DocumentLab;
-  /** The lab state of the shown document changed. */
-  changed(): void;
   /** A running comparison of the shown document grew by one point (sent as an append, not a new lab). */
   compareProgress(points: ComparePoints): void;
 }
