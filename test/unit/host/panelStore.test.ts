@@ -1,36 +1,18 @@
 // The panel store sends what changed as one patch per tick, holds a cursor for its prediction, appends compare points.
 import * as assert from 'node:assert/strict';
 import { CURSOR_HOLD_MS, PanelStore } from '../../../src/host/panel/panelStore';
+import { cursor, prediction } from '../panelFixtures';
 import {
   DEFAULT_VIEW_STATE,
   EMPTY_INSIGHT,
   EMPTY_LAB,
-  type CursorInfo,
   type HostToWebview,
   type PanelSnapshot,
   type PanelUpdate,
-  type Prediction,
 } from '../../../src/shared/protocol';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-const cursor = (offset: number): CursorInfo => ({
-  version: 1,
-  offset,
-  line: 0,
-  character: offset,
-  before: '',
-  next: '',
-});
-const prediction: Prediction = {
-  top: [{ token: 'a', prob: 1 }],
-  actual: null,
-  hiddenSize: 2,
-  layers: 1,
-  contextTokens: [],
-  trace: [{ values: new Float32Array(0) }],
-};
 
 function setup() {
   const state: PanelSnapshot = {

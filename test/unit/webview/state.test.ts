@@ -1,24 +1,8 @@
 // The webview reducer: snapshots replace state, stale predictions are dropped, a new document clears the old.
 import * as assert from 'node:assert/strict';
 import { initialState, predictionIsCurrent, reduce, t } from '../../../src/webview/state';
-import { CursorInfo, Prediction } from '../../../src/shared/protocol';
+import { cursor, prediction } from '../panelFixtures';
 
-const cursor = (offset: number, version = 1): CursorInfo => ({
-  version,
-  offset,
-  line: 0,
-  character: offset,
-  before: '',
-  next: '',
-});
-const prediction: Prediction = {
-  top: [{ token: 'a', prob: 1 }],
-  actual: null,
-  hiddenSize: 2,
-  layers: 1,
-  contextTokens: [],
-  trace: [{ values: new Float32Array(0) }],
-};
 const doc = (uri: string) => ({ uri, fileName: uri, languageId: 'x', version: 1, length: 1, lineCount: 1 });
 
 describe('webview state', () => {
