@@ -9,7 +9,7 @@ import { DocumentRegistry, documentInfo } from './host/core/documentRegistry';
 import { ModelStore } from './host/core/modelStore';
 import type { LensServices } from './host/core/services';
 import { SettingsWatcher } from './host/core/settings';
-import { Trainer } from './host/core/trainer';
+import { TrainerChannel } from './host/core/trainerChannel';
 import { CursorFeature } from './host/features/cursor';
 import { ExplorerFeature } from './host/features/explorer';
 import { InsightFeature } from './host/features/insight';
@@ -24,7 +24,7 @@ import { testApi, type LensTestApi } from './host/testing';
 export function activate(context: vscode.ExtensionContext): LensTestApi | undefined {
   const log = vscode.window.createOutputChannel('LSTM Lens', { log: true });
   const busy = new BusyMeter();
-  const trainer = new Trainer(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log, busy);
+  const trainer = new TrainerChannel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log, busy);
   const registry = new DocumentRegistry(trainer, busy);
   const settingsWatcher = new SettingsWatcher(log, () => panel.store.mark('settings'));
   const panel: PanelController = new PanelController(context.extensionUri, log, busy, {

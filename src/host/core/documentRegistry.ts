@@ -7,7 +7,7 @@ import type { DocumentInfo } from '../../shared/protocol';
 import { DocumentSession } from './documentSession';
 import { MAX_MODEL_CHARS } from './documentLimits';
 import type { BusyMeter } from './busyMeter';
-import type { Trainer } from './trainer';
+import type { TrainerChannel } from './trainerChannel';
 
 export class DocumentRegistry implements vscode.Disposable {
   private readonly sessions = new Map<string, DocumentSession>();
@@ -38,7 +38,7 @@ export class DocumentRegistry implements vscode.Disposable {
   readonly onDidOutgrow = this.tooLarge.event;
 
   constructor(
-    private readonly trainer: Trainer,
+    private readonly trainer: TrainerChannel,
     busy: BusyMeter,
   ) {
     this.disposables.push(

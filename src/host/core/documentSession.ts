@@ -80,16 +80,9 @@ export class DocumentSession {
   clearLab(): void {
     this.lab = emptyLab();
   }
-
-  /** The model's lab results no longer describe a model (reset, or the worker lost it). */
-  forgetLabResults(): void {
-    this.lab.sample = null;
-    this.lab.memory = null;
-    this.lab.intervention = null;
-  }
 }
 
-export function emptyTraining(): TrainingSnapshot {
+function emptyTraining(): TrainingSnapshot {
   return { status: 'untrained', message: null, latest: null, curve: [], backend: null };
 }
 
@@ -103,7 +96,7 @@ function emptyLab(): DocumentLab {
 }
 
 /** Appends a point; past the cap, every other old point is dropped so the curve keeps its whole shape. */
-export function appendThinned(curve: TrainingPoint[], point: TrainingPoint, max = MAX_CURVE_POINTS): TrainingPoint[] {
+function appendThinned(curve: TrainingPoint[], point: TrainingPoint, max = MAX_CURVE_POINTS): TrainingPoint[] {
   const next = [...curve, point];
   if (next.length <= max) return next;
   const thinned = next.filter((p, i) => i % 2 === 0 || i === next.length - 1 || p.heldOutBpc !== null);

@@ -7,7 +7,7 @@ import type { DocumentRegistry } from './documentRegistry';
 import type { ModelStore } from './modelStore';
 import type { LensSettings } from './settingsSchema';
 import type { SettingsWatcher } from './settings';
-import type { Trainer } from './trainer';
+import type { TrainerChannel } from './trainerChannel';
 
 export interface LensServices {
   readonly context: vscode.ExtensionContext;
@@ -15,7 +15,7 @@ export interface LensServices {
   /** How long our own handlers hold the extension-host thread. */
   readonly busy: BusyMeter;
   readonly settingsWatcher: SettingsWatcher;
-  readonly trainer: Trainer;
+  readonly trainer: TrainerChannel;
   readonly registry: DocumentRegistry;
   readonly panel: PanelController;
   /** Trained models in the extension's storage. */

@@ -3,10 +3,10 @@
 
 import type * as vscode from 'vscode';
 import type { LensServices } from '../core/services';
-import type { Trainer } from '../core/trainer';
+import type { TrainerChannel } from '../core/trainerChannel';
 
 export interface EditorFeatureHost {
-  trainer: Trainer;
+  trainer: TrainerChannel;
   log: vscode.LogOutputChannel;
   /** The editor the panel follows (undefined when its document closed). */
   editor(): vscode.TextEditor | undefined;

@@ -17,7 +17,7 @@ import { TrainerClient } from './trainerClient';
 import { WorkerOutbox } from './workerOutbox';
 import type * as v from 'valibot';
 
-export class Trainer implements vscode.Disposable {
+export class TrainerChannel implements vscode.Disposable {
   private readonly client: TrainerClient;
   /** Every message to the worker goes through here: large texts go in slices, later messages wait behind them. */
   private readonly outbox: WorkerOutbox;
