@@ -57,6 +57,13 @@ export function activate(context: vscode.ExtensionContext): LensTestApi | undefi
   const insight = new InsightFeature(services, training, persistence);
   const explorer = new ExplorerFeature(services, training, persistence);
   const lab = new LabFeature(services, training, () => explorer.openExplorer());
+  // The panel's document slice follows the shown document: a switch, and every edit of it (version, length, lines).
+  const documentSlice = [
+    registry.onDidFollow(({ switched }) => {
+      if (switched) panel.store.mark('document');
+    }),
+    registry.onDidEditCurrent(() => panel.store.mark('document')),
+  ];
   panel.route({
     command: (m) => {
       switch (m.command) {
@@ -99,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): LensTestApi | undefi
     persistence,
     training,
     panel,
+    ...documentSlice,
     registry,
     settingsWatcher,
     trainer,

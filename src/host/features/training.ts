@@ -76,7 +76,7 @@ export class TrainingFeature implements vscode.Disposable {
       registry.onDidFollow(({ session, switched }) => {
         this.statusBar.show(session.training);
         this.updateContextKeys();
-        if (switched) s.panel.store.mark('document', 'training');
+        if (switched) s.panel.store.mark('training');
       }),
       registry.onDidOutgrow(({ session, document }) => {
         session.resetModel(registry.backend);
