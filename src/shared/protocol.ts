@@ -56,6 +56,17 @@ export interface CursorInfo {
   next: string;
 }
 
+/** A place in a document version; answers name the cursor they were computed for. */
+export interface CursorAt {
+  version: number;
+  offset: number;
+}
+
+/** The one staleness rule: an answer belongs to a cursor when both name the same version and offset. */
+export function answersCursor(answer: CursorAt | null | undefined, cursor: CursorAt | null | undefined): boolean {
+  return !!answer && !!cursor && answer.version === cursor.version && answer.offset === cursor.offset;
+}
+
 // ─────────────────────────── host ↔ webview ───────────────────────────
 
 /** What the webview persists across reloads (small, see `setState`). */

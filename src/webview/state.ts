@@ -2,6 +2,7 @@
 
 import {
   ComparePoints,
+  answersCursor,
   DEFAULT_VIEW_STATE,
   EMPTY_INSIGHT,
   EMPTY_LAB,
@@ -79,8 +80,7 @@ function acceptPrediction(
   prediction: Prediction | null,
 ): WebviewState {
   if (prediction === null) return { ...state, prediction: null, predictionFor: null };
-  const c = state.cursor;
-  if (!c || c.version !== version || c.offset !== offset) return state;
+  if (!answersCursor({ version, offset }, state.cursor)) return state;
   return { ...state, prediction, predictionFor: { version, offset } };
 }
 
@@ -99,9 +99,7 @@ function appendComparePoints(lab: LabSnapshot, points: ComparePoints[]): LabSnap
 
 /** True when the shown prediction belongs to the shown cursor (else the view dims it while the next one comes). */
 export function predictionIsCurrent(state: WebviewState): boolean {
-  const p = state.predictionFor;
-  const c = state.cursor;
-  return !!p && !!c && p.version === c.version && p.offset === c.offset;
+  return answersCursor(state.predictionFor, state.cursor);
 }
 
 /** Looks up a UI string in the host-provided table, formatting {0}, {1}… */

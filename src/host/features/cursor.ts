@@ -2,7 +2,7 @@
 // collapses into few); an answer is shown only if it is still the newest for that document (decided here, once).
 
 import * as vscode from 'vscode';
-import type { CursorInfo, PanelUpdate } from '../../shared/protocol';
+import { answersCursor, type CursorInfo, type PanelUpdate } from '../../shared/protocol';
 import type { DocumentSession } from '../core/documentSession';
 import { settingsOf, type LensServices } from '../core/services';
 import { CursorRequest, CursorSync } from './cursorSync';
@@ -68,9 +68,7 @@ export class CursorFeature implements vscode.Disposable {
   }
 
   predictionMatchesCursor(session: DocumentSession | undefined = this.s.registry.current): boolean {
-    const p = session?.prediction;
-    const c = this.cursor;
-    return !!p && !!c && p.version === c.version && p.offset === c.offset;
+    return answersCursor(session?.prediction, this.cursor);
   }
 
   /** Asks again for the shown document's cursor. */

@@ -1,7 +1,13 @@
 // The panel's state on the host side: features mark the slices they changed, and the store sends them to
 // the webview as one patch per tick (a full snapshot only when the webview (re)loads or becomes visible).
 
-import type { ComparePoints, HostToWebview, PanelSnapshot, PanelUpdate } from '../../shared/protocol';
+import {
+  answersCursor,
+  type ComparePoints,
+  type HostToWebview,
+  type PanelSnapshot,
+  type PanelUpdate,
+} from '../../shared/protocol';
 
 /** The slices a patch can carry; each is read from its source when the patch is sent. */
 export type PanelSlice = 'document' | 'cursor' | 'prediction' | 'training' | 'insight' | 'lab' | 'view' | 'settings';
@@ -33,7 +39,7 @@ export function panelSnapshot(s: PanelSources): PanelSnapshot {
     cursor,
     training: s.training(),
     // Only an answer for the cursor shown: the webview takes a snapshot's prediction as current.
-    prediction: cursor && p.version === cursor.version && p.offset === cursor.offset ? p.prediction : null,
+    prediction: answersCursor(p, cursor) ? p.prediction : null,
     view: s.view(),
     settings: s.settings(),
     insight: s.insight(),
@@ -148,9 +154,8 @@ export class PanelStore {
     if (d.has('cursor') && cursor) updates.push({ type: 'cursor', cursor });
     if (d.has('prediction') || d.has('cursor')) {
       const p = s.prediction();
-      const forCursor = !!cursor && p.version === cursor.version && p.offset === cursor.offset;
       // With a fresh cursor, only its own answer goes along (an older one would be dropped anyway).
-      if (d.has('prediction') || (forCursor && p.prediction)) updates.push(p);
+      if (d.has('prediction') || (answersCursor(p, cursor) && p.prediction)) updates.push(p);
     }
     if (d.has('insight')) updates.push({ type: 'insight', insight: s.insight() });
     if (d.has('lab')) updates.push({ type: 'lab', lab: s.lab() });
