@@ -17,6 +17,7 @@ import { heldOutStartOffset, heldOutStartToken, traceStoreOf } from '../model/in
 import { Transferring, type Handlers } from '../protocol/channel';
 import type { insightCalls } from '../protocol/insight';
 import { LIMITS } from '../shared/domain';
+import { answering, Refusal } from './answering';
 
 /** What the handlers read of a worker document (read live: the worker may replace doc or predictor). */
 export interface AnalysisDoc {
@@ -29,10 +30,6 @@ export interface AnalysisDoc {
 /** Longest stretch of work between yields. */
 const SLICE_MS = 8;
 
-/** A refusal in words for the user, answered as it is (any other error is prefixed with the method). */
-class Refusal extends Error {}
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 interface Ready {
@@ -67,16 +64,6 @@ export function insightHandlers(
         throw new Refusal('The document or the model changed while answering; ask again');
     };
     return { st, predictor, doc, between };
-  }
-
-  /** Runs one answer: refusals as they are, anything else as "<method> failed: …". */
-  async function answering<R>(method: string, work: () => Promise<R>): Promise<R> {
-    try {
-      return await work();
-    } catch (e) {
-      if (e instanceof Refusal) throw e;
-      throw new Error(`${method} failed: ${errText(e)}`);
-    }
   }
 
   const tooLong = () => new Refusal(`Range too long: ask for at most ${LIMITS.insightRange.max}`);

@@ -10,7 +10,8 @@ import type { Handlers } from '../protocol/channel';
 import type { documentNotifications } from '../protocol/document';
 import type { TrainingStatus } from '../shared/domain';
 import { disposeComparison } from './lab';
-import { channel, errText, log } from './port';
+import { errText } from './answering';
+import { channel, log } from './port';
 
 export interface DocState {
   doc: TextDoc;

@@ -19,6 +19,7 @@ import { CompareSession } from '../model/lab/compare';
 import { Transferring, type Handlers } from '../protocol/channel';
 import type { CompareProgressEvent, CursorParams, labCalls } from '../protocol/lab';
 import { LIMITS } from '../shared/domain';
+import { answering, Refusal } from './answering';
 
 /** What the lab reads of a worker document (read live: the worker may replace doc, model or predictor). */
 export interface LabDoc {
@@ -29,11 +30,6 @@ export interface LabDoc {
 
 /** Cell comparisons per document: the running one (cancellable) and the last finished models (for the probe). */
 const sessions = new Map<string, CompareSession>();
-
-/** A refusal in words for the user, answered as it is (any other error is prefixed with the method). */
-class Refusal extends Error {}
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The document's training was told to stop: so is its running cell comparison. */
 export function stopComparison(docId: string): void {
@@ -51,16 +47,11 @@ export function labHandlers(
   state: (docId: string) => LabDoc | undefined,
   progress: (p: CompareProgressEvent) => void,
 ): Handlers<typeof labCalls, Record<never, never>> {
-  /** Runs one answer on a known document: refusals as they are, anything else as "<method> failed: …". */
-  async function answering<R>(method: string, docId: string, work: (st: LabDoc) => Promise<R> | R): Promise<R> {
+  /** Runs one answer on a known document (see answering.ts for how it fails). */
+  async function onDocument<R>(method: string, docId: string, work: (st: LabDoc) => Promise<R> | R): Promise<R> {
     const st = state(docId);
     if (!st) throw new Error('Unknown document');
-    try {
-      return await work(st);
-    } catch (e) {
-      if (e instanceof Refusal) throw e;
-      throw new Error(`${method} failed: ${errText(e)}`);
-    }
+    return answering(method, () => work(st));
   }
 
   /** The model and the tokens before the cursor, checked. */
@@ -82,7 +73,7 @@ export function labHandlers(
 
   return {
     sample: (m) =>
-      answering('sample', m.docId, (st) => {
+      onDocument('sample', m.docId, (st) => {
         const { predictor, doc, n } = atCursor(st, m);
         const b = before(predictor, doc, n);
         const opts = { length: m.length, temperature: m.temperature, seed: m.seed };
@@ -90,7 +81,7 @@ export function labHandlers(
         return { version: m.version, offset: m.offset, text: g.text };
       }),
     intervene: (m) =>
-      answering('intervene', m.docId, (st) => {
+      onDocument('intervene', m.docId, (st) => {
         const { predictor, doc, n } = atCursor(st, m);
         const b = before(predictor, doc, n);
         const vocab = predictor.vocab;
@@ -116,7 +107,7 @@ export function labHandlers(
         };
       }),
     memorySpan: (m) =>
-      answering('memorySpan', m.docId, (st) => {
+      onDocument('memorySpan', m.docId, (st) => {
         const { predictor, model, doc, n } = atCursor(st, m);
         const T = Math.min(m.window, LIMITS.memoryWindow.max, n);
         if (T < 1) throw new Refusal('Nothing before the cursor to measure');
@@ -138,7 +129,7 @@ export function labHandlers(
         );
       }),
     compareCells: (m) =>
-      answering('compareCells', m.docId, async (st) => {
+      onDocument('compareCells', m.docId, async (st) => {
         if (sessions.get(m.docId)?.running) throw new Refusal('A cell comparison is already running for this document');
         sessions.get(m.docId)?.dispose();
         const backend = await initBackend('wasm', { wasmDir: __dirname + '/' });
@@ -149,7 +140,7 @@ export function labHandlers(
         return { status: res.status, results: res.results };
       }),
     longRangeProbe: (m) =>
-      answering('longRangeProbe', m.docId, async () => {
+      onDocument('longRangeProbe', m.docId, async () => {
         const session = sessions.get(m.docId);
         if (!session || session.running || session.models.length === 0)
           throw new Refusal('No compared cells yet: run compareCells first');

@@ -1,6 +1,7 @@
 // The worker's one channel to the host (over parentPort, checked against TRAINER_CONTRACT), and the events
 // every feature raises through it; trainerWorker.ts serves the handler table on it.
 import { parentPort } from 'node:worker_threads';
+import { errText } from './answering';
 import { Channel } from '../protocol/channel';
 import type { Envelope } from '../protocol/envelope';
 import type { LogLevel } from '../protocol/training';
@@ -15,8 +16,6 @@ import {
 const port = parentPort;
 if (!port) throw new Error('trainerWorker must run inside worker_threads');
 export const hostPort = port;
-
-export const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** A notification whose handler threw or rejected (the channel names it "<method> failed: …"). */
 const failedNotification = (why: string) => {

@@ -3,7 +3,7 @@
 import { Transferring, type Handlers } from '../protocol/channel';
 import type { predictCalls } from '../protocol/predict';
 import { docs } from './documents';
-import { errText } from './port';
+import { errText } from './answering';
 
 export const predictHandlers: Handlers<typeof predictCalls, Record<never, never>> = {
   predict: (m) => {

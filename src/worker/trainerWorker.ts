@@ -9,7 +9,8 @@ import { insightHandlers } from './analysis';
 import { docs, documentHandlers, useInferenceArena } from './documents';
 import { labHandlers } from './lab';
 import { persistenceHandlers } from './persistence';
-import { channel, errText, hostPort, log } from './port';
+import { errText } from './answering';
+import { channel, hostPort, log } from './port';
 import { predictHandlers } from './predict';
 import { trainingHandlers } from './training';
 

@@ -9,7 +9,8 @@ import type { Handlers } from '../protocol/channel';
 import type { TrainParams, trainingNotifications } from '../protocol/training';
 import { docs, newState, setModel, status, type DocState } from './documents';
 import { stopComparison } from './lab';
-import { channel, errText, log } from './port';
+import { errText } from './answering';
+import { channel, log } from './port';
 
 export async function stopRun(st: DocState): Promise<void> {
   if (!st.run) return;
