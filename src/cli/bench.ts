@@ -11,6 +11,7 @@ import { Predictor } from '../model/inference';
 import { stateSize } from '../model/lstm';
 import { Rng } from '../model/rng';
 import { TextDoc } from '../model/textDoc';
+import { nodeHelperSpawn } from '../model/gradShard';
 import { runSync, startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   };
   let predictor: Predictor | null = null;
   const ours: Record<number, number> = {};
-  const gradWorkerFile = path.join(__dirname, 'gradWorker.js');
+  const spawn = nodeHelperSpawn(path.join(__dirname, 'gradWorker.js'));
   const makeTrainer = (H: number, threads: number) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: H, embeddingSize: 32 };
     const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
       vocabSize: vocab.size,
       evalMaxTokens: 16384,
     };
-    return { vocab, tr: startTrainer(init, { threads, gradWorkerFile, log: (m: string) => console.error(m) }) };
+    return { vocab, tr: startTrainer(init, { threads, spawn, log: (m: string) => console.error(m) }) };
   };
   const runs: [number, number][] = [
     [128, 1],

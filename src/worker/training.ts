@@ -2,7 +2,8 @@
 // progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`.
 import { initBackend } from '../model/backend';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
-import { Trainer } from '../model/trainer';
+import { nodeHelperSpawn } from '../model/gradShard';
+import { startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import type { Handlers } from '../protocol/channel';
@@ -11,6 +12,9 @@ import { docs, newState, setModel, status, type DocState } from './documents';
 import { stopComparison } from './lab';
 import { errText } from './answering';
 import { channel, log } from './port';
+
+/** Where gradient helper threads come from (the one place they are spawned; a web build swaps it). */
+const spawnHelper = nodeHelperSpawn(__dirname + '/gradWorker.js');
 
 export async function stopRun(st: DocState): Promise<void> {
   if (!st.run) return;
@@ -37,16 +41,20 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
   const vocab = resume ? st.model!.vocab : Vocab.fromSymbols(st.doc.syms, model.maxVocab);
   let trainer: Trainer;
   try {
-    trainer = new Trainer({
-      model,
-      training,
-      arena: backend.arena,
-      ids: vocab.ids(st.doc.syms),
-      vocabSize: vocab.size,
-      initial: resume ? st.model!.weights.data : undefined,
-      firstStep: resume ? st.model!.steps : 0,
-      faultAtStep: m.faultAtStepForTesting,
-    });
+    trainer = await startTrainer(
+      {
+        model,
+        training,
+        arena: backend.arena,
+        ids: vocab.ids(st.doc.syms),
+        vocabSize: vocab.size,
+        initial: resume ? st.model!.weights.data : undefined,
+        firstStep: resume ? st.model!.steps : 0,
+        faultAtStep: m.faultAtStepForTesting,
+      },
+      // Every core by default (model/parallel.ts); the helper bundle sits beside this one in dist/.
+      { spawn: spawnHelper, wasmDir: __dirname + '/', log: (msg) => log('warn', msg) },
+    );
   } catch (e) {
     status(m.docId, st, 'failed', errText(e));
     return;
@@ -57,15 +65,25 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     m.docId,
     st,
     'training',
-    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}`,
+    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}; ${trainer.governor.note}`,
   );
+  let noteVersion = trainer.governor.version;
+  /** Says in the panel when the thread count changes (a probe decided, or a helper died). */
+  const threadsChanged = () => {
+    if (trainer.governor.version === noteVersion) return;
+    noteVersion = trainer.governor.version;
+    status(m.docId, st, 'training', trainer.governor.note);
+  };
   run.done = (async () => {
     try {
       const res = await runTraining(
         trainer,
         { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
         {
-          onProgress: (progress) => channel.emit('trainingProgress', { docId: m.docId, progress }),
+          onProgress: (progress) => {
+            channel.emit('trainingProgress', { docId: m.docId, progress });
+            threadsChanged();
+          },
           onRecovered: (message) => status(m.docId, st, 'training', message),
           // A document disposed (or replaced) mid-run takes no snapshot: its predictor would never be freed.
           onSnapshot: (w) => (docs.get(m.docId) === st ? setModel(st, w, vocab, text, trainer.step) : undefined),
