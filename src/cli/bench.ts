@@ -1,4 +1,4 @@
-// The benchmark (npm run bench [-- --quick]): our engine on a generated ~1 MB text, the typical
+// The benchmark (npm run bench [-- --quick] [--vs-torch]; --vs-torch: see vsTorch.ts): our engine on a generated ~1 MB text, the typical
 // tf.layers implementation as a baseline (in a child process, so its memory is not charged to the
 // engine), and a table of every figure against its target. Figures, not assertions.
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { runSync, startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
+import { vsTorch } from './vsTorch';
 
 const quick = process.argv.includes('--quick');
 const SIZE = quick ? 200_000 : 1_000_000; // chars of generated text
@@ -338,7 +339,12 @@ async function baselineMain(H: number, batches: number): Promise<void> {
 }
 
 const bi = process.argv.indexOf('--baseline');
-(bi >= 0 ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2])) : main()).catch((e) => {
+(bi >= 0
+  ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2]))
+  : process.argv.includes('--vs-torch')
+    ? vsTorch(quick)
+    : main()
+).catch((e) => {
   console.error(e);
   process.exitCode = 1;
 });

@@ -456,6 +456,11 @@ export class Trainer {
     return this.governor.mode === 'parallel' ? 1 + this.shards.filter((sh) => sh.helper).length : 1;
   }
 
+  /** Streams evaluate() cuts the held-out tail into (shard 0's). */
+  get evalStreams(): number {
+    return this.B0;
+  }
+
   /** Shards the batch is cut into: the thread count the loss curve depends on. */
   get shardCount(): number {
     return 1 + this.shards.length;
