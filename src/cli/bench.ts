@@ -16,6 +16,7 @@ import { runSync, startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
+import { printCellSpeeds } from './cellSpeed';
 import { vsTorch } from './vsTorch';
 
 const quick = process.argv.includes('--quick');
@@ -338,12 +339,24 @@ async function baselineMain(H: number, batches: number): Promise<void> {
   console.log(JSON.stringify({ cps, rssMB: rss.extraMB }));
 }
 
+/** `--cells [--hidden H] [--layers L]`: the three graphs' steps/s at matched parameters. */
+async function cellsMain(): Promise<void> {
+  const { arena } = await initBackend('wasm', {});
+  const arg = (name: string, d: number) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? Number(process.argv[i + 1]) : d;
+  };
+  printCellSpeeds(arena, arg('--hidden', 128), arg('--layers', 1), quick ? 6 : 20);
+}
+
 const bi = process.argv.indexOf('--baseline');
 (bi >= 0
   ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2]))
   : process.argv.includes('--vs-torch')
     ? vsTorch(quick)
-    : main()
+    : process.argv.includes('--cells')
+      ? cellsMain()
+      : main()
 ).catch((e) => {
   console.error(e);
   process.exitCode = 1;
