@@ -17,6 +17,7 @@ import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
 import { printCellSpeeds } from './cellSpeed';
+import { cursorWhileTraining } from './cursorWhileTraining';
 import { vsTorch } from './vsTorch';
 
 const quick = process.argv.includes('--quick');
@@ -356,7 +357,9 @@ const bi = process.argv.indexOf('--baseline');
     ? vsTorch(quick)
     : process.argv.includes('--cells')
       ? cellsMain()
-      : main()
+      : process.argv.includes('--cursor-while-training')
+        ? cursorWhileTraining(quick)
+        : main()
 ).catch((e) => {
   console.error(e);
   process.exitCode = 1;
