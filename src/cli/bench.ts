@@ -16,7 +16,7 @@ import { runSync, startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
-import { printCellSpeeds } from './cellSpeed';
+import { printCellSpeeds, printShardCosts } from './cellSpeed';
 import { cursorWhileTraining } from './cursorWhileTraining';
 import { vsTorch } from './vsTorch';
 
@@ -348,6 +348,7 @@ async function cellsMain(): Promise<void> {
     return i >= 0 ? Number(process.argv[i + 1]) : d;
   };
   printCellSpeeds(arena, arg('--hidden', 128), arg('--layers', 1), quick ? 6 : 20);
+  if (process.argv.includes('--shards')) printShardCosts(arena, arg('--hidden', 128), quick ? 6 : 20);
 }
 
 const bi = process.argv.indexOf('--baseline');

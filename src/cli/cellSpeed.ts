@@ -67,3 +67,47 @@ export function printCellSpeeds(arena: Arena, H: number, L: number, seconds: num
   console.log(`  (B=32, T=64, median of interleaved steps, ${seconds} s, load average ${load.toFixed(2)})`);
   return r;
 }
+
+/**
+ * What a thread count can gain at most: the step time of one shard of B/K streams against the whole batch,
+ * interleaved (`--shards`). With K idle cores the speed-up is at most t(B) / t(B/K); the cap in
+ * model/parallel.ts is where another thread stops adding much.
+ */
+export function printShardCosts(arena: Arena, H: number, seconds: number): void {
+  const V = 96;
+  const T = 64;
+  const cfg: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: H, embeddingSize: 32 };
+  const rng = new Rng(9);
+  const sizes = [32, 16, 11, 8, 6];
+  const graphs = sizes.map((B) => {
+    const g = trainGraphFor(arena, cfg, V, B, T);
+    g.setWeights(initWeights(cfg, V, 1).data);
+    for (let k = 0; k < T * B; k++) {
+      g.inputs[k] = rng.int(V);
+      g.targets[k] = rng.int(V);
+    }
+    runSync(g.run(true));
+    return { B, g, ms: [] as number[] };
+  });
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end)
+    for (const x of graphs)
+      for (let k = 0; k < 3; k++) {
+        const t = performance.now();
+        runSync(x.g.run(true));
+        x.ms.push(performance.now() - t);
+      }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const t32 = med(graphs[0].ms);
+  for (const x of graphs) {
+    const K = Math.round(32 / x.B);
+    console.log(
+      `  B=${String(x.B).padStart(2)} (one of ${K} shards): ${med(x.ms).toFixed(1)} ms per step, ${(med(x.ms) / t32).toFixed(2)} of B=32; ` +
+        `${K} idle cores could reach ${(t32 / med(x.ms)).toFixed(2)}×`,
+    );
+    x.g.dispose();
+  }
+  console.log(
+    `  (H=${H}, T=64, median of interleaved steps, ${seconds} s, load average ${os.loadavg()[0].toFixed(2)})`,
+  );
+}

@@ -20,8 +20,8 @@ export interface ParallelConfig {
 }
 
 export const DEFAULT_PARALLEL_CONFIG: ParallelConfig = {
-  maxThreads: 4, // B=32 in 4 shards of 8: a B=8 step costs ~0.3 of a B=32 one, so a 4th core still adds (bench prints the shard costs)
-  minStreamsPerThread: 8, // a (8, H)·(H, 4H) recurrent matmul is the narrowest that still fills XNNPACK's tiles
+  maxThreads: 4, // measured (bench --cells --shards, H=128): a B=8 shard step costs 0.25 of B=32, B=6 0.22, so a 5th thread adds ≤ 14 % at best
+  minStreamsPerThread: 8, // below 8 streams per shard the step stops getting cheaper (B=6 costs 0.22 of B=32, B=8 0.25)
   probeSteps: 4, // ~0.2 s of steps per mode at H=128: enough for a median, short next to a 2-minute run
   probeEverySec: 30, // re-measured twice a minute, so a machine that got busy (or idle) is followed
   minGain: 1.15, // a helper costs the user a core: keep it only for a clear gain, not for noise
