@@ -80,10 +80,19 @@ export class ThreadGovernor {
     private readonly cfg: ParallelConfig = DEFAULT_PARALLEL_CONFIG,
     note = threads > 1 ? `${threads} threads train` : '1 thread trains',
     private readonly clock: () => number = () => performance.now(),
+    /** Helpers are still starting: one thread until begin(). */
+    waiting = false,
   ) {
-    this.mode = threads > 1 ? 'parallel' : 'local';
+    this.mode = threads > 1 && !waiting ? 'parallel' : 'local';
     this.note = note;
-    if (threads > 1) this.startProbe(true);
+    if (this.mode === 'parallel') this.startProbe(true);
+  }
+
+  /** The helpers that were starting are up: probe from the next step. */
+  begin(): void {
+    if (this.gone || this.threads < 2) return;
+    this.mode = 'parallel';
+    this.startProbe(true);
   }
 
   private startProbe(first: boolean): void {

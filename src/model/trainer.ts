@@ -34,6 +34,8 @@ export interface TrainerInit {
   /** Why this thread count (shown until the first probe, or for good when there is nothing to probe). */
   threadsWhy?: string;
   parallel?: ParallelConfig;
+  /** Helpers are still starting (attachHelper / helpersSettled follow): train on one thread meanwhile. */
+  helpersPending?: boolean;
 }
 
 /** Streams (B), window (T) and training-split length for a text of n tokens; short texts shrink B and T. */
@@ -53,6 +55,11 @@ export interface StartOptions {
   wasmDir?: string;
   log?: (m: string) => void;
   parallel?: ParallelConfig;
+  /**
+   * Resolve at once and let helpers join as they come up (the extension: the first steps need not wait
+   * for threads to load wasm); default false, the trainer resolves with its helpers running.
+   */
+  background?: boolean;
 }
 
 /**
@@ -67,17 +74,36 @@ export async function startTrainer(init: TrainerInit, opts: StartOptions): Promi
   if (threads < 2 || init.arena.kind !== 'wasm')
     return new Trainer({ ...init, parallel, threads: 1, threadsWhy: `1 thread trains (${plan.why})` });
   const sizes = shardSizes(B, threads);
-  const started = await Promise.allSettled(
+  const starting = Promise.allSettled(
     sizes
       .slice(1)
       .map((B1) =>
         GradHelper.start(opts.spawn, init.model, init.vocabSize, B1, T, opts.wasmDir, parallel.startTimeoutMs),
       ),
   );
+  const failure = (started: PromiseSettledResult<GradHelper>[]) => {
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const why = failed ? (failed.reason instanceof Error ? failed.reason.message : String(failed.reason)) : null;
+    if (why) opts.log?.(`helper thread: ${why}`);
+    return why;
+  };
+  if (opts.background) {
+    const tr = new Trainer({
+      ...init,
+      parallel,
+      threads,
+      helpersPending: true,
+      threadsWhy: `1 thread trains while ${threads - 1} helper thread${threads > 2 ? 's start' : ' starts'}`,
+    });
+    void starting.then((started) => {
+      started.forEach((r, k) => r.status === 'fulfilled' && tr.attachHelper(k + 1, r.value));
+      tr.helpersSettled(failure(started));
+    });
+    return tr;
+  }
+  const started = await starting;
   const helpers = started.map((r) => (r.status === 'fulfilled' ? r.value : null));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const why = failed ? (failed.reason instanceof Error ? failed.reason.message : String(failed.reason)) : null;
-  if (why) opts.log?.(`helper thread: ${why}`);
+  const why = failure(started);
   return new Trainer({
     ...init,
     parallel,
@@ -185,8 +211,8 @@ export class Trainer {
       b0 += n;
     }
     const live = this.shards.filter((sh) => sh.helper).length;
-    this.governor = new ThreadGovernor(K, init.parallel, init.threadsWhy);
-    if (K > 1 && live === 0) this.governor.helpersGone(init.threadsWhy ?? 'no helper thread');
+    this.governor = new ThreadGovernor(K, init.parallel, init.threadsWhy, undefined, init.helpersPending);
+    if (K > 1 && live === 0 && !init.helpersPending) this.governor.helpersGone(init.threadsWhy ?? 'no helper thread');
     this.streamLen = Math.floor((nTrain - 1) / this.B);
     this.rng = new Rng(tc.seed);
     this.lr = tc.learningRate;
@@ -466,12 +492,32 @@ export class Trainer {
     return 1 + this.shards.length;
   }
 
+  /** A helper that came up after training began: it takes its shard over from the next parallel step. */
+  attachHelper(k: number, helper: GradHelper): void {
+    const sh = this.shards[k - 1];
+    if (this.disposed || !sh || sh.helper || helper.B1 !== sh.n || helper.T !== this.T) {
+      helper.dispose();
+      return;
+    }
+    sh.helper = helper;
+  }
+
+  /** Every helper that was starting has started or failed (`why`: the first failure). */
+  helpersSettled(why: string | null): void {
+    if (this.disposed) return;
+    if (this.shards.some((sh) => sh.helper)) this.governor.begin();
+    else this.governor.helpersGone(`helper threads did not start (${why ?? 'unknown'})`);
+  }
+
   /** Test hook: the helper of shard k (1…) dies as if it crashed. */
   async killHelperForTesting(k: number): Promise<void> {
     await this.shards[k - 1]?.helper?.kill();
   }
 
+  private disposed = false;
+
   dispose(): void {
+    this.disposed = true;
     this.graph.dispose();
     for (const sh of this.shards) {
       sh.helper?.dispose();

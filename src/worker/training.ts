@@ -39,6 +39,16 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
   const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
   if (m.resume && !resume) log('info', 'resume requested but there is no compatible model; starting fresh');
   const vocab = resume ? st.model!.vocab : Vocab.fromSymbols(st.doc.syms, model.maxVocab);
+  // The run exists from here on: starting helper threads takes a moment, and a stop or a newer `train`
+  // arriving meanwhile must find it (and wait for it) rather than start a second run beside it.
+  const run = { stop: false, done: Promise.resolve() };
+  let release = () => {};
+  run.done = new Promise<void>((r) => (release = r));
+  st.run = run;
+  const end = () => {
+    if (st.run === run) st.run = null;
+    release();
+  };
   let trainer: Trainer;
   try {
     trainer = await startTrainer(
@@ -53,14 +63,20 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
         faultAtStep: m.faultAtStepForTesting,
       },
       // Every core by default (model/parallel.ts); the helper bundle sits beside this one in dist/.
-      { spawn: spawnHelper, wasmDir: __dirname + '/', log: (msg) => log('warn', msg) },
+      // Helpers join as they come up, so the first steps (and the 'training' status) do not wait for them.
+      { spawn: spawnHelper, wasmDir: __dirname + '/', log: (msg) => log('warn', msg), background: true },
     );
   } catch (e) {
+    end();
     status(m.docId, st, 'failed', errText(e));
     return;
   }
-  const run = { stop: false, done: Promise.resolve() };
-  st.run = run;
+  if (run.stop || docs.get(m.docId) !== st) {
+    trainer.dispose();
+    end();
+    status(m.docId, st, 'stopped', 'stopped before the first step');
+    return;
+  }
   status(
     m.docId,
     st,
@@ -74,7 +90,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     noteVersion = trainer.governor.version;
     status(m.docId, st, 'training', trainer.governor.note);
   };
-  run.done = (async () => {
+  const body = (async () => {
     try {
       const res = await runTraining(
         trainer,
@@ -95,10 +111,10 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
       status(m.docId, st, 'failed', `Training failed: ${errText(e)}`);
     } finally {
       trainer.dispose();
-      if (st.run === run) st.run = null;
+      end();
     }
   })();
-  await run.done;
+  await body;
 }
 
 function sameShape(a: ModelConfig, b: ModelConfig): boolean {

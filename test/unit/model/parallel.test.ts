@@ -31,12 +31,12 @@ const flipping: ParallelConfig = { ...DEFAULT_PARALLEL_CONFIG, probeSteps: 1, pr
 
 async function make(
   threads: number,
-  opts: { cfg?: ModelConfig; spawn?: SpawnHelper; parallel?: ParallelConfig } = {},
+  opts: { cfg?: ModelConfig; spawn?: SpawnHelper; parallel?: ParallelConfig; background?: boolean } = {},
 ): Promise<Trainer> {
   const { arena } = await wasmBackend();
   return startTrainer(
     { model: opts.cfg ?? model, training, arena, ids, vocabSize: vocab.size },
-    { threads, spawn: opts.spawn ?? spawn, parallel: opts.parallel, log: () => {} },
+    { threads, spawn: opts.spawn ?? spawn, parallel: opts.parallel, background: opts.background, log: () => {} },
   );
 }
 
@@ -114,6 +114,21 @@ describe('model/data-parallel training', function () {
     assert.deepEqual(none.out, a.out, 'helpers that never started');
     assert.match(none.threads, /^1 thread trains: .*did not start/);
     assert.equal(arena.liveBuffers, live);
+  });
+
+  it('helpers started in the background join a run already training, with the same curve', async () => {
+    const ref = await make(3);
+    const want = losses(ref, 10);
+    ref.dispose();
+    const tr = await make(3, { background: true });
+    assert.equal(tr.threads, 1, 'trains before the helpers are up');
+    assert.match(tr.governor.note, /^1 thread trains while 2 helper threads start/);
+    const got = losses(tr, 2);
+    for (let k = 0; k < 200 && tr.governor.mode !== 'parallel'; k++) await new Promise((r) => setTimeout(r, 25));
+    got.push(...losses(tr, 8));
+    assert.equal(tr.threads, 3);
+    assert.deepEqual(got, want);
+    tr.dispose();
   });
 
   it('a helper that dies mid-run: one thread from then on, with a message, and the same curve', async () => {
