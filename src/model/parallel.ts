@@ -20,8 +20,8 @@ export interface ParallelConfig {
 }
 
 export const DEFAULT_PARALLEL_CONFIG: ParallelConfig = {
-  maxThreads: 4, // measured (bench --cells --shards, H=128): a B=8 shard step costs 0.25 of B=32, B=6 0.22, so a 5th thread adds ≤ 14 % at best
-  minStreamsPerThread: 8, // below 8 streams per shard the step stops getting cheaper (B=6 costs 0.22 of B=32, B=8 0.25)
+  maxThreads: 4, // bench --cells --shards, H=128 (two runs, loaded machine): a B=8 shard costs 0.24-0.25 of B=32, B=6 0.19-0.22; only 2 cores were there to check real threads
+  minStreamsPerThread: 8, // keeps shards at ≥ 8 streams, where a shard step still costs about its share (B=32 → at most 4 threads)
   probeSteps: 4, // ~0.2 s of steps per mode at H=128: enough for a median, short next to a 2-minute run
   probeEverySec: 30, // re-measured twice a minute, so a machine that got busy (or idle) is followed
   minGain: 1.15, // a helper costs the user a core: keep it only for a clear gain, not for noise
