@@ -52,7 +52,8 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { worker: 'src/worker/trainerWorker.ts' },
+    // The trainer worker and the gradient helper threads it starts (one per spare core, model/parallel.ts).
+    entryPoints: { worker: 'src/worker/trainerWorker.ts', gradWorker: 'src/worker/gradWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

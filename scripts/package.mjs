@@ -90,6 +90,7 @@ const required = [
   'extension/package.json',
   'extension/dist/extension.js',
   'extension/dist/worker.js',
+  'extension/dist/gradWorker.js',
   'extension/dist/webview.js',
   `extension/${manifest.icon ?? 'media/icon.png'}`,
 ];

@@ -1,4 +1,4 @@
-// The benchmark (npm run bench [-- --quick]): our engine on a generated ~1 MB text, the typical
+// The benchmark (npm run bench [-- --quick] [--vs-torch]; --vs-torch: see vsTorch.ts): our engine on a generated ~1 MB text, the typical
 // tf.layers implementation as a baseline (in a child process, so its memory is not charged to the
 // engine), and a table of every figure against its target. Figures, not assertions.
 import { spawnSync } from 'node:child_process';
@@ -8,13 +8,18 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../model/backend';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../model/config';
 import { Predictor } from '../model/inference';
+import { DEFAULT_PARALLEL_CONFIG, type ParallelConfig } from '../model/parallel';
 import { stateSize } from '../model/lstm';
 import { Rng } from '../model/rng';
 import { TextDoc } from '../model/textDoc';
+import { nodeHelperSpawn } from '../model/gradShard';
 import { runSync, startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
+import { printCellSpeeds, printShardCosts } from './cellSpeed';
+import { cursorWhileTraining } from './cursorWhileTraining';
+import { vsTorch } from './vsTorch';
 
 const quick = process.argv.includes('--quick');
 const SIZE = quick ? 200_000 : 1_000_000; // chars of generated text
@@ -88,8 +93,9 @@ async function main(): Promise<void> {
   };
   let predictor: Predictor | null = null;
   const ours: Record<number, number> = {};
-  const gradWorkerFile = path.join(__dirname, 'gradWorker.js');
-  const makeTrainer = (H: number, threads: number) => {
+  const spawn = nodeHelperSpawn(path.join(__dirname, 'gradWorker.js'));
+  /** threads undefined: the extension's default (model/parallel.ts: every core up to the cap, governed). */
+  const makeTrainer = (H: number, threads?: number, parallel?: ParallelConfig) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: H, embeddingSize: 32 };
     const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
     const init = {
@@ -100,14 +106,10 @@ async function main(): Promise<void> {
       vocabSize: vocab.size,
       evalMaxTokens: 16384,
     };
-    return { vocab, tr: startTrainer(init, { threads, gradWorkerFile, log: (m: string) => console.error(m) }) };
+    return { vocab, tr: startTrainer(init, { threads, spawn, parallel, log: (m: string) => console.error(m) }) };
   };
-  const runs: [number, number][] = [
-    [128, 1],
-    [256, 1],
-  ];
-  for (const [H, threads] of runs) {
-    const made = makeTrainer(H, threads);
+  for (const H of [128, 256]) {
+    const made = makeTrainer(H);
     const vocab = made.vocab;
     const tr: Trainer = await made.tr;
     const res = await runTraining(
@@ -131,7 +133,8 @@ async function main(): Promise<void> {
       target ? '≤ 2.5' : '',
       target ? bpc <= 2.5 : undefined,
     );
-    if (H === 128 && threads === 1) predictor = Predictor.from(tr.weights(), vocab, undefined, backend.arena);
+    console.error(`  H=${H}: ${tr.governor.note}`);
+    if (H === 128) predictor = Predictor.from(tr.weights(), vocab, undefined, backend.arena);
     stage(`trained H=${H}, ${tr.threads} thread(s)`);
     tr.dispose();
   }
@@ -195,12 +198,12 @@ async function main(): Promise<void> {
     engineMB <= 200,
   );
 
-  // Data parallel on both cores (gradWorker thread): same seed twice → the same losses?
+  // Data parallel on every core (gradWorker threads): same seed twice → the same losses?
   {
     const curve = async () => {
-      const tr = await makeTrainer(128, 2).tr;
+      const tr = await makeTrainer(128).tr;
       const losses = Array.from({ length: 4 }, () => runSync(tr.trainStep()).loss);
-      const threads = tr.threads;
+      const threads = tr.shardCount;
       tr.dispose();
       return { losses, threads };
     };
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
     const b = await curve();
     const same = a.losses.every((x, k) => x === b.losses[k]);
     row(
-      `2-thread training reproducible with a seed (${a.threads} threads, 4 steps twice)`,
+      `multi-thread training reproducible with a seed (${a.threads} threads, 4 steps twice)`,
       same ? 'identical losses' : `differ: ${a.losses.join(' ')} vs ${b.losses.join(' ')}`,
       'identical',
       same,
@@ -219,29 +222,41 @@ async function main(): Promise<void> {
   // a helper thread at once are not the product's workload.
   {
     const one = await makeTrainer(128, 1).tr;
-    const two = await makeTrainer(128, 2).tr;
-    const times: Record<number, number[]> = { 1: [], 2: [] };
+    // Helpers kept whatever they measure (minGain 0), after the governor's first probe has run.
+    const many = await makeTrainer(128, undefined, { ...DEFAULT_PARALLEL_CONFIG, minGain: 0, probeEverySec: 1e9 }).tr;
+    for (let k = 0; k < 2 * DEFAULT_PARALLEL_CONFIG.probeSteps + 2; k++) runSync(many.trainStep());
+    const times = new Map<Trainer, number[]>([
+      [one, []],
+      [many, []],
+    ]);
     const tEnd = performance.now() + (quick ? 8 : 30) * 1000;
     while (performance.now() < tEnd)
-      for (const tr of [one, two])
+      for (const tr of [one, many])
         for (let k = 0; k < 6; k++) {
           const s = performance.now();
           runSync(tr.trainStep());
-          times[tr.threads].push(performance.now() - s);
+          times.get(tr)!.push(performance.now() - s);
         }
     const cps = (xs: number[]) => (one.charsPerStep / pct(xs, 50)) * 1000;
-    const c1 = cps(times[1]);
-    const c2 = times[2].length ? cps(times[2]) : NaN;
-    row(`train chars/s, H=128, 1 thread, interleaved (median of ${times[1].length} steps)`, Math.round(c1).toString());
-    row(`train chars/s, H=128, 2 threads, interleaved (median of ${times[2].length} steps)`, Math.round(c2).toString());
+    const c1 = cps(times.get(one)!);
+    const cN = cps(times.get(many)!);
+    const N = many.threads;
     row(
-      '2 threads ÷ 1 thread, H=128 (same run, interleaved)',
-      `${(c2 / c1).toFixed(2)}×`,
-      '> 1.1 to keep it',
-      c2 / c1 > 1.1,
+      `train chars/s, H=128, 1 thread, interleaved (median of ${times.get(one)!.length} steps)`,
+      Math.round(c1).toString(),
+    );
+    row(
+      `train chars/s, H=128, ${N} threads, interleaved (median of ${times.get(many)!.length} steps)`,
+      Math.round(cN).toString(),
+    );
+    row(
+      `${N} threads ÷ 1 thread, H=128 (same run, interleaved)`,
+      `${(cN / c1).toFixed(2)}×`,
+      `≥ ${DEFAULT_PARALLEL_CONFIG.minGain} to keep them`,
+      cN / c1 >= DEFAULT_PARALLEL_CONFIG.minGain,
     );
     one.dispose();
-    two.dispose();
+    many.dispose();
   }
   // Baseline: the typical tfjs Layers model (one-hot → lstm → dense softmax), fit on wasm, each hidden
   // size in its own child process (its memory reported separately).
@@ -336,8 +351,28 @@ async function baselineMain(H: number, batches: number): Promise<void> {
   console.log(JSON.stringify({ cps, rssMB: rss.extraMB }));
 }
 
+/** `--cells [--hidden H] [--layers L]`: the three graphs' steps/s at matched parameters. */
+async function cellsMain(): Promise<void> {
+  const { arena } = await initBackend('wasm', {});
+  const arg = (name: string, d: number) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? Number(process.argv[i + 1]) : d;
+  };
+  printCellSpeeds(arena, arg('--hidden', 128), arg('--layers', 1), quick ? 6 : 20);
+  if (process.argv.includes('--shards')) printShardCosts(arena, arg('--hidden', 128), quick ? 6 : 20);
+}
+
 const bi = process.argv.indexOf('--baseline');
-(bi >= 0 ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2])) : main()).catch((e) => {
+(bi >= 0
+  ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2]))
+  : process.argv.includes('--vs-torch')
+    ? vsTorch(quick)
+    : process.argv.includes('--cells')
+      ? cellsMain()
+      : process.argv.includes('--cursor-while-training')
+        ? cursorWhileTraining(quick)
+        : main()
+).catch((e) => {
   console.error(e);
   process.exitCode = 1;
 });

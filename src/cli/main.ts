@@ -1,4 +1,4 @@
-// Command line over the same engine: `train FILE [--seconds N] [--hidden H] [--layers L] [--out model.json]`
+// Command line over the same engine: `train FILE [--seconds N] [--hidden H] [--layers L] [--threads N] [--out model.json]`
 // and `predict FILE OFFSET [--model model.json] [--top K] [--context N]`.
 import * as fs from 'node:fs';
 import { initBackend } from '../model/backend';
@@ -11,7 +11,9 @@ import {
 import { Predictor } from '../model/inference';
 import { loadModel, saveModel } from '../model/persist';
 import { TextDoc } from '../model/textDoc';
-import { Trainer } from '../model/trainer';
+import * as path from 'node:path';
+import { nodeHelperSpawn } from '../model/gradShard';
+import { startTrainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { GATE_NAMES } from '../shared/domain';
@@ -34,10 +36,19 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
   const doc = new TextDoc(text, 1);
   const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-  const tr = new Trainer({ model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size });
-  console.log(
-    `training H=${model.hiddenSize} L=${model.layers} on ${doc.tokenCount} chars, vocab ${vocab.size}, ${backend.detail}`,
+  const tr = await startTrainer(
+    { model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size },
+    // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
+    {
+      threads: opt.has('threads') ? Number(opt.get('threads')) : undefined,
+      spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
+      log: (m) => console.error(m),
+    },
   );
+  console.log(
+    `training H=${model.hiddenSize} L=${model.layers} on ${doc.tokenCount} chars, vocab ${vocab.size}, ${backend.detail}; ${tr.governor.note}`,
+  );
+  let note = tr.governor.version;
   let last = 0;
   const res = await runTraining(
     tr,
@@ -46,6 +57,10 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
       onProgress: (p) => {
         if (p.elapsedSec - last < 2 && p.etaSec !== 0) return;
         last = p.elapsedSec;
+        if (tr.governor.version !== note) {
+          note = tr.governor.version;
+          console.log(tr.governor.note);
+        }
         const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
         console.log(
           `step ${String(p.step).padStart(6)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  ${Math.round(p.charsPerSec)} chars/s  epoch ${p.epoch.toFixed(2)}`,
@@ -108,7 +123,7 @@ async function main(): Promise<void> {
   if (cmd === 'train' && pos.length === 1) return train(pos[0], opt);
   if (cmd === 'predict' && pos.length === 2) return predict(pos[0], pos[1], opt);
   console.error(
-    'usage:\n  node out/cli/main.js train FILE [--seconds N] [--hidden H] [--layers L] [--out model.json] [--backend wasm|cpu]\n' +
+    'usage:\n  node out/cli/main.js train FILE [--seconds N] [--hidden H] [--layers L] [--out model.json] [--backend wasm|cpu] [--threads N]\n' +
       '  node out/cli/main.js predict FILE OFFSET [--model model.json] [--top K] [--context N]',
   );
   process.exitCode = 2;

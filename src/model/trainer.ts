@@ -1,9 +1,11 @@
 // Training: B contiguous streams through the training split, truncated BPTT with carried state,
 // Adam with global-norm clipping, held-out bits per char, and recovery from NaN/Inf divergence.
+import * as os from 'node:os';
 import type { Arena } from './arena';
-import { cellOf, type ModelConfig, type TrainingConfig } from './config';
-import { CARRY, GradHelper, RESET } from './gradShard';
+import type { ModelConfig, TrainingConfig } from './config';
+import { CARRY, GradHelper, LOAD, RESET, splitState, type SpawnHelper } from './gradShard';
 import { trainGraphFor, type TrainGraph } from './engine/trainGraph';
+import { DEFAULT_PARALLEL_CONFIG, plannedThreads, shardSizes, ThreadGovernor, type ParallelConfig } from './parallel';
 import { initWeights, type ModelWeights } from './params';
 import { Rng } from './rng';
 
@@ -23,10 +25,17 @@ export interface TrainerInit {
   /** Test hook: pretend the loss is NaN at this step, to exercise divergence recovery. */
   faultAtStep?: number;
   /**
-   * A helper thread computing the gradient of the last helper.B1 streams (data parallel, see
-   * gradShard.ts; start one with startTrainer). The trainer then owns it and disposes it.
+   * Data parallel (see gradShard.ts; start them with startTrainer): the batch is cut into `threads`
+   * shards and `helpers[k − 1]` computes shard k (null: the trainer's thread does). The trainer owns
+   * and disposes them. Default: one shard, no helpers.
    */
-  helper?: GradHelper;
+  threads?: number;
+  helpers?: (GradHelper | null)[];
+  /** Why this thread count (shown until the first probe, or for good when there is nothing to probe). */
+  threadsWhy?: string;
+  parallel?: ParallelConfig;
+  /** Helpers are still starting (attachHelper / helpersSettled follow): train on one thread meanwhile. */
+  helpersPending?: boolean;
 }
 
 /** Streams (B), window (T) and training-split length for a text of n tokens; short texts shrink B and T. */
@@ -38,25 +47,88 @@ export function batchLayout(n: number, tc: TrainingConfig): { B: number; T: numb
   return { B, T, nTrain };
 }
 
+export interface StartOptions {
+  /** Threads to train on; default: one per core up to the cap (plannedThreads). */
+  threads?: number;
+  /** Starts a helper thread (nodeHelperSpawn(gradWorker bundle) under Node). */
+  spawn: SpawnHelper;
+  wasmDir?: string;
+  log?: (m: string) => void;
+  parallel?: ParallelConfig;
+  /**
+   * Resolve at once and let helpers join as they come up (the extension: the first steps need not wait
+   * for threads to load wasm); default false, the trainer resolves with its helpers running.
+   */
+  background?: boolean;
+}
+
 /**
- * A Trainer, data parallel over two threads when `threads` ≥ 2 and the batch has ≥ 2 streams
- * (`gradWorkerFile` is the gradWorker bundle); falls back to one thread if the helper cannot start.
+ * A Trainer, data parallel over `threads` (default: every core up to the cap) when the batch can be split;
+ * helpers that cannot start leave their shards to the trainer's thread (same curve, one thread's speed).
  */
-export async function startTrainer(
-  init: TrainerInit,
-  opts: { threads: number; gradWorkerFile: string; wasmDir?: string; log?: (m: string) => void },
-): Promise<Trainer> {
+export async function startTrainer(init: TrainerInit, opts: StartOptions): Promise<Trainer> {
+  const parallel = opts.parallel ?? DEFAULT_PARALLEL_CONFIG;
   const { B, T } = batchLayout(init.ids.length, init.training);
-  if (opts.threads < 2 || B < 2 || init.arena.kind !== 'wasm' || cellOf(init.model) !== 'lstm')
-    return new Trainer(init);
-  try {
-    const B1 = Math.floor(B / 2);
-    const helper = await GradHelper.start(opts.gradWorkerFile, init.model, init.vocabSize, B1, T, opts.wasmDir);
-    return new Trainer({ ...init, helper });
-  } catch (e) {
-    opts.log?.(`training on one thread: ${e instanceof Error ? e.message : String(e)}`);
-    return new Trainer(init);
+  const plan = plannedThreads(B, os.availableParallelism?.() ?? os.cpus().length, init.arena, parallel);
+  const threads = opts.threads !== undefined ? Math.max(1, Math.min(opts.threads, B)) : plan.threads;
+  if (threads < 2 || init.arena.kind !== 'wasm')
+    return new Trainer({ ...init, parallel, threads: 1, threadsWhy: `1 thread trains (${plan.why})` });
+  const sizes = shardSizes(B, threads);
+  const starting = Promise.allSettled(
+    sizes
+      .slice(1)
+      .map((B1) =>
+        GradHelper.start(opts.spawn, init.model, init.vocabSize, B1, T, opts.wasmDir, parallel.startTimeoutMs),
+      ),
+  );
+  const failure = (started: PromiseSettledResult<GradHelper>[]) => {
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const why = failed ? (failed.reason instanceof Error ? failed.reason.message : String(failed.reason)) : null;
+    if (why) opts.log?.(`helper thread: ${why}`);
+    return why;
+  };
+  if (opts.background) {
+    const tr = new Trainer({
+      ...init,
+      parallel,
+      threads,
+      helpersPending: true,
+      threadsWhy: `1 thread trains while ${threads - 1} helper thread${threads > 2 ? 's start' : ' starts'}`,
+    });
+    void starting.then((started) => {
+      started.forEach((r, k) => r.status === 'fulfilled' && tr.attachHelper(k + 1, r.value));
+      tr.helpersSettled(failure(started));
+    });
+    return tr;
   }
+  const started = await starting;
+  const helpers = started.map((r) => (r.status === 'fulfilled' ? r.value : null));
+  const why = failure(started);
+  return new Trainer({
+    ...init,
+    parallel,
+    threads,
+    helpers,
+    threadsWhy: why ? `helper threads did not start (${why})` : `${threads} threads train (${plan.why})`,
+  });
+}
+
+/** Shard k ≥ 1 of the batch: on its helper thread, or on the trainer's thread through its own graph. */
+interface Shard {
+  /** First stream and stream count. */
+  b0: number;
+  n: number;
+  inputs: Int32Array;
+  targets: Int32Array;
+  helper: GradHelper | null;
+  local: TrainGraph | null;
+  /** State change due before the shard's next step (RESET wins over CARRY). */
+  pending: number;
+  /** Where the shard's carried state is: on the helper (published in its shared buffer) or in `local`. */
+  where: 'none' | 'helper' | 'local';
+  /** Flags sent with the helper's step in flight (replayed locally if it dies). */
+  sent: number;
+  loss: number;
 }
 
 export interface StepResult {
@@ -93,9 +165,13 @@ export class Trainer {
   private adamT = 0;
   private good: { params: Float32Array; m: Float32Array; v: Float32Array; adamT: number; step: number } | null = null;
   private readonly evalMax: number;
-  private readonly helper: GradHelper | null;
-  /** Streams on this thread (the first B0 of B; the helper has the rest). */
+  /** Shards 1… of the batch (shard 0, the first B0 streams, is `graph`). */
+  private readonly shards: Shard[] = [];
+  /** Streams of shard 0, on this thread's `graph`. */
   private readonly B0: number;
+  /** Which mode steps run in, and the panel's note on the threads. */
+  readonly governor: ThreadGovernor;
+  private readonly deadStates = new Map<Shard, Float32Array>();
 
   constructor(private init: TrainerInit) {
     init = this.init = { ...init };
@@ -109,10 +185,34 @@ export class Trainer {
     this.heldIds = ids.subarray(nTrain);
     this.T = T;
     this.B = B;
-    this.helper = init.helper ?? null;
-    if (this.helper && (this.helper.T !== T || this.helper.B1 >= B))
-      throw new Error(`gradient helper layout (${this.helper.B1}×${this.helper.T}) does not fit ${B}×${T}`);
-    this.B0 = B - (this.helper?.B1 ?? 0);
+    const K = Math.max(1, Math.min(init.threads ?? 1, B));
+    const sizes = shardSizes(B, K);
+    this.B0 = sizes[0];
+    let b0 = this.B0;
+    for (let k = 1; k < K; k++) {
+      const helper = init.helpers?.[k - 1] ?? null;
+      if (helper && (helper.T !== T || helper.B1 !== sizes[k]))
+        throw new Error(`gradient helper layout (${helper.B1}×${helper.T}) does not fit shard ${k} (${sizes[k]}×${T})`);
+      const n = sizes[k];
+      const inputs = new Int32Array(n * T);
+      const targets = new Int32Array(n * T);
+      this.shards.push({
+        b0,
+        n,
+        inputs,
+        targets,
+        helper,
+        local: null,
+        pending: RESET,
+        where: 'none',
+        sent: 0,
+        loss: 0,
+      });
+      b0 += n;
+    }
+    const live = this.shards.filter((sh) => sh.helper).length;
+    this.governor = new ThreadGovernor(K, init.parallel, init.threadsWhy, undefined, init.helpersPending);
+    if (K > 1 && live === 0 && !init.helpersPending) this.governor.helpersGone(init.threadsWhy ?? 'no helper thread');
     this.streamLen = Math.floor((nTrain - 1) / this.B);
     this.rng = new Rng(tc.seed);
     this.lr = tc.learningRate;
@@ -146,37 +246,115 @@ export class Trainer {
     this.windowsPerEpoch = Math.max(1, Math.floor((this.streamLen - this.shift) / this.T));
     this.windowInEpoch = 0;
     this.graph.resetState();
-    this.helper?.state(RESET);
+    for (const sh of this.shards) sh.pending = RESET;
   }
 
   private fillWindow(): void {
-    const { B, B0, T, streamLen, shift, windowInEpoch: w } = this;
+    const { B0, T, streamLen, shift, windowInEpoch: w } = this;
     const ids = this.trainIds;
-    for (let b = 0; b < B; b++) {
-      const base = b * streamLen + shift + w * T;
-      // Streams < B0 go to this thread's graph, the rest to the helper's (each time-major).
-      const [inputs, targets, Bs, bs] =
-        b < B0
-          ? [this.graph.inputs, this.graph.targets, B0, b]
-          : [this.helper!.views.inputs, this.helper!.views.targets, B - B0, b - B0];
-      for (let t = 0; t < T; t++) {
-        inputs[t * Bs + bs] = ids[base + t];
-        targets[t * Bs + bs] = ids[base + t + 1];
+    const fill = (inputs: Int32Array, targets: Int32Array, first: number, n: number) => {
+      for (let bs = 0; bs < n; bs++) {
+        const base = (first + bs) * streamLen + shift + w * T;
+        for (let t = 0; t < T; t++) {
+          inputs[t * n + bs] = ids[base + t]; // time-major within the shard
+          targets[t * n + bs] = ids[base + t + 1];
+        }
       }
+    };
+    fill(this.graph.inputs, this.graph.targets, 0, B0);
+    for (const sh of this.shards) fill(sh.inputs, sh.targets, sh.b0, sh.n);
+  }
+
+  /** Hands a shard's step to its helper (with its state, if the trainer's thread had it). */
+  private beginOnHelper(sh: Shard, helper: GradHelper): void {
+    const v = helper.views;
+    v.inputs.set(sh.inputs);
+    v.targets.set(sh.targets);
+    let flags = sh.pending;
+    if (sh.where === 'local') {
+      const g = sh.local!;
+      if (flags & RESET) g.resetState();
+      else g.carryState();
+      let o = 0;
+      for (const x of g.saveState()) {
+        v.state.set(x, o);
+        o += x.length;
+      }
+      flags = LOAD;
     }
+    sh.sent = flags;
+    sh.pending = 0;
+    sh.where = 'helper';
+    helper.begin(this.graph.params.v, flags);
+  }
+
+  /** Runs a shard's step on this thread (taking its state over from the helper if it had it). */
+  private *runHere(sh: Shard): Generator<void, number> {
+    sh.local ??= trainGraphFor(this.init.arena, this.init.model, this.init.vocabSize, sh.n, this.T);
+    const g = sh.local;
+    if (sh.where === 'helper') {
+      // The helper published its carried-in state for a CARRY after every step it finished.
+      g.restoreState(splitState(sh.helper ? sh.helper.views.state : this.lastState(sh), sh.n * this.H));
+      if (sh.pending & RESET) g.resetState();
+    } else if (sh.where === 'local') {
+      if (sh.pending & RESET) g.resetState();
+      else if (sh.pending & CARRY) g.carryState();
+    } else g.resetState();
+    sh.pending = 0;
+    sh.where = 'local';
+    g.setWeights(this.graph.params.v);
+    g.inputs.set(sh.inputs);
+    g.targets.set(sh.targets);
+    return yield* g.run(true);
+  }
+
+  /** The state a dead helper published last (kept when it is disposed). */
+  private lastState(sh: Shard): Float32Array {
+    return this.deadStates.get(sh) ?? new Float32Array(0);
+  }
+
+  /** A helper failed: its shard goes on on this thread from the state it published after its last step. */
+  private helperDied(sh: Shard, why: string): void {
+    const helper = sh.helper!;
+    this.deadStates.set(sh, helper.views.state.slice());
+    // A step in flight consumed its flags: they apply again (a LOAD's state is already the one published).
+    if (!(sh.sent & LOAD)) sh.pending |= sh.sent;
+    sh.sent = 0;
+    if (sh.pending & RESET) sh.pending = RESET;
+    helper.dispose();
+    sh.helper = null;
+    if (this.shards.every((x) => !x.helper)) this.governor.helpersGone(`the helper thread stopped (${why})`);
+  }
+
+  get H(): number {
+    return this.init.model.hiddenSize;
   }
 
   /** One optimisation step over the next window (a generator that yields between time steps). */
   *trainStep(): Generator<void, StepResult> {
     if (this.good === null || this.step % GOOD_EVERY === 0) this.saveGood();
     this.fillWindow();
-    const helper = this.helper;
-    helper?.begin(this.graph.params.v);
-    let loss = yield* this.graph.run(true);
-    if (helper) {
-      yield* helper.wait();
-      loss = helper.combineInto(this.graph, loss, this.B0 * this.T, helper.B1 * this.T);
+    const mode = this.governor.next();
+    const t0 = performance.now();
+    for (const sh of this.shards) {
+      if (sh.helper?.failed) this.helperDied(sh, 'it exited');
+      if (mode === 'parallel' && sh.helper) this.beginOnHelper(sh, sh.helper);
     }
+    let loss = yield* this.graph.run(true);
+    for (const sh of this.shards) {
+      if (sh.where === 'helper' && sh.helper && sh.pending === 0 && mode === 'parallel') {
+        try {
+          sh.loss = yield* sh.helper.wait();
+          sh.sent = 0; // finished: nothing to replay
+          continue;
+        } catch (e) {
+          this.helperDied(sh, e instanceof Error ? e.message : String(e));
+        }
+      }
+      sh.loss = yield* this.runHere(sh);
+    }
+    if (this.shards.length > 0) loss = this.combine(loss);
+    this.governor.record(mode, performance.now() - t0);
     if (this.init.faultAtStep === this.step) {
       this.init.faultAtStep = undefined; // fire once
       loss = NaN;
@@ -185,7 +363,7 @@ export class Trainer {
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return this.recover(loss);
     this.adamUpdate(gradNorm);
     this.graph.carryState();
-    this.helper?.state(CARRY);
+    for (const sh of this.shards) sh.pending = sh.pending & RESET ? RESET : CARRY;
     this.step++;
     this.windowInEpoch++;
     if (this.windowInEpoch >= this.windowsPerEpoch) {
@@ -193,6 +371,22 @@ export class Trainer {
       this.startEpoch();
     }
     return { step: this.step, loss, gradNorm, recovered: null };
+  }
+
+  /** grads ← the row-weighted mean of every shard's gradient, summed in shard order; returns the mean loss. */
+  private combine(loss0: number): number {
+    const g = this.graph.grads.v;
+    const parts = [g, ...this.shards.map((sh) => (sh.where === 'helper' ? sh.helper!.views.grads : sh.local!.grads.v))];
+    const w = [this.B0, ...this.shards.map((sh) => sh.n)].map((n) => n / this.B);
+    const P = g.length;
+    for (let k = 0; k < P; k++) {
+      let s = 0;
+      for (let j = 0; j < parts.length; j++) s += w[j] * parts[j][k];
+      g[k] = s;
+    }
+    let loss = w[0] * loss0;
+    this.shards.forEach((sh, j) => (loss += w[j + 1] * sh.loss));
+    return loss;
   }
 
   private adamUpdate(gradNorm: number): void {
@@ -283,14 +477,52 @@ export class Trainer {
     };
   }
 
-  /** Threads computing gradients (2 with a helper). */
+  /** Threads computing gradients now (1 when the helpers do not pay or are gone). */
   get threads(): number {
-    return this.helper ? 2 : 1;
+    return this.governor.mode === 'parallel' ? 1 + this.shards.filter((sh) => sh.helper).length : 1;
   }
 
+  /** Streams evaluate() cuts the held-out tail into (shard 0's). */
+  get evalStreams(): number {
+    return this.B0;
+  }
+
+  /** Shards the batch is cut into: the thread count the loss curve depends on. */
+  get shardCount(): number {
+    return 1 + this.shards.length;
+  }
+
+  /** A helper that came up after training began: it takes its shard over from the next parallel step. */
+  attachHelper(k: number, helper: GradHelper): void {
+    const sh = this.shards[k - 1];
+    if (this.disposed || !sh || sh.helper || helper.B1 !== sh.n || helper.T !== this.T) {
+      helper.dispose();
+      return;
+    }
+    sh.helper = helper;
+  }
+
+  /** Every helper that was starting has started or failed (`why`: the first failure). */
+  helpersSettled(why: string | null): void {
+    if (this.disposed) return;
+    if (this.shards.some((sh) => sh.helper)) this.governor.begin();
+    else this.governor.helpersGone(`helper threads did not start (${why ?? 'unknown'})`);
+  }
+
+  /** Test hook: the helper of shard k (1…) dies as if it crashed. */
+  async killHelperForTesting(k: number): Promise<void> {
+    await this.shards[k - 1]?.helper?.kill();
+  }
+
+  private disposed = false;
+
   dispose(): void {
+    this.disposed = true;
     this.graph.dispose();
-    this.helper?.dispose();
+    for (const sh of this.shards) {
+      sh.helper?.dispose();
+      sh.local?.dispose();
+    }
   }
 }
 

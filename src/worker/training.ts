@@ -2,7 +2,8 @@
 // progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`.
 import { initBackend } from '../model/backend';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
-import { Trainer } from '../model/trainer';
+import { nodeHelperSpawn } from '../model/gradShard';
+import { startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import type { Handlers } from '../protocol/channel';
@@ -11,6 +12,9 @@ import { docs, newState, setModel, status, type DocState } from './documents';
 import { stopComparison } from './lab';
 import { errText } from './answering';
 import { channel, log } from './port';
+
+/** Where gradient helper threads come from (the one place they are spawned; a web build swaps it). */
+const spawnHelper = nodeHelperSpawn(__dirname + '/gradWorker.js');
 
 export async function stopRun(st: DocState): Promise<void> {
   if (!st.run) return;
@@ -35,37 +39,67 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
   const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
   if (m.resume && !resume) log('info', 'resume requested but there is no compatible model; starting fresh');
   const vocab = resume ? st.model!.vocab : Vocab.fromSymbols(st.doc.syms, model.maxVocab);
+  // The run exists from here on: starting helper threads takes a moment, and a stop or a newer `train`
+  // arriving meanwhile must find it (and wait for it) rather than start a second run beside it.
+  const run = { stop: false, done: Promise.resolve() };
+  let release = () => {};
+  run.done = new Promise<void>((r) => (release = r));
+  st.run = run;
+  const end = () => {
+    if (st.run === run) st.run = null;
+    release();
+  };
   let trainer: Trainer;
   try {
-    trainer = new Trainer({
-      model,
-      training,
-      arena: backend.arena,
-      ids: vocab.ids(st.doc.syms),
-      vocabSize: vocab.size,
-      initial: resume ? st.model!.weights.data : undefined,
-      firstStep: resume ? st.model!.steps : 0,
-      faultAtStep: m.faultAtStepForTesting,
-    });
+    trainer = await startTrainer(
+      {
+        model,
+        training,
+        arena: backend.arena,
+        ids: vocab.ids(st.doc.syms),
+        vocabSize: vocab.size,
+        initial: resume ? st.model!.weights.data : undefined,
+        firstStep: resume ? st.model!.steps : 0,
+        faultAtStep: m.faultAtStepForTesting,
+      },
+      // Every core by default (model/parallel.ts); the helper bundle sits beside this one in dist/.
+      // Helpers join as they come up, so the first steps (and the 'training' status) do not wait for them.
+      { spawn: spawnHelper, wasmDir: __dirname + '/', log: (msg) => log('warn', msg), background: true },
+    );
   } catch (e) {
+    end();
     status(m.docId, st, 'failed', errText(e));
     return;
   }
-  const run = { stop: false, done: Promise.resolve() };
-  st.run = run;
+  if (run.stop || docs.get(m.docId) !== st) {
+    trainer.dispose();
+    end();
+    status(m.docId, st, 'stopped', 'stopped before the first step');
+    return;
+  }
   status(
     m.docId,
     st,
     'training',
-    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}`,
+    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}; ${trainer.governor.note}`,
   );
-  run.done = (async () => {
+  let noteVersion = trainer.governor.version;
+  /** Says in the panel when the thread count changes (a probe decided, or a helper died). */
+  const threadsChanged = () => {
+    if (trainer.governor.version === noteVersion) return;
+    noteVersion = trainer.governor.version;
+    status(m.docId, st, 'training', trainer.governor.note);
+  };
+  const body = (async () => {
     try {
       const res = await runTraining(
         trainer,
         { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
         {
-          onProgress: (progress) => channel.emit('trainingProgress', { docId: m.docId, progress }),
+          onProgress: (progress) => {
+            channel.emit('trainingProgress', { docId: m.docId, progress });
+            threadsChanged();
+          },
           onRecovered: (message) => status(m.docId, st, 'training', message),
           // A document disposed (or replaced) mid-run takes no snapshot: its predictor would never be freed.
           onSnapshot: (w) => (docs.get(m.docId) === st ? setModel(st, w, vocab, text, trainer.step) : undefined),
@@ -77,10 +111,10 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
       status(m.docId, st, 'failed', `Training failed: ${errText(e)}`);
     } finally {
       trainer.dispose();
-      if (st.run === run) st.run = null;
+      end();
     }
   })();
-  await run.done;
+  await body;
 }
 
 function sameShape(a: ModelConfig, b: ModelConfig): boolean {

@@ -1,8 +1,10 @@
 // The batched forward and backward pass (truncated BPTT) for the GRU and the vanilla RNN, over arena
 // buffers, behind the TrainGraph surface the Trainer drives (the LSTM has its own, lstmGraph.ts). Equations
-// in cells/cell.ts. Matmuls go to the arena (XNNPACK in wasm), elementwise math is JS loops. Simpler than the
-// LSTM's graph (embeddings are gathered per row, σ/tanh are Math calls), so it is somewhat slower per
-// character; the cell comparison reports steps taken so that is visible.
+// in cells/cell.ts. Matmuls go to the arena (XNNPACK in wasm), elementwise math is JS loops. The LSTM graph's
+// cost-saving choices, where they apply: σ is XNNPACK's vectorised sigmoid over a (B, ·) block and
+// tanh(x) = 2σ(2x) − 1 (no Math.exp/Math.tanh in the time loop); the softmax is the shared one
+// (crossEntropy.ts); weight gradients are dWᵀ = dUᵀ·X from a transposed dU written while it is computed, so
+// XNNPACK packs the narrow X rather than the wide dU, and no activation is transposed after the fact.
 //
 // Rows are time-major (t·B + b). Rule for wasm: a gemm may grow the heap (XNNPACK packing), after which
 // every `.v` view is rebuilt, so views are re-read (`views(ly)`) after each gemm, never cached across one.
@@ -13,7 +15,8 @@ import { cellOf } from '../config';
 import { inputSize, totalLength } from '../params';
 import { CarriedState } from './carried';
 import { GraphBase } from './graphBase';
-import { columnSums, copyColumns, gatherRows, meanScale, scatterAddRows, transpose } from './ops';
+import { softmaxCrossEntropy } from './crossEntropy';
+import { columnSums, gatherRows, scatterAddRows, transpose } from './ops';
 import { ReadOut } from './readOut';
 import type { TrainGraph } from './trainGraph';
 
@@ -31,25 +34,30 @@ interface Layer {
   RnT: Buf; // (H, H): gru Rnᵀ, rnn Whᵀ
   WxT: Buf; // (GH, In)
   X: Buf; // (TB, In) this layer's input (layer 0: gathered embeddings; above: copy of the layer below's hs)
-  XT: Buf; // (In, TB)
   xp: Buf; // (TB, GH) X·Wx
   Hall: Buf; // ((T+1)B, H): block 0 the carried-in h, block t+1 = h_t
   hPrev: Buf[]; // views: Hall block t (B, H)
   hs: Buf; // view: Hall blocks 1..T (TB, H)
-  hPrevT: Buf; // (H, TB)
+  hPrevAll: Buf; // view: Hall blocks 0..T−1 (TB, H), h_{t−1} of every step
   act: Buf; // (TB, GH) gru z|r|n, rnn h
   q: Buf; // gru (TB, H) r⊙h_{t−1}
-  qT: Buf; // gru (H, TB)
   qStep: Buf; // (B, H) the current step's r⊙h (gemm operand)
   rec: Buf; // (B, 2H | H) recurrent product of one step
   recN: Buf; // gru (B, H) (r⊙h)·Rn
+  pre: Buf; // (B, 2H | H) sigmoid input: gru z|r pre-activations, rnn 2u (tanh u = 2σ(2u) − 1)
+  sig: Buf; // (B, 2H | H) its sigmoid
+  preN: Buf; // gru (B, H) 2·(n pre-activation)
+  sigN: Buf; // gru (B, H) its sigmoid
   dHs: Buf; // (TB, H) gradient reaching this layer's outputs
   dU: Buf; // (TB, GH) pre-activation gradients
+  dUT: Buf; // (GH, TB) the same, transposed (written as computed)
+  dUTzr: Buf; // gru view: dUT rows 0..2H, (2H, TB)
+  dUTn: Buf; // gru view: dUT rows 2H..3H, (H, TB)
   dUzr: Buf; // (B, 2H) gru: this step's z|r gradients (gemm operand)
   dUn: Buf; // (B, H) gru n gradients / rnn u gradients of this step
   dq: Buf; // (B, H) gru ∂/∂(r⊙h)
   dhRec: Buf; // (B, H) gradient reaching h_{t−1} through the recurrence
-  gTmp: Buf; // (H, GH) a weight gradient before its columns are picked
+  gWT: Buf; // (GH, max(H, In)) a weight gradient, transposed, before it goes to its place
   dX: Buf; // (TB, In)
 }
 
@@ -62,11 +70,16 @@ function views(ly: Layer) {
     hAll: ly.Hall.v,
     rec: ly.rec.v,
     recN: ly.recN.v,
+    pre: ly.pre.v,
+    sig: ly.sig.v,
+    preN: ly.preN.v,
+    sigN: ly.sigN.v,
     q: ly.q.v,
     qStep: ly.qStep.v,
     dHs: ly.dHs.v,
     dhRec: ly.dhRec.v,
     dU: ly.dU.v,
+    dUT: ly.dUT.v,
     dUn: ly.dUn.v,
     dUzr: ly.dUzr.v,
     dq: ly.dq.v,
@@ -82,7 +95,8 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
   private readonly emb: Buf;
   private readonly gEmb: Buf;
   private readonly out: ReadOut;
-  private readonly hsT: Buf; // (H, TB) top layer outputs transposed
+  private readonly hsT: Buf; // (H, TB) top layer outputs transposed (written as computed)
+  private readonly probs: Buf; // (TB, V) softmax scratch
   protected readonly state: CarriedState; // h of every layer
   private readonly owned: Buf[] = [];
 
@@ -114,6 +128,7 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
       const In = inputSize(cfg, l);
       const p = `${this.cell}${l}`;
       const Hall = alloc((T + 1) * B * H);
+      const dUT = alloc(GH * TB);
       this.layers.push({
         In,
         Wx: pv(`${p}.kernel`, false, true),
@@ -128,30 +143,36 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
         RnT: alloc(H * H, true),
         WxT: alloc(GH * In, true),
         X: alloc(TB * In),
-        XT: alloc(In * TB),
         xp: alloc(TB * GH),
         Hall,
         hPrev: Array.from({ length: T }, (_, t) => own(arena.view(Hall, t * B * H, B * H))),
         hs: own(arena.view(Hall, B * H, TB * H)),
-        hPrevT: alloc(H * TB),
+        hPrevAll: own(arena.view(Hall, 0, TB * H)),
         act: alloc(TB * GH),
         q: alloc(gru ? TB * H : 1),
-        qT: alloc(gru ? H * TB : 1),
         qStep: alloc(B * H),
         rec: alloc(B * (gru ? 2 * H : H)),
         recN: alloc(B * H),
+        pre: alloc(B * (gru ? 2 * H : H)),
+        sig: alloc(B * (gru ? 2 * H : H)),
+        preN: alloc(gru ? B * H : 1),
+        sigN: alloc(gru ? B * H : 1),
         dHs: alloc(TB * H),
         dU: alloc(TB * GH),
+        dUT,
+        dUTzr: own(arena.view(dUT, 0, gru ? 2 * H * TB : H * TB)),
+        dUTn: own(arena.view(dUT, gru ? 2 * H * TB : 0, H * TB)),
         dUzr: alloc(gru ? B * 2 * H : 1),
         dUn: alloc(B * H),
         dq: alloc(B * H),
         dhRec: alloc(B * H),
-        gTmp: alloc(H * GH),
+        gWT: alloc(GH * Math.max(H, In)),
         dX: alloc(TB * In),
       });
     }
     this.out = new ReadOut(arena, H, V, TB, pv, alloc);
     this.hsT = alloc(H * TB);
+    this.probs = alloc(TB * V);
     this.state = new CarriedState(
       this.layers.map((ly) => ly.Hall),
       B * H,
@@ -200,24 +221,24 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
-    transpose(top.hs.v, this.hsT.v, TB, H);
     this.out.backward(this.hsT, top.dHs);
     this.gEmb.v.fill(0);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
       yield* this.backwardLayer(l);
-      // Weight gradients: dWx = Xᵀ·dU, db = Σ dU, dWh = h_{t−1}ᵀ·dU (gru: z|r columns; n from (r⊙h)ᵀ·dU).
-      transpose(ly.X.v, ly.XT.v, TB, ly.In);
-      arena.gemm(ly.XT, ly.dU, ly.gWx, ly.In, TB, GH);
+      // Weight gradients, transposed: dWxᵀ = dUᵀ·X, db = Σ dU, dWhᵀ = dUᵀ·h_{t−1} (gru: the z|r rows;
+      // the n rows from (r⊙h)), each then put in place.
+      arena.gemm(ly.dUT, ly.X, ly.gWT, GH, TB, ly.In); // (GH,TB)(TB,In)
+      transpose(ly.gWT.v, ly.gWx.v, GH, ly.In);
       columnSums(ly.dU.v, ly.gb.v, TB, GH);
-      transpose(ly.Hall.v.subarray(0, TB * H), ly.hPrevT.v, TB, H);
-      if (this.cell === 'rnn') arena.gemm(ly.hPrevT, ly.dU, ly.gWh, H, TB, H);
-      else {
-        arena.gemm(ly.hPrevT, ly.dU, ly.gTmp, H, TB, GH);
-        copyColumns(ly.gTmp.v, ly.gWh.v, H, GH, 0, 2 * H);
-        transpose(ly.q.v, ly.qT.v, TB, H);
-        arena.gemm(ly.qT, ly.dU, ly.gTmp, H, TB, GH);
-        copyColumns(ly.gTmp.v, ly.gWh.v, H, GH, 2 * H, GH);
+      if (this.cell === 'rnn') {
+        arena.gemm(ly.dUT, ly.hPrevAll, ly.gWT, H, TB, H);
+        transpose(ly.gWT.v, ly.gWh.v, H, H);
+      } else {
+        arena.gemm(ly.dUTzr, ly.hPrevAll, ly.gWT, 2 * H, TB, H); // (2H,TB)(TB,H)
+        placeTransposed(ly.gWT.v, ly.gWh.v, 2 * H, H, GH, 0);
+        arena.gemm(ly.dUTn, ly.q, ly.gWT, H, TB, H); // (H,TB)(TB,H)
+        placeTransposed(ly.gWT.v, ly.gWh.v, H, H, GH, 2 * H);
       }
       // dX = dU·Wxᵀ: into the layer below's outputs, or (layer 0) scattered into the embedding rows.
       arena.gemm(ly.dU, ly.WxT, ly.dX, TB, GH, ly.In);
@@ -229,46 +250,71 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
   }
 
   protected forwardStep(l: number, t: number): void {
-    const { arena, H, B, G } = this;
+    const { arena, H, B, G, T } = this;
     const GH = G * H;
+    const TB = T * B;
     const ly = this.layers[l];
     const row0 = t * B;
+    const top = l === this.L - 1;
     if (this.cell === 'rnn') {
-      arena.gemm(ly.hPrev[t], ly.Wh, ly.rec, B, H, H);
-      const { rec, xp, bias: b, act, hAll } = views(ly);
+      arena.gemm(ly.hPrev[t], ly.Wh, ly.rec, B, H, H); // (B,H)·(H,H) recurrent term
+      {
+        const { rec, xp, bias: b, pre } = views(ly);
+        for (let s = 0; s < B; s++)
+          for (let k = 0; k < H; k++) pre[s * H + k] = 2 * (xp[(row0 + s) * H + k] + b[k] + rec[s * H + k]); // 2u
+      }
+      arena.sigmoid(ly.pre, ly.sig);
+      const { sig, act, hAll } = views(ly);
+      const hsT = this.hsT.v;
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
-          const h = Math.tanh(xp[row * H + k] + b[k] + rec[s * H + k]);
+          const h = 2 * sig[s * H + k] - 1; // (B,H) h_t = tanh(u)
           act[row * H + k] = h;
           hAll[(row + B) * H + k] = h;
+          if (top) hsT[k * TB + row] = h;
         }
       }
       return;
     }
     arena.gemm(ly.hPrev[t], ly.Rzr, ly.rec, B, H, 2 * H); // h·[Rz | Rr]
     {
-      const { rec, xp, bias: b, act, hAll, q, qStep: qs } = views(ly);
+      const { rec, xp, bias: b, pre } = views(ly);
+      for (let s = 0; s < B; s++)
+        for (let j = 0; j < 2 * H; j++) pre[s * 2 * H + j] = xp[(row0 + s) * GH + j] + b[j] + rec[s * 2 * H + j];
+    }
+    arena.sigmoid(ly.pre, ly.sig); // (B,2H): z | r
+    {
+      const { sig, act, hAll, q, qStep: qs } = views(ly);
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
-        for (let j = 0; j < 2 * H; j++)
-          act[row * GH + j] = 1 / (1 + Math.exp(-(xp[row * GH + j] + b[j] + rec[s * 2 * H + j])));
+        for (let j = 0; j < 2 * H; j++) act[row * GH + j] = sig[s * 2 * H + j];
         for (let k = 0; k < H; k++) {
-          const qk = act[row * GH + H + k] * hAll[row * H + k]; // r ⊙ h_{t−1}
+          const qk = sig[s * 2 * H + H + k] * hAll[row * H + k]; // r ⊙ h_{t−1}
           q[row * H + k] = qk;
           qs[s * H + k] = qk;
         }
       }
     }
     arena.gemm(ly.qStep, ly.Rn, ly.recN, B, H, H); // (r⊙h)·Rn
-    const { recN, xp, bias: b, act, hAll } = views(ly);
+    {
+      const { recN, xp, bias: b, preN } = views(ly);
+      for (let s = 0; s < B; s++)
+        for (let k = 0; k < H; k++)
+          preN[s * H + k] = 2 * (xp[(row0 + s) * GH + 2 * H + k] + b[2 * H + k] + recN[s * H + k]);
+    }
+    arena.sigmoid(ly.preN, ly.sigN);
+    const { sigN, act, hAll } = views(ly);
+    const hsT = this.hsT.v;
     for (let s = 0; s < B; s++) {
       const row = row0 + s;
       for (let k = 0; k < H; k++) {
-        const n = Math.tanh(xp[row * GH + 2 * H + k] + b[2 * H + k] + recN[s * H + k]);
+        const n = 2 * sigN[s * H + k] - 1; // (B,H) candidate n = tanh(·)
         act[row * GH + 2 * H + k] = n;
-        const z = act[row * GH + k];
-        hAll[(row + B) * H + k] = z * hAll[row * H + k] + (1 - z) * n;
+        const z = act[row * GH + k]; // (B,H) update gate
+        const h = z * hAll[row * H + k] + (1 - z) * n; // h_t = z⊙h_{t−1} + (1−z)⊙n
+        hAll[(row + B) * H + k] = h;
+        if (top) hsT[k * TB + row] = h;
       }
     }
   }
@@ -276,11 +322,12 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
   protected backwardStep(l: number, t: number): void {
     const { arena, H, B, G, T } = this;
     const GH = G * H;
+    const TB = T * B;
     const ly = this.layers[l];
     const row0 = t * B;
     const hasRec = t < T - 1 ? 1 : 0;
     if (this.cell === 'rnn') {
-      const { dHs, dhRec, act, dU, dUn: du } = views(ly);
+      const { dHs, dhRec, act, dU, dUT, dUn: du } = views(ly);
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
@@ -288,6 +335,7 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
           const h = act[row * H + k];
           const g = dh * (1 - h * h);
           dU[row * H + k] = g;
+          dUT[k * TB + row] = g;
           du[s * H + k] = g;
         }
       }
@@ -296,7 +344,7 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     }
     // GRU. dh = from above + from t+1; dz = dh(h_{t−1} − n), dn = dh(1 − z); then dq = du_n·Rnᵀ.
     {
-      const { dHs, dhRec, act, hAll, dU, dUn, dq } = views(ly); // dq holds dh until the gemm below overwrites it
+      const { dHs, dhRec, act, hAll, dU, dUT, dUn, dq } = views(ly); // dq holds dh until the gemm below overwrites it
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
@@ -304,9 +352,12 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
           const z = act[row * GH + k];
           const n = act[row * GH + 2 * H + k];
           const hp = hAll[row * H + k];
-          dU[row * GH + k] = dh * (hp - n) * z * (1 - z);
-          const dun = dh * (1 - z) * (1 - n * n);
+          const duz = dh * (hp - n) * z * (1 - z); // ∂/∂(z pre-activation)
+          dU[row * GH + k] = duz;
+          dUT[k * TB + row] = duz;
+          const dun = dh * (1 - z) * (1 - n * n); // ∂/∂(n pre-activation)
           dU[row * GH + 2 * H + k] = dun;
+          dUT[(2 * H + k) * TB + row] = dun;
           dUn[s * H + k] = dun;
           dq[s * H + k] = dh; // saved dh
         }
@@ -320,14 +371,15 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     }
     arena.gemm(ly.dUn, ly.RnT, ly.dq, B, H, H); // dq = du_n·Rnᵀ
     {
-      const { dq, act, hAll, dU, dUzr, dhRec } = views(ly);
+      const { dq, act, hAll, dU, dUT, dUzr, dhRec } = views(ly);
       for (let s = 0; s < B; s++) {
         const row = row0 + s;
         for (let k = 0; k < H; k++) {
           const r = act[row * GH + H + k];
           const hp = hAll[row * H + k];
-          const dur = dq[s * H + k] * hp * r * (1 - r);
+          const dur = dq[s * H + k] * hp * r * (1 - r); // ∂/∂(r pre-activation)
           dU[row * GH + H + k] = dur;
+          dUT[(H + k) * TB + row] = dur;
           dhRec[s * H + k] += dq[s * H + k] * r;
           dUzr[s * 2 * H + k] = dU[row * GH + k];
           dUzr[s * 2 * H + H + k] = dur;
@@ -341,32 +393,9 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     }
   }
 
+  /** Mean cross-entropy over the logits (crossEntropy.ts, shared with the LSTM); with `grad`, also dLogits. */
   private softmaxCrossEntropy(grad: boolean): number {
-    const { V, T, B } = this;
-    const rows = T * B;
-    const lg = this.out.logits.v;
-    const by = this.out.by.v;
-    const dL = this.out.dLogits.v;
-    const targets = this.targets;
-    const inv = meanScale(targets);
-    let loss = 0;
-    for (let r = 0; r < rows; r++) {
-      const o = r * V;
-      if (targets[r] < 0) {
-        if (grad) dL.fill(0, o, o + V);
-        continue;
-      }
-      let max = -Infinity;
-      for (let v = 0; v < V; v++) max = Math.max(max, lg[o + v] + by[v]);
-      let sum = 0;
-      for (let v = 0; v < V; v++) sum += Math.exp(lg[o + v] + by[v] - max);
-      loss += Math.log(sum) + max - (lg[o + targets[r]] + by[targets[r]]);
-      if (grad) {
-        for (let v = 0; v < V; v++) dL[o + v] = (Math.exp(lg[o + v] + by[v] - max) / sum) * inv;
-        dL[o + targets[r]] -= inv;
-      }
-    }
-    return loss * inv;
+    return softmaxCrossEntropy(this.arena, this.out, this.probs, this.targets, this.T * this.B, this.V, grad);
   }
 
   /** h_t of a layer for all steps, (TB, H) time-major, for tests. */
@@ -384,4 +413,16 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     for (const b of [...this.owned].reverse()) this.arena.free(b);
     this.owned.length = 0;
   }
+}
+
+/** dst (rows, cols of `width`) columns [at, at + rows) ← src (rows, n)ᵀ: a transposed gradient block put in place. */
+function placeTransposed(
+  src: Float32Array,
+  dst: Float32Array,
+  rows: number,
+  n: number,
+  width: number,
+  at: number,
+): void {
+  for (let j = 0; j < rows; j++) for (let k = 0; k < n; k++) dst[k * width + at + j] = src[j * n + k];
 }

@@ -18,7 +18,8 @@ import type { ModelConfig } from '../config';
 import { inputSize, totalLength } from '../params';
 import { CarriedState } from './carried';
 import { GraphBase } from './graphBase';
-import { addRowVector, columnSums, meanScale, scatterAddRows, transpose } from './ops';
+import { softmaxCrossEntropy } from './crossEntropy';
+import { addRowVector, columnSums, scatterAddRows, transpose } from './ops';
 import { ReadOut } from './readOut';
 import type { TrainGraph } from './trainGraph';
 
@@ -304,54 +305,9 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     if (t > 0) arena.gemm(ly.dZt[t], ly.WhT, ly.dhRec, B, H4, H); // dh_{t-1} = dZ_t·WhT (B,4H)(4H,H)
   }
 
-  /**
-   * Adds the bias, softmaxes each row, returns mean −log p(target) over rows whose target is ≥ 0; with
-   * `grad`, writes dLogits = (p − onehot)/valid rows. exp(x − max) comes from one vectorised sigmoid:
-   * for u ≤ 0, eᵘ = σ(u)/(1 − σ(u)).
-   */
+  /** Mean cross-entropy over the logits (crossEntropy.ts); with `grad`, also dLogits. */
   private softmaxCrossEntropy(grad: boolean): number {
-    const { V, T, B } = this;
-    const rows = T * B;
-    const logits = this.out.logits.v;
-    const bias = this.out.by.v;
-    const targets = this.targets;
-    for (let r = 0; r < rows; r++) {
-      const o = r * V;
-      let max = -Infinity;
-      for (let v = 0; v < V; v++) {
-        const x = logits[o + v] + bias[v];
-        logits[o + v] = x;
-        if (x > max) max = x;
-      }
-      for (let v = 0; v < V; v++) logits[o + v] -= max;
-    }
-    this.arena.sigmoid(this.out.logits, this.probs);
-    const p = this.probs.v;
-    const dL = this.out.dLogits.v;
-    const inv = meanScale(targets);
-    let loss = 0;
-    for (let r = 0; r < rows; r++) {
-      const o = r * V;
-      if (targets[r] < 0) {
-        // Padding (evaluation past the end of the held-out text): no loss, no gradient.
-        if (grad) dL.fill(0, o, o + V);
-        continue;
-      }
-      let sum = 0;
-      for (let v = 0; v < V; v++) {
-        const s = p[o + v];
-        const e = s / (1 - s); // exp(logit − max)
-        p[o + v] = e;
-        sum += e;
-      }
-      loss += Math.log(sum) - logits[o + targets[r]]; // −log softmax at the target (max cancels)
-      if (grad) {
-        const scale = inv / sum;
-        for (let v = 0; v < V; v++) dL[o + v] = p[o + v] * scale;
-        dL[o + targets[r]] -= inv;
-      }
-    }
-    return loss * inv;
+    return softmaxCrossEntropy(this.arena, this.out, this.probs, this.targets, this.T * this.B, this.V, grad);
   }
 
   /** The carried-in hidden state of a layer (block 0), for tests. */

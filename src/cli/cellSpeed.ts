@@ -1,0 +1,113 @@
+// Steps per second of the three training graphs at matched parameter counts (the Compare Cells setting):
+// GRU and RNN at the hidden size whose parameter count is closest to the LSTM's, B=32, T=64, interleaved in
+// blocks of steps so every cell sees the same machine load. `npm run bench -- --cells [--hidden H] [--layers L]`.
+import * as os from 'node:os';
+import type { Arena } from '../model/arena';
+import type { CellType } from '../model/cells/cell';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config';
+import { trainGraphFor, type TrainGraph } from '../model/engine/trainGraph';
+import { hiddenForParams, paramCount } from '../model/lab/compare';
+import { initWeights } from '../model/params';
+import { Rng } from '../model/rng';
+import { runSync } from '../model/trainer';
+
+export interface CellSpeed {
+  cell: CellType;
+  hiddenSize: number;
+  params: number;
+  stepsPerSec: number;
+}
+
+export function cellSpeeds(arena: Arena, H: number, L: number, seconds: number): CellSpeed[] {
+  const V = 96;
+  const E = 32;
+  const B = 32;
+  const T = 64;
+  const target = paramCount('lstm', H, E, V, L);
+  const rng = new Rng(5);
+  const graphs = (['lstm', 'gru', 'rnn'] as const).map((cell) => {
+    const hidden = cell === 'lstm' ? H : hiddenForParams(cell, target, E, V, L);
+    const cfg: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: hidden, layers: L, embeddingSize: E, cell };
+    const g: TrainGraph = trainGraphFor(arena, cfg, V, B, T);
+    g.setWeights(initWeights(cfg, V, 1).data);
+    for (let k = 0; k < T * B; k++) {
+      g.inputs[k] = rng.int(V);
+      g.targets[k] = rng.int(V);
+    }
+    return { cell, hidden, params: paramCount(cell, hidden, E, V, L), g, ms: [] as number[] };
+  });
+  for (const x of graphs) runSync(x.g.run(true)); // warm-up: XNNPACK packs its operands once
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end)
+    for (const x of graphs)
+      for (let k = 0; k < 3; k++) {
+        const t = performance.now();
+        runSync(x.g.run(true));
+        x.g.carryState();
+        x.ms.push(performance.now() - t);
+      }
+  const out = graphs.map((x) => {
+    const s = [...x.ms].sort((a, b) => a - b);
+    return { cell: x.cell, hiddenSize: x.hidden, params: x.params, stepsPerSec: 1000 / s[Math.floor(s.length / 2)] };
+  });
+  for (const x of graphs) x.g.dispose();
+  return out;
+}
+
+/** Prints the table (`--cells`). */
+export function printCellSpeeds(arena: Arena, H: number, L: number, seconds: number): CellSpeed[] {
+  const load = os.loadavg()[0];
+  const r = cellSpeeds(arena, H, L, seconds);
+  const lstm = r[0].stepsPerSec;
+  for (const x of r)
+    console.log(
+      `  ${x.cell.padEnd(4)} H=${String(x.hiddenSize).padStart(3)} L=${L} ${String(x.params).padStart(7)} params: ` +
+        `${x.stepsPerSec.toFixed(1).padStart(6)} steps/s, ${(x.stepsPerSec / lstm).toFixed(2)}× the LSTM's (target ≥ 0.80)`,
+    );
+  console.log(`  (B=32, T=64, median of interleaved steps, ${seconds} s, load average ${load.toFixed(2)})`);
+  return r;
+}
+
+/**
+ * What a thread count can gain at most: the step time of one shard of B/K streams against the whole batch,
+ * interleaved (`--shards`). With K idle cores the speed-up is at most t(B) / t(B/K); the cap in
+ * model/parallel.ts is where another thread stops adding much.
+ */
+export function printShardCosts(arena: Arena, H: number, seconds: number): void {
+  const V = 96;
+  const T = 64;
+  const cfg: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: H, embeddingSize: 32 };
+  const rng = new Rng(9);
+  const sizes = [32, 16, 11, 8, 6];
+  const graphs = sizes.map((B) => {
+    const g = trainGraphFor(arena, cfg, V, B, T);
+    g.setWeights(initWeights(cfg, V, 1).data);
+    for (let k = 0; k < T * B; k++) {
+      g.inputs[k] = rng.int(V);
+      g.targets[k] = rng.int(V);
+    }
+    runSync(g.run(true));
+    return { B, g, ms: [] as number[] };
+  });
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end)
+    for (const x of graphs)
+      for (let k = 0; k < 3; k++) {
+        const t = performance.now();
+        runSync(x.g.run(true));
+        x.ms.push(performance.now() - t);
+      }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const t32 = med(graphs[0].ms);
+  for (const x of graphs) {
+    const K = Math.round(32 / x.B);
+    console.log(
+      `  B=${String(x.B).padStart(2)} (one of ${K} shards): ${med(x.ms).toFixed(1)} ms per step, ${(med(x.ms) / t32).toFixed(2)} of B=32; ` +
+        `${K} idle cores could reach ${(t32 / med(x.ms)).toFixed(2)}×`,
+    );
+    x.g.dispose();
+  }
+  console.log(
+    `  (H=${H}, T=64, median of interleaved steps, ${seconds} s, load average ${os.loadavg()[0].toFixed(2)})`,
+  );
+}
