@@ -1,6 +1,6 @@
 // Training a document's model: a run starts on `train` (stopping the one before), reports status and
 // progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`.
-import { initBackend } from '../model/backend';
+import { backend } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
 import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
@@ -30,7 +30,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     return;
   }
   st.heldOutFraction = training.heldOutFraction;
-  const backend = await initBackend(training.backend, { wasmDir: __dirname + '/', log });
+  const engine = await backend(training.backend, log);
   const text = st.doc.text;
   const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
   if (m.resume && !resume) log('info', 'resume requested but there is no compatible model; starting fresh');
@@ -40,7 +40,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     trainer = new Trainer({
       model,
       training,
-      arena: backend.arena,
+      arena: engine.arena,
       ids: vocab.ids(st.doc.syms),
       vocabSize: vocab.size,
       initial: resume ? st.model!.weights.data : undefined,
@@ -57,7 +57,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     m.docId,
     st,
     'training',
-    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}`,
+    `${engine.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}`,
   );
   run.done = (async () => {
     try {
