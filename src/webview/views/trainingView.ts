@@ -81,10 +81,7 @@ export class TrainingView {
     setText(
       this.hostNote,
       host === 'web'
-        ? t(
-            state,
-            'VS Code for the Web: training runs on one thread in a Web Worker, so it is slower than in desktop VS Code.',
-          )
+        ? t(state, 'VS Code for the Web: training runs on one thread, in a Web Worker (no helper threads there).')
         : '',
     );
     const hasModel = status === 'stopped' || status === 'done';
