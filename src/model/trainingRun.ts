@@ -1,8 +1,10 @@
 // Drives a Trainer against the clock: budgets, progress at most a few times a second, periodic
 // held-out evaluation and weight snapshots, and prompt cancellation (it yields to the event loop
-// every few milliseconds so a worker keeps answering messages while it trains).
+// every few milliseconds so a worker keeps answering messages while it trains), and the best held-out point
+// with optional early stopping once it stops improving.
 import type { TrainingPoint, TrainingProgress } from '../shared/domain';
 import type { ModelWeights } from './params';
+import { Plateau, type BestPoint, type PlateauOptions } from './plateau';
 import type { Trainer } from './trainer';
 
 export interface RunHooks {
@@ -14,6 +16,8 @@ export interface RunHooks {
   onSnapshot(w: ModelWeights): void;
   /** Polled at every yield; true ends the run within one slice (~10 ms). */
   shouldStop(): boolean;
+  /** A held-out evaluation set a new best; `w` are the weights that scored it. */
+  onBest?(w: ModelWeights, best: BestPoint): void;
 }
 
 export interface RunOptions {
@@ -28,6 +32,8 @@ export interface RunOptions {
   sliceMs?: number;
   /** Held-out positions for the final evaluation (default: the trainer's per-evaluation cap). */
   finalEvalTokens?: number;
+  /** Ends the run (done) once held-out bpc stops improving; absent: the budget alone ends it. */
+  earlyStop?: PlateauOptions;
 }
 
 export interface RunResult {
@@ -37,6 +43,10 @@ export interface RunResult {
   latest: TrainingProgress | null;
   /** Median chars/s over steps (compute only). */
   medianCharsPerSec: number;
+  /** The lowest held-out bpc any evaluation of this run saw, and at which step. */
+  best: BestPoint | null;
+  /** True when early stopping ended the run. */
+  stoppedEarly: boolean;
 }
 
 const now = () => performance.now();
@@ -62,6 +72,13 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
   const startEpoch = tr.epochProgress;
   const firstStep = tr.step; // a resumed trainer starts past 0
   const elapsed = () => (now() - t0) / 1000;
+  const plateau = new Plateau(opts.earlyStop ?? { patience: 0, minDelta: 0 });
+  let stoppedEarly = false;
+  /** Records an evaluation; a new best hands its weights to the hook. */
+  const observe = (bpc: number | null) => {
+    if (bpc === null) return;
+    if (plateau.observe(tr.step, bpc) && hooks.onBest) hooks.onBest(tr.weights(), plateau.best!);
+  };
 
   /** Runs a generator in slices; false when a stop request arrived mid-way. */
   async function drive<R>(gen: Generator<void, R>): Promise<{ ok: boolean; value?: R }> {
@@ -107,7 +124,10 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
   const finish = async (status: 'done' | 'stopped', message: string): Promise<RunResult> => {
     if (status === 'done') {
       const ev = await drive(tr.evaluate(opts.finalEvalTokens));
-      if (ev.ok) heldOut = ev.value ?? null;
+      if (ev.ok) {
+        heldOut = ev.value ?? null;
+        observe(heldOut);
+      }
     }
     emit(true);
     hooks.onSnapshot(tr.weights());
@@ -118,6 +138,8 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
       curve,
       latest,
       medianCharsPerSec: sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0,
+      best: plateau.best,
+      stoppedEarly,
     };
   };
 
@@ -145,7 +167,13 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
       if (!ev.ok) return finish('stopped', `stopped after ${tr.step} steps`);
       heldOut = ev.value ?? null;
       lastEval = now();
+      observe(heldOut);
       emit(true);
+      if (plateau.exhausted) {
+        stoppedEarly = true;
+        const b = plateau.best!;
+        return finish('done', `held-out stopped improving (best ${b.heldOutBpc.toFixed(3)} bpc at step ${b.step})`);
+      }
     } else emit(false);
     if (now() - lastSnap > snapshotEvery) {
       hooks.onSnapshot(tr.weights());

@@ -1,0 +1,87 @@
+// Early stopping: the plateau detector and runTraining's best point, driven by a scripted held-out curve.
+import * as assert from 'node:assert/strict';
+import type { ModelWeights } from '../../../src/model/params';
+import { Plateau } from '../../../src/model/plateau';
+import type { Trainer } from '../../../src/model/trainer';
+import { runTraining } from '../../../src/model/trainingRun';
+
+/** A stand-in trainer whose k-th evaluation returns curve[k] (then the last value forever). */
+function scripted(curve: number[]) {
+  let evals = 0;
+  const fake = {
+    step: 0,
+    epoch: 0,
+    epochProgress: 0,
+    charsPerStep: 64,
+    // eslint-disable-next-line require-yield
+    *trainStep() {
+      fake.step++;
+      return { loss: 1 };
+    },
+    // eslint-disable-next-line require-yield
+    *evaluate() {
+      return curve[Math.min(evals++, curve.length - 1)];
+    },
+    weights: () => ({ step: fake.step }) as unknown as ModelWeights,
+  };
+  return fake;
+}
+
+describe('model/plateau', () => {
+  it('counts evaluations since the last new best and is exhausted after patience', () => {
+    const p = new Plateau({ patience: 2, minDelta: 0.01 });
+    assert.equal(p.observe(1, 3.0), true);
+    assert.equal(p.observe(2, 2.5), true);
+    assert.equal(p.observe(3, 2.495), false, 'an improvement under minDelta is not a new best');
+    assert.equal(p.exhausted, false);
+    assert.equal(p.observe(4, 2.6), false);
+    assert.equal(p.exhausted, true);
+    assert.deepEqual(p.best, { step: 2, heldOutBpc: 2.5 });
+  });
+
+  it('never stops with patience 0 and ignores non-finite evaluations as bests', () => {
+    const p = new Plateau({ patience: 0, minDelta: 0 });
+    p.observe(1, 2);
+    for (let i = 2; i < 50; i++) p.observe(i, NaN);
+    assert.equal(p.exhausted, false);
+    assert.deepEqual(p.best, { step: 1, heldOutBpc: 2 });
+  });
+
+  it('runTraining stops once held-out stops improving and reports the best point and its weights', async () => {
+    const tr = scripted([3.0, 2.4, 2.2, 2.3, 2.35, 2.5, 2.6]);
+    const bests: number[] = [];
+    const res = await runTraining(
+      tr as unknown as Trainer,
+      { timeBudgetSec: 0, maxEpochs: 0, maxSteps: 1000, evalEveryMs: 0, earlyStop: { patience: 3, minDelta: 0 } },
+      {
+        onProgress: () => {},
+        onRecovered: () => {},
+        onSnapshot: () => {},
+        shouldStop: () => false,
+        onBest: (w, b) => {
+          assert.equal((w as unknown as { step: number }).step, b.step, 'the weights are the ones that scored');
+          bests.push(b.heldOutBpc);
+        },
+      },
+    );
+    assert.equal(res.status, 'done');
+    assert.equal(res.stoppedEarly, true);
+    assert.deepEqual(bests, [3.0, 2.4, 2.2]);
+    assert.equal(res.best?.heldOutBpc, 2.2);
+    assert.equal(res.best?.step, 3);
+    assert.ok(tr.step < 20, `stopped after ${tr.step} steps, long before the 1000-step budget`);
+    assert.match(res.message, /stopped improving/);
+  });
+
+  it('runTraining without earlyStop runs to its budget and still reports the best point', async () => {
+    const tr = scripted([3.0, 2.0, 2.5]);
+    const res = await runTraining(
+      tr as unknown as Trainer,
+      { timeBudgetSec: 0, maxEpochs: 0, maxSteps: 40, evalEveryMs: 0 },
+      { onProgress: () => {}, onRecovered: () => {}, onSnapshot: () => {}, shouldStop: () => false },
+    );
+    assert.equal(res.stoppedEarly, false);
+    assert.equal(tr.step, 40);
+    assert.deepEqual(res.best, { step: 2, heldOutBpc: 2.0 });
+  });
+});
