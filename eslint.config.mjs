@@ -122,6 +122,39 @@ export default tseslint.config(
     },
   },
   {
+    // VS Code for the Web: the web entries and platforms run in Web Workers, where no Node module exists.
+    files: ['src/extension.web.ts', 'src/host/core/platformWeb.ts', 'src/host/core/macrotask.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'VS Code for the Web has no Node modules.' })),
+          patterns: [
+            { group: ['node:*'], message: 'VS Code for the Web has no Node modules.' },
+            { group: ['**/webview/**'], message: 'The host never touches the DOM.' },
+            {
+              group: ['**/model/**', '**/worker/**', '@tensorflow/*'],
+              allowTypeImports: true,
+              message: 'The host talks to the model only through the worker.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/worker/trainerWorker.web.ts', 'src/worker/platformWeb.ts', 'src/worker/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode', ...nodeBuiltins.map((name) => ({ name, message: 'A Web Worker has no Node modules.' }))],
+          patterns: [...modelWorldWalls, { group: ['node:*'], message: 'A Web Worker has no Node modules.' }],
+        },
+      ],
+    },
+  },
+  {
     // The one module allowed to import the toolkit; still a webview module.
     files: ['src/webview/toolkit.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode', ...nodeBuiltins] }] },

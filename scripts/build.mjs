@@ -1,4 +1,5 @@
-// Builds the three worlds (host, worker, webview) into dist/, and the CLI and tests into out/.
+// Builds the three worlds (host, worker, webview) into dist/ (dist/web/: the host and worker for VS Code for
+// the Web), and the CLI and tests into out/.
 // Usage: node scripts/build.mjs [--watch] [--production] [--no-tests]
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -43,7 +44,7 @@ function copyWasmBinaries() {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { extension: 'src/extension.node.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -60,6 +61,27 @@ const builds = [
     target: 'node20',
     // Optional peer modules tfjs probes for in Node; never present here.
     external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  },
+  // VS Code for the Web: the extension for its Web Worker extension host (CommonJS, like "main"), and the
+  // trainer as a classic script, since VS Code boots nested workers with importScripts.
+  {
+    ...common,
+    entryPoints: { 'web/extension': 'src/extension.web.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { 'web/worker': 'src/worker/trainerWorker.web.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    // The model's helper-thread code (gradShard.ts) imports worker_threads; on the web it is never started.
+    alias: { 'node:worker_threads': './src/worker/web/noWorkerThreads.ts' },
   },
   {
     ...common,
@@ -99,6 +121,17 @@ if (withTests) {
       packages: 'external',
     });
   }
+  // The integration tests that need no Node, for the Web Worker extension host (runIntegration --web).
+  builds.push({
+    ...common,
+    entryPoints: { index: 'test/integration/web/index.ts' },
+    outdir: 'out/test/integration-web',
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+    alias: { 'node:assert/strict': './test/integration/web/assert.ts' },
+  });
 }
 
 if (!watch) rmSync(join(root, 'dist'), { recursive: true, force: true });

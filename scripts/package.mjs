@@ -92,6 +92,11 @@ const required = [
   'extension/dist/worker.js',
   'extension/dist/gradWorker.js',
   'extension/dist/webview.js',
+  // VS Code for the Web (package.json "browser") and its classic-script trainer.
+  'extension/dist/web/extension.js',
+  'extension/dist/web/worker.js',
+  'extension/dist/tfjs-backend-wasm-simd.wasm',
+  'extension/dist/tfjs-backend-wasm.wasm',
   `extension/${manifest.icon ?? 'media/icon.png'}`,
 ];
 const requiredPatterns = [/^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt)?$/i];

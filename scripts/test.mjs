@@ -1,6 +1,7 @@
 // `npm test`: the one test command for developers and CI. On a fresh clone it does its own set-up,
-// then: lint, typecheck, build, unit, integration (mocha in a real extension host), package (vsix),
-// ui (the packaged vsix in the real workbench). Prints a summary and, last, "N passed, N failed".
+// then: lint, typecheck, build, unit, integration (mocha in a real extension host), integration-web (the
+// part that needs no Node, in the Web Worker extension host of VS Code for the Web), package (vsix), ui
+// (the packaged vsix in the real workbench; web.test.ts runs the extension in both extension hosts). Prints a summary and, last, "N passed, N failed".
 // Flags: --only unit|integration|ui   run set-up, build and that stage only
 //        --skip-lint                  skip eslint + prettier
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -138,6 +139,13 @@ async function main() {
         timeoutMs: 10 * MIN,
       });
     } else skip('integration', 'build failed');
+    // The same tests that need no Node, in VS Code for the Web's Web Worker extension host.
+    if (built) {
+      await stage('integration-web', [[process.execPath, join(rig, 'runIntegration.js'), '--web']], {
+        mocha: true,
+        timeoutMs: 10 * MIN,
+      });
+    } else skip('integration-web', 'build failed');
   }
   if (wants('ui')) {
     const packaged =
@@ -163,9 +171,9 @@ function finish(t0) {
     const counts = s.mocha
       ? `  ${s.passes} passed, ${s.failures} failed${s.pending ? `, ${s.pending} skipped` : ''}`
       : '';
-    console.log(`  ${s.name.padEnd(12)} ${s.status.padEnd(28)} ${s.seconds.toFixed(1).padStart(7)} s${counts}`);
+    console.log(`  ${s.name.padEnd(15)} ${s.status.padEnd(28)} ${s.seconds.toFixed(1).padStart(7)} s${counts}`);
   }
-  console.log(`  ${'total'.padEnd(12)} ${''.padEnd(28)} ${total.toFixed(1).padStart(7)} s`);
+  console.log(`  ${'total'.padEnd(15)} ${''.padEnd(28)} ${total.toFixed(1).padStart(7)} s`);
   if (existsSync(join(out, 'screenshots'))) console.log(`  screenshots: .test-output/screenshots/`);
   const ok =
     !interrupted && failed === 0 && stages.every((s) => s.status === 'ok' || s.status === 'skipped (--skip-lint)');

@@ -1,5 +1,6 @@
-// Entry point: builds LSTM Lens's services, then its features (each subscribes to the document registry and
-// the trainer), the commands and the panel serializer. In test mode it returns the test API.
+// Builds LSTM Lens's services, then its features (each subscribes to the document registry and the trainer),
+// the commands and the panel serializer, on the platform its entry gives it (extension.node.ts for Node's
+// extension host, extension.web.ts for VS Code for the Web). In test mode it returns the test API.
 
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
@@ -9,6 +10,7 @@ import { DocumentRegistry, documentInfo } from './host/core/documentRegistry';
 import { ModelStore } from './host/core/modelStore';
 import type { LensServices } from './host/core/services';
 import { SettingsWatcher } from './host/core/settings';
+import type { HostPlatform } from './host/core/platform';
 import { TrainerChannel } from './host/core/trainerChannel';
 import { CursorFeature } from './host/features/cursor';
 import { ExplorerFeature } from './host/features/explorer';
@@ -21,10 +23,10 @@ import { PanelController, type PersistedPanelState } from './host/panel/panelCon
 import { webviewStrings } from './host/panel/webviewStrings';
 import { testApi, type LensTestApi } from './host/testing';
 
-export function activate(context: vscode.ExtensionContext): LensTestApi | undefined {
+export function activateLens(context: vscode.ExtensionContext, platform: HostPlatform): LensTestApi | undefined {
   const log = vscode.window.createOutputChannel('LSTM Lens', { log: true });
-  const busy = new BusyMeter();
-  const trainer = new TrainerChannel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log, busy);
+  const busy = new BusyMeter(platform.runQueueClock());
+  const trainer = new TrainerChannel(platform, log, busy);
   const registry = new DocumentRegistry(trainer, busy);
   const settingsWatcher = new SettingsWatcher(log, () => panel.store.mark('settings'));
   const panel: PanelController = new PanelController(context.extensionUri, log, busy, {
@@ -36,7 +38,11 @@ export function activate(context: vscode.ExtensionContext): LensTestApi | undefi
     training: () => registry.current?.training ?? null,
     prediction: () => cursor.shownPrediction,
     view: () => panel.view,
-    settings: () => ({ topK: settingsWatcher.settings.topK, contextWindow: settingsWatcher.settings.contextWindow }),
+    settings: () => ({
+      topK: settingsWatcher.settings.topK,
+      contextWindow: settingsWatcher.settings.contextWindow,
+      host: platform.kind,
+    }),
     insight: () => insight.snapshot(),
     lab: () => lab.snapshot(),
     strings: webviewStrings,
@@ -122,12 +128,8 @@ export function activate(context: vscode.ExtensionContext): LensTestApi | undefi
     log,
   );
   registry.start();
-  log.info(`LSTM Lens ${context.extension.packageJSON.version} activated`);
+  log.info(`LSTM Lens ${context.extension.packageJSON.version} activated (${platform.kind} extension host)`);
   return context.extensionMode === vscode.ExtensionMode.Test
     ? testApi(services, { training, cursor, insight, lab })
     : undefined;
-}
-
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
 }

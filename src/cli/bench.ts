@@ -106,7 +106,16 @@ async function main(): Promise<void> {
       vocabSize: vocab.size,
       evalMaxTokens: 16384,
     };
-    return { vocab, tr: startTrainer(init, { threads, spawn, parallel, log: (m: string) => console.error(m) }) };
+    return {
+      vocab,
+      tr: startTrainer(init, {
+        threads,
+        cores: os.availableParallelism(),
+        spawn,
+        parallel,
+        log: (m: string) => console.error(m),
+      }),
+    };
   };
   for (const H of [128, 256]) {
     const made = makeTrainer(H);

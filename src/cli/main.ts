@@ -1,5 +1,6 @@
 // Command line over the same engine: `train FILE [--seconds N] [--hidden H] [--layers L] [--threads N] [--out model.json]`
 // and `predict FILE OFFSET [--model model.json] [--top K] [--context N]`.
+import { availableParallelism } from 'node:os';
 import * as fs from 'node:fs';
 import { initBackend } from '../model/backend';
 import {
@@ -41,6 +42,7 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
     // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
     {
       threads: opt.has('threads') ? Number(opt.get('threads')) : undefined,
+      cores: availableParallelism(),
       spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
       log: (m) => console.error(m),
     },

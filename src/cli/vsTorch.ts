@@ -65,7 +65,11 @@ export async function vsTorch(quick: boolean): Promise<void> {
       const l0 = load();
       const tr = await startTrainer(
         { model, training, arena: backend.arena, ids, vocabSize: vocab.size },
-        { spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')), log: (m) => console.error(m) },
+        {
+          cores: os.availableParallelism(),
+          spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
+          log: (m) => console.error(m),
+        },
       );
       const res = await runTraining(
         tr,

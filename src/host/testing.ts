@@ -17,6 +17,8 @@ export interface LensInspection {
   workerRunning: boolean;
   settingsProblems: string[];
   storageRoot: string;
+  /** The same folder as a URI (vscode-userdata: in VS Code for the Web, where fsPath is no real path). */
+  storageUri: string;
   busy: ReturnType<BusyMeter['snapshot']>;
   /** The longest document text one message to the worker carried (UTF-16 code units). */
   largestTextPosted: number;
@@ -40,6 +42,7 @@ export function testApi(s: LensServices, f: LensFeatures) {
         largestTextPosted: s.trainer.largestTextPosted,
         settingsProblems: s.settingsWatcher.problems,
         storageRoot: s.context.globalStorageUri.fsPath,
+        storageUri: s.context.globalStorageUri.toString(),
         currentUri: s.registry.currentUriString,
         panelOpen: s.panel.isOpen,
         webviewReady: s.panel.isReady,

@@ -1,6 +1,6 @@
 // Save and load a trained model as plain JSON (config, vocabulary, layout, hashes) plus one binary of
 // little-endian float32 weights. Loading treats both as untrusted data and refuses anything off.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../shared/sha256';
 import { resolveModelConfig, type ModelConfig } from './config';
 import { paramSpecs, totalLength, type ModelWeights } from './params';
 import { Vocab } from './vocab';
@@ -21,9 +21,7 @@ export interface LoadedModel {
   meta: Record<string, unknown>;
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex };
 
 export function textHash(text: string): string {
   return sha256Hex(text);

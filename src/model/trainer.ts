@@ -1,6 +1,5 @@
 // Training: B contiguous streams through the training split, truncated BPTT with carried state,
 // Adam with global-norm clipping, held-out bits per char, and recovery from NaN/Inf divergence.
-import * as os from 'node:os';
 import type { Arena } from './arena';
 import type { ModelConfig, TrainingConfig } from './config';
 import { CARRY, GradHelper, LOAD, RESET, splitState, type SpawnHelper } from './gradShard';
@@ -50,8 +49,10 @@ export function batchLayout(n: number, tc: TrainingConfig): { B: number; T: numb
 export interface StartOptions {
   /** Threads to train on; default: one per core up to the cap (plannedThreads). */
   threads?: number;
-  /** Starts a helper thread (nodeHelperSpawn(gradWorker bundle) under Node). */
-  spawn: SpawnHelper;
+  /** Logical cores the caller may use (availableParallelism() under Node; the platform's count in the worker). */
+  cores: number;
+  /** Starts a helper thread (nodeHelperSpawn(gradWorker bundle) under Node); absent: one thread. */
+  spawn?: SpawnHelper;
   wasmDir?: string;
   log?: (m: string) => void;
   parallel?: ParallelConfig;
@@ -69,17 +70,18 @@ export interface StartOptions {
 export async function startTrainer(init: TrainerInit, opts: StartOptions): Promise<Trainer> {
   const parallel = opts.parallel ?? DEFAULT_PARALLEL_CONFIG;
   const { B, T } = batchLayout(init.ids.length, init.training);
-  const plan = plannedThreads(B, os.availableParallelism?.() ?? os.cpus().length, init.arena, parallel);
+  const plan = opts.spawn
+    ? plannedThreads(B, opts.cores, init.arena, parallel)
+    : { threads: 1, why: 'no helper threads on this platform' };
   const threads = opts.threads !== undefined ? Math.max(1, Math.min(opts.threads, B)) : plan.threads;
-  if (threads < 2 || init.arena.kind !== 'wasm')
+  const spawn = opts.spawn;
+  if (threads < 2 || init.arena.kind !== 'wasm' || !spawn)
     return new Trainer({ ...init, parallel, threads: 1, threadsWhy: `1 thread trains (${plan.why})` });
   const sizes = shardSizes(B, threads);
   const starting = Promise.allSettled(
     sizes
       .slice(1)
-      .map((B1) =>
-        GradHelper.start(opts.spawn, init.model, init.vocabSize, B1, T, opts.wasmDir, parallel.startTimeoutMs),
-      ),
+      .map((B1) => GradHelper.start(spawn, init.model, init.vocabSize, B1, T, opts.wasmDir, parallel.startTimeoutMs)),
   );
   const failure = (started: PromiseSettledResult<GradHelper>[]) => {
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -189,7 +189,8 @@ export interface PanelSnapshot {
   training: TrainingSnapshot | null;
   prediction: Prediction | null;
   view: ViewState;
-  settings: { topK: number; contextWindow: number };
+  /** host: the extension host the extension runs in; absent means Node's (desktop, remote). */
+  settings: { topK: number; contextWindow: number; host?: 'node' | 'web' };
   insight: InsightSnapshot;
   /** The long-term-dependency lab. */
   lab: LabSnapshot;
@@ -272,6 +273,11 @@ function isInterventionSpecShape(x: unknown): x is InterventionSpec {
     isFiniteNumber(x.value) &&
     isInt(x.steps)
   );
+}
+
+/** Which extension host the panel's extension runs in (absent: Node's). */
+function isHostKind(x: unknown): x is 'node' | 'web' | undefined {
+  return x === undefined || x === 'node' || x === 'web';
 }
 
 function isViewStateShape(x: unknown): x is ViewState {
@@ -495,6 +501,7 @@ function isSnapshot(raw: unknown): raw is PanelSnapshot {
     isObject(raw.settings) &&
     isInt(raw.settings.topK) &&
     isInt(raw.settings.contextWindow) &&
+    isHostKind(raw.settings.host) &&
     isInsight(raw.insight) &&
     isLab(raw.lab) &&
     isObject(raw.strings) &&
@@ -523,7 +530,9 @@ function isPanelUpdate(raw: unknown): raw is PanelUpdate {
     case 'document':
       return m.document === null || isDocumentInfo(m.document);
     case 'settings':
-      return isObject(m.settings) && isInt(m.settings.topK) && isInt(m.settings.contextWindow);
+      return (
+        isObject(m.settings) && isInt(m.settings.topK) && isInt(m.settings.contextWindow) && isHostKind(m.settings.host)
+      );
     case 'view':
       return isViewStateShape(m.view);
     case 'cursor':

@@ -21,6 +21,7 @@ export const WEBVIEW_STRINGS = [
   'Loss',
   'Held-out',
   'chars/s',
+  'VS Code for the Web: training runs on one thread, in a Web Worker (no helper threads there).',
   'ETA',
   'Train',
   'Stop',

@@ -7,7 +7,7 @@
 // query; memorySpan one float64 forward + backward over ≤ 128 tokens (tens of ms). compareCells trains on
 // private Trainers (their own buffers) in slices of ~10 ms, like the document's own training.
 import { canClamp } from '../model/cells/cell';
-import { initBackend } from '../model/backend';
+import { backend } from './platform';
 import { cellOf } from '../model/config';
 import type { Predictor } from '../model/inference';
 import type { ModelWeights } from '../model/params';
@@ -132,8 +132,8 @@ export function labHandlers(
       onDocument('compareCells', m.docId, async (st) => {
         if (sessions.get(m.docId)?.running) throw new Refusal('A cell comparison is already running for this document');
         sessions.get(m.docId)?.dispose();
-        const backend = await initBackend('wasm', { wasmDir: __dirname + '/' });
-        const session = new CompareSession(backend.arena);
+        const engine = await backend('wasm');
+        const session = new CompareSession(engine.arena);
         sessions.set(m.docId, session);
         const res = await session.run(st.doc, m, (p) => progress({ docId: m.docId, ...p }));
         if (sessions.get(m.docId) !== session) throw new Refusal('The document was closed');

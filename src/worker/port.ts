@@ -1,7 +1,7 @@
-// The worker's one channel to the host (over parentPort, checked against TRAINER_CONTRACT), and the events
-// every feature raises through it; trainerWorker.ts serves the handler table on it.
-import { parentPort } from 'node:worker_threads';
+// The worker's one channel to the host (over the platform's port, checked against TRAINER_CONTRACT), and the
+// events every feature raises through it; serve.ts serves the handler table on it.
 import { errText } from './answering';
+import { platform } from './platform';
 import { Channel } from '../protocol/channel';
 import type { Envelope } from '../protocol/envelope';
 import type { LogLevel } from '../protocol/training';
@@ -12,10 +12,6 @@ import {
   type TrainerEvents,
   type TrainerNotifications,
 } from '../protocol/trainerApi';
-
-const port = parentPort;
-if (!port) throw new Error('trainerWorker must run inside worker_threads');
-export const hostPort = port;
 
 /** A notification whose handler threw or rejected (the channel names it "<method> failed: …"). */
 const failedNotification = (why: string) => {
@@ -29,10 +25,10 @@ const failedNotification = (why: string) => {
  */
 function post(message: Envelope, transfer: ArrayBuffer[]): void {
   try {
-    hostPort.postMessage(message, transfer);
+    platform().host.post(message, transfer);
   } catch (e) {
     if (!('id' in message && 'ok' in message)) throw e;
-    hostPort.postMessage({ id: message.id, err: `Could not send the answer: ${errText(e)}` });
+    platform().host.post({ id: message.id, err: `Could not send the answer: ${errText(e)}` }, []);
   }
 }
 

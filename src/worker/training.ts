@@ -1,8 +1,7 @@
 // Training a document's model: a run starts on `train` (stopping the one before), reports status and
 // progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`.
-import { initBackend } from '../model/backend';
+import { backend, platform } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
-import { nodeHelperSpawn } from '../model/gradShard';
 import { startTrainer, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
@@ -12,9 +11,6 @@ import { docs, newState, setModel, status, type DocState } from './documents';
 import { stopComparison } from './lab';
 import { errText } from './answering';
 import { channel, log } from './port';
-
-/** Where gradient helper threads come from (the one place they are spawned; a web build swaps it). */
-const spawnHelper = nodeHelperSpawn(__dirname + '/gradWorker.js');
 
 export async function stopRun(st: DocState): Promise<void> {
   if (!st.run) return;
@@ -34,7 +30,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     return;
   }
   st.heldOutFraction = training.heldOutFraction;
-  const backend = await initBackend(training.backend, { wasmDir: __dirname + '/', log });
+  const engine = await backend(training.backend, log);
   const text = st.doc.text;
   const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
   if (m.resume && !resume) log('info', 'resume requested but there is no compatible model; starting fresh');
@@ -55,16 +51,22 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
       {
         model,
         training,
-        arena: backend.arena,
+        arena: engine.arena,
         ids: vocab.ids(st.doc.syms),
         vocabSize: vocab.size,
         initial: resume ? st.model!.weights.data : undefined,
         firstStep: resume ? st.model!.steps : 0,
         faultAtStep: m.faultAtStepForTesting,
       },
-      // Every core by default (model/parallel.ts); the helper bundle sits beside this one in dist/.
-      // Helpers join as they come up, so the first steps (and the 'training' status) do not wait for them.
-      { spawn: spawnHelper, wasmDir: __dirname + '/', log: (msg) => log('warn', msg), background: true },
+      // Every core by default (model/parallel.ts), helpers from the platform (none on the web). They join
+      // as they come up, so the first steps (and the 'training' status) do not wait for them.
+      {
+        cores: platform().threads.available,
+        spawn: platform().helpers?.spawn,
+        wasmDir: platform().helpers?.wasmDir,
+        log: (msg) => log('warn', msg),
+        background: true,
+      },
     );
   } catch (e) {
     end();
@@ -81,7 +83,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     m.docId,
     st,
     'training',
-    `${backend.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}; ${trainer.governor.note}`,
+    `${engine.name}: ${trainer.B} streams × ${trainer.T} steps${resume ? ', resumed' : ''}; ${trainer.governor.note}`,
   );
   let noteVersion = trainer.governor.version;
   /** Says in the panel when the thread count changes (a probe decided, or a helper died). */

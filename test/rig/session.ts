@@ -10,6 +10,14 @@ import { Workbench } from './workbench';
 export interface SessionOptions extends ServerOptions {
   /** Load the repo itself as the extension under development (payload extensionDevelopmentPath). */
   devExtension?: boolean;
+  /**
+   * 'web': run the extension under development in the workbench's Web Worker extension host (its
+   * "browser" entry, no Node), as VS Code for the Web does: the payload pair extensionDevelopmentKind=web,
+   * and the user setting remote.extensionKind, which is what VS Code 1.100's browser workbench reads (its
+   * environment service names the payload's value extensionDevelopmentLocationKind, and the running-location
+   * picker asks for extensionDevelopmentKind, so the pair alone leaves an extension with "main" in Node).
+   */
+  extensionKind?: 'web';
   /** Absolute path of a mocha runner module to run in the extension host (payload extensionTestsPath). */
   testsPath?: string;
   /** A file to open at start-up, relative to the workspace (payload openFile). */
@@ -19,6 +27,9 @@ export interface SessionOptions extends ServerOptions {
   /** Skip waiting for the connected workbench (an extension test run may end before that). */
   noWait?: boolean;
 }
+
+/** The extension's id (publisher.name in package.json). */
+const WEB_EXTENSION_ID = 'lstm-lens.lstm-lens';
 
 export class Session {
   private closed = false;
@@ -35,7 +46,11 @@ export class Session {
   }
 
   static async open(options: SessionOptions): Promise<Session> {
-    const server = await CodeServer.start(options);
+    const server = await CodeServer.start(
+      options.extensionKind === 'web'
+        ? { ...options, settings: { ...options.settings, 'remote.extensionKind': { [WEB_EXTENSION_ID]: ['web'] } } }
+        : options,
+    );
     let browser: BrowserSession | undefined;
     try {
       browser = await launchBrowser(server.runDir);
@@ -43,6 +58,7 @@ export class Session {
       session.unregister = onCleanup(() => session.close());
       const payload: [string, string][] = [];
       if (options.devExtension) payload.push(['extensionDevelopmentPath', server.remoteUri(repoRoot())]);
+      if (options.extensionKind === 'web') payload.push(['extensionDevelopmentKind', 'web']);
       if (options.testsPath) payload.push(['extensionTestsPath', server.remoteUri(options.testsPath)]);
       if (options.openFile) payload.push(['openFile', server.remoteUri(join(server.workspace, options.openFile))]);
       if (options.beforeGoto) await options.beforeGoto(browser.page, server);

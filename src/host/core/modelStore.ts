@@ -1,7 +1,7 @@
 // Keeps trained models in the extension's storage, one per document URI, with a hash of the text they were trained on.
 
 import * as vscode from 'vscode';
-import { createHash, randomUUID } from 'node:crypto';
+import { sha256Hex } from '../../shared/sha256';
 import { isInt, isObject, isString } from '../../shared/validate';
 
 export interface StoredModelMeta {
@@ -20,13 +20,16 @@ export interface StoredModel {
   weights: ArrayBuffer;
 }
 
+const utf8 = new TextEncoder();
+const utf8decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
 export function textHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return sha256Hex(text);
 }
 
 /** A file-name-safe key for a URI. */
 export function storeKey(uri: string): string {
-  return createHash('sha256').update(uri).digest('hex').slice(0, 32);
+  return sha256Hex(uri).slice(0, 32);
 }
 
 function parseMeta(raw: unknown): StoredModelMeta | undefined {
@@ -54,13 +57,13 @@ export class ModelStore {
    */
   async save(model: StoredModel): Promise<void> {
     const dir = this.dir(model.meta.uri);
-    const staging = vscode.Uri.joinPath(this.root, 'models', `${storeKey(model.meta.uri)}.${randomUUID()}.tmp`);
+    const staging = vscode.Uri.joinPath(this.root, 'models', `${storeKey(model.meta.uri)}.${crypto.randomUUID()}.tmp`);
     const fs = vscode.workspace.fs;
     try {
       await fs.createDirectory(staging);
-      await fs.writeFile(vscode.Uri.joinPath(staging, 'model.json'), Buffer.from(model.json, 'utf8'));
+      await fs.writeFile(vscode.Uri.joinPath(staging, 'model.json'), utf8.encode(model.json));
       await fs.writeFile(vscode.Uri.joinPath(staging, 'weights.bin'), new Uint8Array(model.weights));
-      await fs.writeFile(vscode.Uri.joinPath(staging, 'meta.json'), Buffer.from(JSON.stringify(model.meta), 'utf8'));
+      await fs.writeFile(vscode.Uri.joinPath(staging, 'meta.json'), utf8.encode(JSON.stringify(model.meta)));
       await fs.rename(staging, dir, { overwrite: true });
     } catch (err) {
       await fs.delete(staging, { recursive: true, useTrash: false }).then(undefined, () => undefined);
@@ -80,9 +83,9 @@ export class ModelStore {
       return undefined; // nothing saved
     }
     try {
-      const meta = parseMeta(JSON.parse(Buffer.from(metaBytes).toString('utf8')));
+      const meta = parseMeta(JSON.parse(utf8decode(metaBytes)));
       if (!meta || meta.uri !== uri) throw new Error('the index entry is malformed or belongs to another document');
-      const json = Buffer.from(await fs.readFile(vscode.Uri.joinPath(dir, 'model.json'))).toString('utf8');
+      const json = utf8decode(await fs.readFile(vscode.Uri.joinPath(dir, 'model.json')));
       const bytes = await fs.readFile(vscode.Uri.joinPath(dir, 'weights.bin'));
       const weights = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       return { meta, json, weights };

@@ -13,6 +13,7 @@ import {
 } from '../../protocol/trainerApi';
 import type { ReadyEvent, TrainingProgressEvent, TrainingStatusEvent } from '../../protocol/training';
 import type { BusyMeter } from './busyMeter';
+import type { HostPlatform } from './platform';
 import { TrainerClient } from './trainerClient';
 import { WorkerOutbox } from './workerOutbox';
 import type * as v from 'valibot';
@@ -35,9 +36,9 @@ export class TrainerChannel implements vscode.Disposable {
   /** The worker died; every call in flight has failed and its documents are gone. */
   readonly onCrash = this.crash.event;
 
-  constructor(workerPath: string, log: vscode.LogOutputChannel, busy: BusyMeter) {
+  constructor(platform: HostPlatform, log: vscode.LogOutputChannel, busy: BusyMeter) {
     this.client = new TrainerClient({
-      workerPath,
+      platform,
       log,
       onMessage: (raw) => {
         if (!this.disposed) busy.time('worker', () => this.channel.receive(raw));
@@ -47,7 +48,7 @@ export class TrainerChannel implements vscode.Disposable {
     this.outbox = new WorkerOutbox({
       post: (m, transfer) => this.client.post(m, transfer),
       defer: (fn) =>
-        setImmediate(() => {
+        platform.defer(() => {
           if (!this.disposed) busy.time('documentChunk', fn);
         }),
     });

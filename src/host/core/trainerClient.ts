@@ -1,11 +1,12 @@
-// The host's side of the trainer worker: spawns it, checks every message it sends, restarts it if it dies.
+// The host's side of the trainer worker: spawns it through the platform, checks every message it sends,
+// restarts it if it dies.
 
-import * as vscode from 'vscode';
-import { Worker } from 'node:worker_threads';
+import type * as vscode from 'vscode';
 import type { Envelope } from '../../protocol/envelope';
+import type { HostPlatform, TrainerThread } from './platform';
 
 export interface TrainerClientOptions {
-  workerPath: string;
+  platform: HostPlatform;
   log: vscode.LogOutputChannel;
   /** Called for every message from the worker (the trainer's channel checks it). */
   onMessage: (raw: unknown) => void;
@@ -14,7 +15,7 @@ export interface TrainerClientOptions {
 }
 
 export class TrainerClient implements vscode.Disposable {
-  private worker: Worker | undefined;
+  private worker: TrainerThread | undefined;
   private disposed = false;
   private restarts = 0;
 
@@ -23,7 +24,7 @@ export class TrainerClient implements vscode.Disposable {
   /** Sends a request, starting the worker on first use. Transferables are moved, not copied. */
   post(message: Envelope, transfer: ArrayBuffer[] = []): void {
     if (this.disposed) return;
-    this.ensureWorker().postMessage(message, transfer);
+    this.ensureWorker().post(message, transfer);
   }
 
   get running(): boolean {
@@ -39,39 +40,38 @@ export class TrainerClient implements vscode.Disposable {
 
   /** Terminates the worker the way a crash would look to the host: the exit handler runs and restarts it. */
   async simulateCrash(): Promise<void> {
-    await this.worker?.terminate();
+    await this.worker?.crash();
   }
 
   dispose(): void {
     this.disposed = true;
-    // Detach first: messages still in flight must not reach a host whose log and panel are gone.
-    this.worker?.removeAllListeners('message');
-    this.worker?.removeAllListeners('error');
+    // terminate() drops the listeners first: messages still in flight must not reach a host whose log and
+    // panel are gone.
     void this.terminate();
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): TrainerThread {
     if (this.worker) return this.worker;
-    const { log } = this.options;
-    const worker = new Worker(this.options.workerPath, { name: 'lstm-lens-trainer' });
+    const { log, platform } = this.options;
+    const worker = platform.startTrainer();
     this.worker = worker;
-    worker.on('message', (raw: unknown) => {
+    worker.onMessage((raw: unknown) => {
       if (this.disposed) return;
       this.options.onMessage(raw);
     });
-    worker.on('error', (err) => {
+    worker.onError((err) => {
       if (!this.disposed) log.error('Trainer worker error:', err);
     });
-    worker.on('exit', (code) => {
+    worker.onExit((why) => {
       if (this.worker !== worker) return; // terminated on purpose
       this.worker = undefined;
       if (this.disposed) return;
       this.restarts++;
-      const reason = `The trainer worker stopped unexpectedly (exit code ${code}).`;
+      const reason = `The trainer worker stopped unexpectedly (${why}).`;
       log.error(`${reason} Restart #${this.restarts}.`);
       this.options.onCrash(reason);
     });
-    log.info(`Trainer worker started from ${this.options.workerPath}`);
+    log.info(`Trainer worker started from ${platform.trainerSource}`);
     return worker;
   }
 }

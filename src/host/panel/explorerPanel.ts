@@ -1,7 +1,6 @@
 // Owns the explorer webview panel: creates or revives it, serves its HTML, and checks every message it sends.
 
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { HostToWebview, WebviewToHost } from '../../shared/protocol';
 import { parseWebviewMessage } from '../../protocol/webview';
 import { makeNonce, panelHtml } from './panelHtml';
@@ -83,7 +82,7 @@ export class ExplorerPanel implements vscode.Disposable {
     const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
     return panelHtml({
       cspSource: webview.cspSource,
-      nonce: makeNonce((n) => randomBytes(n)),
+      nonce: makeNonce((n) => crypto.getRandomValues(new Uint8Array(n))),
       scriptUri: asset('dist', 'webview.js'),
       styleUri: asset('media', 'explorer.css'),
       language: vscode.env.language,

@@ -40,7 +40,9 @@ export function escapeHtml(text: string): string {
 
 /** 32 base-64-url characters of randomness from the given byte source. */
 export function makeNonce(randomBytes: (n: number) => Uint8Array): string {
-  return Buffer.from(randomBytes(24)).toString('base64url');
+  // base64url by hand: btoa exists in every host (Node's and a Web Worker's), Buffer only in Node's.
+  const b64 = btoa(String.fromCharCode(...randomBytes(24)));
+  return b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 export function panelHtml(input: PanelHtmlInput): string {

@@ -8,6 +8,7 @@ import {
   type PanelSnapshot,
   type PanelUpdate,
 } from '../../shared/protocol';
+import { later, type Macrotask } from '../core/macrotask';
 
 /** The slices a patch can carry; each is read from its source when the patch is sent. */
 export type PanelSlice = 'document' | 'cursor' | 'prediction' | 'training' | 'insight' | 'lab' | 'view' | 'settings';
@@ -66,9 +67,7 @@ export class PanelStore {
   private comparePoints: ComparePoints[] = [];
   /** The pending send: next tick, or the end of a cursor's hold. */
   private timer:
-    | { kind: 'tick'; handle: ReturnType<typeof setImmediate> }
-    | { kind: 'hold'; handle: ReturnType<typeof setTimeout> }
-    | undefined;
+    { kind: 'tick'; handle: Macrotask } | { kind: 'hold'; handle: ReturnType<typeof setTimeout> } | undefined;
   /** While a cursor waits for its prediction: when the wait ends. */
   private holdUntil = 0;
   private disposed = false;
@@ -177,12 +176,12 @@ export class PanelStore {
     }
     if (this.timer?.kind === 'tick') return;
     this.cancelTimer(); // a hold that ended early (its prediction came) is sent now, not at its timer
-    this.timer = { kind: 'tick', handle: setImmediate(() => this.flush()) };
+    this.timer = { kind: 'tick', handle: later(() => this.flush()) };
   }
 
   private cancelTimer(): void {
     if (this.timer?.kind === 'hold') clearTimeout(this.timer.handle);
-    else if (this.timer?.kind === 'tick') clearImmediate(this.timer.handle);
+    else if (this.timer?.kind === 'tick') this.timer.handle.cancel();
     this.timer = undefined;
   }
 

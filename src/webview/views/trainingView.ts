@@ -20,6 +20,8 @@ export class TrainingView {
   private readonly status = el('span', { class: 'training-status', 'data-testid': 'training-status', role: 'status' });
   private readonly ring = progressRing();
   private readonly message = el('p', { class: 'training-message', 'data-testid': 'training-message' });
+  /** What differs in this extension host (VS Code for the Web: one thread); hidden in Node's. */
+  private readonly hostNote = el('p', { class: 'training-message', 'data-testid': 'training-host-note' });
   private readonly stats = el('dl', { class: 'stats', 'data-testid': 'training-stats' });
   private readonly curve = surface({ class: 'curve', 'data-testid': 'training-curve', role: 'img' });
   private readonly legend = el('div', { class: 'legend chart-legend', 'data-testid': 'training-legend' });
@@ -49,6 +51,7 @@ export class TrainingView {
         el('span', { class: 'buttons' }, this.train, this.stop, this.retrain),
       ),
       this.message,
+      this.hostNote,
       this.stats,
       this.legend,
       this.curve.canvas,
@@ -58,7 +61,8 @@ export class TrainingView {
 
   update(state: WebviewState): void {
     const { training, strings } = state;
-    if (!this.inputs.changed({ training, strings, hasDocument: !!state.document })) return;
+    const host = state.settings.host;
+    if (!this.inputs.changed({ training, strings, host, hasDocument: !!state.document })) return;
     this.root.hidden = !state.document;
     setText(this.title, t(state, 'Training'));
     const status = training?.status ?? 'untrained';
@@ -73,6 +77,13 @@ export class TrainingView {
     this.root.dataset.status = status;
     this.ring.hidden = status !== 'training';
     setText(this.message, training?.message ?? '');
+    this.hostNote.hidden = host !== 'web';
+    setText(
+      this.hostNote,
+      host === 'web'
+        ? t(state, 'VS Code for the Web: training runs on one thread, in a Web Worker (no helper threads there).')
+        : '',
+    );
     const hasModel = status === 'stopped' || status === 'done';
     setText(this.train, t(state, hasModel ? 'Resume' : 'Train'));
     this.train.hidden = status === 'training';

@@ -1,6 +1,7 @@
 // The busy meter names the longest handler and tells its own time from time spent waiting for a CPU.
 import * as assert from 'node:assert/strict';
 import { BusyMeter } from '../../../src/host/core/busyMeter';
+import { LinuxRunQueueClock } from '../../../src/host/core/runQueueClock';
 
 function spin(ms: number): void {
   const until = performance.now() + ms;
@@ -11,7 +12,7 @@ function spin(ms: number): void {
 
 describe('host/busyMeter', () => {
   it('records the worst handler by wall time and by own time', () => {
-    const meter = new BusyMeter();
+    const meter = new BusyMeter(new LinuxRunQueueClock());
     try {
       assert.equal(
         meter.time('quick', () => 7),
@@ -43,7 +44,7 @@ describe('host/busyMeter', () => {
   });
 
   it('still times a handler that throws', () => {
-    const meter = new BusyMeter();
+    const meter = new BusyMeter(new LinuxRunQueueClock());
     assert.throws(() =>
       meter.time('boom', () => {
         throw new Error('x');

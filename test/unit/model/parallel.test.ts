@@ -2,6 +2,7 @@
 // same loss curve for the same seed and thread count whether a shard ran on its helper or on the trainer's
 // thread, helpers that fail to start or die mid-run fall back to one thread without losing anything, and
 // nothing is left behind when it is disposed.
+import { availableParallelism } from 'node:os';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { generateCorpus } from '../../../src/cli/corpus';
@@ -36,7 +37,14 @@ async function make(
   const { arena } = await wasmBackend();
   return startTrainer(
     { model: opts.cfg ?? model, training, arena, ids, vocabSize: vocab.size },
-    { threads, spawn: opts.spawn ?? spawn, parallel: opts.parallel, background: opts.background, log: () => {} },
+    {
+      threads,
+      cores: availableParallelism(),
+      spawn: opts.spawn ?? spawn,
+      parallel: opts.parallel,
+      background: opts.background,
+      log: () => {},
+    },
   );
 }
 

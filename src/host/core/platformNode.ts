@@ -1,0 +1,37 @@
+// The host platform in Node's extension host (desktop, remote, code-server): the trainer is a
+// worker_threads thread from dist/worker.js; the run-queue clock reads Linux's /proc.
+import * as vscode from 'vscode';
+import { Worker } from 'node:worker_threads';
+import type { HostPlatform, TrainerThread } from './platform';
+import { LinuxRunQueueClock } from './runQueueClock';
+
+export function nodeHostPlatform(extensionUri: vscode.Uri): HostPlatform {
+  const workerPath = vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath;
+  return {
+    kind: 'node',
+    trainerSource: workerPath,
+    startTrainer: () => nodeThread(new Worker(workerPath, { name: 'lstm-lens-trainer' })),
+    runQueueClock: () => new LinuxRunQueueClock(),
+    defer: (fn) => void setImmediate(fn),
+  };
+}
+
+function nodeThread(worker: Worker): TrainerThread {
+  let quiet = false;
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (handler) => void worker.on('message', handler),
+    onError: (handler) => void worker.on('error', handler),
+    onExit: (handler) =>
+      void worker.on('exit', (code) => {
+        if (!quiet) handler(`exit code ${code}`);
+      }),
+    terminate: async () => {
+      quiet = true;
+      worker.removeAllListeners('message');
+      worker.removeAllListeners('error');
+      await worker.terminate();
+    },
+    crash: async () => void (await worker.terminate()),
+  };
+}
