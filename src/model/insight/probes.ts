@@ -26,6 +26,8 @@ export const PROBE_CONFIG = {
   /** Newton steps of the logistic fit at most, and the change in mean log-loss that ends it earlier. */
   maxIterations: 12,
   tolerance: 1e-7,
+  /** State units past which no probe is fitted: the Gram matrix and its factor grow as D² and D³. */
+  maxStateUnits: 1024,
   /** Strongest units named per probe. */
   topUnits: 3,
 } as const;
@@ -339,7 +341,8 @@ export function fitProbes(
   const step = Math.max(1, Math.ceil(fitAll.length / cfg.maxFitRows));
   const fit = fitAll.filter((_, i) => i % step === 0);
   const probes: Probe[] = [];
-  if (fit.length < 2 || test.length < 2) return { probes, fitRows: fit.length, testRows: test.length, ms: 0 };
+  if (fit.length < 2 || test.length < 2 || D > cfg.maxStateUnits)
+    return { probes, fitRows: fit.length, testRows: test.length, ms: 0 };
   const s = standardize(rec.data, D, fit);
   const g = gram(s, D);
   let cholFlag: Float64Array | undefined;
@@ -368,6 +371,7 @@ export function fitProbes(
     const probe = { weights, bias: b };
     const out = Float64Array.from(test, (r) => probeOutput(probe, rec.data, r * D));
     const score = kind === 'flag' ? rankAuc(out, yTest) : rSquared(out, yTest);
+    if (!Number.isFinite(score)) continue;
     const ranked = Array.from({ length: D }, (_, u) => u).sort((a, c) => Math.abs(w[c]) - Math.abs(w[a]) || a - c);
     const units: ProbeUnit[] = ranked
       .slice(0, cfg.topUnits)
