@@ -20,6 +20,8 @@ export const INSPECTOR_CONFIG = {
   /** Tokens shown before and after the ranked one (a snippet reads as a phrase, not a line). */
   before: 24,
   after: 8,
+  /** Tokens between two listed contexts at least: the snippet's width, so no two snippets overlap. */
+  gap: 33,
   /** Histogram bins. */
   bins: 40,
 } as const;
@@ -62,24 +64,20 @@ export async function targetValues(
 }
 
 /**
- * The k largest (or, `low`, smallest) values' positions, best first; ties go to the earlier position.
- * One pass with a sorted buffer of k (O(n·k)), so the order of the whole array is never built.
+ * The k largest (or, `low`, smallest) values' positions, best first, each at least `gap` tokens from every one
+ * picked before it (so ten contexts are ten places, not ten characters of one string); ties go to the earlier
+ * position, NaN is skipped.
  */
-export function extremes(values: ArrayLike<number>, k: number, low = false): number[] {
-  const best: number[] = [];
-  const better = (a: number, b: number) => (low ? values[a] < values[b] : values[a] > values[b]);
-  for (let p = 0; p < values.length; p++) {
-    if (values[p] !== values[p]) continue; // NaN
-    if (best.length === k && !better(p, best[k - 1])) continue;
-    let i = best.length === k ? k - 1 : best.length;
-    if (best.length < k) best.push(p);
-    while (i > 0 && better(p, best[i - 1])) {
-      best[i] = best[i - 1];
-      i--;
-    }
-    best[i] = p;
+export function extremes(values: ArrayLike<number>, k: number, low = false, gap = 0): number[] {
+  const order: number[] = [];
+  for (let p = 0; p < values.length; p++) if (values[p] === values[p]) order.push(p);
+  order.sort((a, b) => (low ? values[a] - values[b] : values[b] - values[a]) || a - b);
+  const picked: number[] = [];
+  for (const p of order) {
+    if (picked.length === k) break;
+    if (picked.every((q) => Math.abs(q - p) >= gap)) picked.push(p);
   }
-  return best;
+  return picked;
 }
 
 /** Histogram of the finite values over [min, max] in `bins` equal bins. */
@@ -123,8 +121,8 @@ export function inspect(
   return {
     target,
     tokens: values.length,
-    top: extremes(values, contexts).map((p) => snippet(doc, values, p)),
-    bottom: extremes(values, contexts, true).map((p) => snippet(doc, values, p)),
+    top: extremes(values, contexts, false, INSPECTOR_CONFIG.gap).map((p) => snippet(doc, values, p)),
+    bottom: extremes(values, contexts, true, INSPECTOR_CONFIG.gap).map((p) => snippet(doc, values, p)),
     histogram: histogram(values, INSPECTOR_CONFIG.bins),
   };
 }

@@ -128,10 +128,20 @@ describe('insight/inspector', function () {
       p.engine.step(state, p.vocab.id(doc.syms[t]), rows, 0);
       all.push(rows[layer][gateRow(gate) * H + unit]);
     }
-    const order = all.map((_, i) => i);
-    const high = [...order].sort((a, b) => all[b] - all[a] || a - b);
-    const low = [...order].sort((a, b) => all[a] - all[b] || a - b);
-    return { all, high, low };
+    // k rounds of a full scan: the best value not within `gap` of one already picked (earliest on ties).
+    const pick = (sign: number) => {
+      const out: number[] = [];
+      for (let r = 0; r < INSPECTOR_CONFIG.contexts; r++) {
+        let best = -1;
+        for (let t = 0; t < all.length; t++) {
+          if (out.some((q) => Math.abs(q - t) < INSPECTOR_CONFIG.gap)) continue;
+          if (best < 0 || sign * all[t] > sign * all[best]) best = t;
+        }
+        out.push(best);
+      }
+      return out;
+    };
+    return { all, high: pick(1), low: pick(-1) };
   }
 
   it('top and bottom contexts equal a brute-force scan of the traces, snippets carry the right values', async () => {
@@ -187,8 +197,9 @@ describe('insight/inspector', function () {
     await assert.rejects(targetValues(p, doc, { kind: 'probe', feature: 'digit' }, null), /no probe/);
   });
 
-  it('extremes keeps the earliest of tied values and skips NaN', () => {
+  it('extremes keeps the earliest of tied values, skips NaN, and keeps picks apart', () => {
     assert.deepEqual(extremes([1, 3, 3, NaN, 2, 3], 2), [1, 2]);
     assert.deepEqual(extremes([1, 3, 3, NaN, 2, 0], 3, true), [5, 0, 4]);
+    assert.deepEqual(extremes([1, 3, 3, NaN, 2, 3], 3, false, 2), [1, 5]);
   });
 });
