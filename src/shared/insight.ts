@@ -1,8 +1,9 @@
 // Editor insight's nouns: overlays, units found by example, and units labelled by lexical features.
 import type { GateName } from './gates';
 
-export type OverlayKind = 'none' | 'activation' | 'surprisal';
-export const OVERLAY_KINDS: readonly OverlayKind[] = ['none', 'activation', 'surprisal'];
+/** 'probe': the text coloured by the pinned probe's output (see InsightSnapshot.pinnedProbe). */
+export type OverlayKind = 'none' | 'activation' | 'surprisal' | 'probe';
+export const OVERLAY_KINDS: readonly OverlayKind[] = ['none', 'activation', 'surprisal', 'probe'];
 
 export type MatchDirection = 'high' | 'low';
 export const MATCH_DIRECTIONS: readonly MatchDirection[] = ['high', 'low'];
