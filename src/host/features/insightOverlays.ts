@@ -166,15 +166,15 @@ export class InsightOverlays implements vscode.Disposable {
           bias: probe.bias,
         });
         if (generation !== this.generation || doc.version !== version || this.kindValue !== 'probe') return;
-        // A flag probe's output is a log-odds: shown as the probability of the feature (blue). A count probe's is
-        // the predicted count: shown against the largest one in view.
+        // A flag probe's output is a log-odds: where it says "more likely than not", blue as strong as that belief
+        // (2p − 1); elsewhere uncoloured. A count probe's is the predicted count, shown against the largest in view.
         let max = 0;
         for (const v of answer.values) max = Math.max(max, Math.abs(v));
         const pos: vscode.Range[][] = this.positive.map(() => []);
         const neg: vscode.Range[][] = this.negative.map(() => []);
         for (let k = 0; k < answer.values.length; k++) {
           const x = answer.values[k];
-          const v = probe.metric === 'auc' ? 1 / (1 + Math.exp(-x)) : x / (max || 1);
+          const v = probe.metric === 'auc' ? Math.max(0, 2 / (1 + Math.exp(-x)) - 1) : x / (max || 1);
           const magnitude = Math.min(1, Math.abs(v));
           if (magnitude < 0.5 / STEPS) continue;
           const step = Math.min(STEPS - 1, Math.floor(magnitude * STEPS));

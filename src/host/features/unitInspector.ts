@@ -104,18 +104,15 @@ export class UnitInspector {
     panel.store.mark('insight');
   }
 
-  /** Shows [start, end) of the shown document in its editor, selected and centred. */
+  /** Shows [start, end) of the shown document in its editor, selected (the cursor at its start) and centred. */
   async reveal(start: number, end: number): Promise<void> {
     const editor = this.s.registry.currentEditor;
     if (!editor) return;
     const doc = editor.document;
     const len = doc.getText().length;
     const range = new vscode.Range(doc.positionAt(Math.min(start, len)), doc.positionAt(Math.min(end, len)));
-    const shown = await vscode.window.showTextDocument(doc, {
-      viewColumn: editor.viewColumn,
-      selection: new vscode.Selection(range.start, range.end),
-      preserveFocus: false,
-    });
+    const shown = await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn, preserveFocus: false });
+    shown.selection = new vscode.Selection(range.end, range.start); // the option takes a Range: the cursor would end up after it
     shown.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 }

@@ -17,7 +17,10 @@ export type ProbeKind = 'flag' | 'count';
 export const COUNT_FEATURES: readonly InsightFeature[] = ['bracketDepth', 'indent', 'column'];
 
 export const PROBE_CONFIG = {
-  /** L2 strength on standardized inputs (the Gram matrix has a unit diagonal): mild, keeps separable flags finite. */
+  /**
+   * L2 strength on standardized inputs (the Gram matrix has a unit diagonal): mild, keeps separable flags finite;
+   * raised to D / (4n) when few positions fit many units (a short file), where a mild penalty would overfit.
+   */
   lambda: 1e-2,
   /** Positions the fit uses at most (evenly strided over the fit part): the Gram matrix costs n·D²/2. */
   maxFitRows: 4096,
@@ -345,6 +348,7 @@ export function fitProbes(
     return { probes, fitRows: fit.length, testRows: test.length, ms: 0 };
   const s = standardize(rec.data, D, fit);
   const g = gram(s, D);
+  const lambda = Math.max(cfg.lambda, D / (4 * fit.length));
   let cholFlag: Float64Array | undefined;
   let cholCount: Float64Array | undefined;
   for (const t of targets) {
@@ -355,10 +359,10 @@ export function fitProbes(
     let w: Float64Array;
     let bias: number;
     if (kind === 'flag') {
-      cholFlag ??= factored(g, D, 0.25, cfg.lambda);
-      ({ w, bias } = fitLogistic(s, D, cholFlag, y, cfg.lambda));
+      cholFlag ??= factored(g, D, 0.25, lambda);
+      ({ w, bias } = fitLogistic(s, D, cholFlag, y, lambda));
     } else {
-      cholCount ??= factored(g, D, 1, cfg.lambda);
+      cholCount ??= factored(g, D, 1, lambda);
       ({ w, bias } = fitRidge(s, D, cholCount, y));
     }
     // Fold the standardization into raw-state weights: w·(x − μ)/σ + b = (w/σ)·x + (b − Σ w μ/σ).

@@ -167,7 +167,13 @@ export class InsightView {
       'li',
       { class: 'probe-line', 'data-testid': `probe-${p.feature}` },
       head,
-      el('span', { class: 'probe-units' }, t(state, '— strongest units'), ' ', ...units),
+      el(
+        'span',
+        { class: 'probe-units' },
+        t(state, '— strongest units'),
+        ' ',
+        ...units.flatMap((b, i) => (i ? [', ', b] : [b])),
+      ),
     );
   }
 
