@@ -12,7 +12,7 @@ import { StateCache } from '../stateCache';
 import { StepEngine } from '../stepEngine';
 import type { TextDoc } from '../textDoc';
 import { featuresOf, scanFeatures, type LanguageFamily } from '../lexers/scan';
-import { fitProbes, StateRecording, type ProbeFit } from './probes';
+import { fitProbes, StateRecording, type ProbeFit, type ProbeTarget } from './probes';
 import { PearsonAccumulator } from './stats';
 import { computeSegment, heldOutStartToken, ROWS, type Checkpoint, type SegmentSource } from './traces';
 
@@ -56,6 +56,8 @@ export interface LabelResult {
   r: Map<InsightFeature, { c: Float64Array; h: Float64Array }[]>;
   /** Probes on the same held-out states (first part fits, the rest scores), when asked for. */
   probes?: ProbeFit;
+  /** What they were fitted from (the CLI refits them to time the fit alone). */
+  probeInputs?: { rec: StateRecording; targets: ProbeTarget[] };
 }
 
 export const DEFAULT_LABEL_TOKENS = 50_000;
@@ -151,11 +153,10 @@ export async function labelUnits(
     ranked.sort((a, b) => Math.abs(b.r) - Math.abs(a.r) || a.layer - b.layer || a.unit - b.unit);
     labels.push(...ranked.slice(0, perFeature));
   });
-  const probes = rec
-    ? fitProbes(
-        rec,
-        names.map((feature, k) => ({ feature, y: Array.from(rec.positions.subarray(0, rec.rows), (p) => ys[k][p]) })),
-      )
-    : undefined;
-  return { family, first, last, heldOutStart, features, labels, r, probes };
+  const targets = rec
+    ? names.map((feature, k) => ({ feature, y: Array.from(rec.positions.subarray(0, rec.rows), (p) => ys[k][p]) }))
+    : [];
+  const probes = rec ? fitProbes(rec, targets) : undefined;
+  const probeInputs = rec ? { rec, targets } : undefined;
+  return { family, first, last, heldOutStart, features, labels, r, probes, probeInputs };
 }
