@@ -187,28 +187,23 @@ export class InsightFeature implements vscode.Disposable {
       String(answer.outsideTokens),
     );
     panel.store.mark('insight');
-    const probeItem = answer.probe && {
-      label: vscode.l10n.t('Probe on the whole state: AUC {0}', answer.probe.auc.toFixed(2)),
-      description: answer.probe.units
-        .map((u) => `${u.gate}${u.unit} ${u.weight >= 0 ? '+' : '-'}${Math.abs(u.weight).toFixed(1)}`)
-        .join(', '),
-      detail: vscode.l10n.t(
-        'fitted on alternate blocks of the window, scored on the others; pick to pin its strongest unit',
-      ),
-      match: {
-        layer: answer.probe.units[0]?.layer ?? 0,
-        gate: answer.probe.units[0]?.gate ?? 'c',
-        unit: answer.probe.units[0]?.unit ?? 0,
-      },
-    };
     const items = answer.matches.map((m) => ({
       label: vscode.l10n.t('Unit {0} ({1}, layer {2})', String(m.unit), m.gate, String(m.layer + 1)),
       description: `AUC ${m.score.toFixed(2)} · d ${m.effect.toFixed(2)}`,
       detail: vscode.l10n.t('mean inside {0}, outside {1}', m.meanInside.toFixed(2), m.meanOutside.toFixed(2)),
       match: m,
     }));
-    const chosen = await vscode.window.showQuickPick(probeItem ? [probeItem, ...items] : items, {
-      placeHolder: vscode.l10n.t('Units ranked by how well they separate your selection; pick one to pin it'),
+    const probe = answer.probe;
+    const chosen = await vscode.window.showQuickPick(items, {
+      placeHolder: probe
+        ? vscode.l10n.t(
+            'Units ranked by how well they separate your selection (a probe on the whole state: AUC {0}, {1}); pick one to pin it',
+            probe.auc.toFixed(2),
+            probe.units
+              .map((u) => `${u.gate}${u.unit} ${u.weight >= 0 ? '+' : '-'}${Math.abs(u.weight).toFixed(1)}`)
+              .join(', '),
+          )
+        : vscode.l10n.t('Units ranked by how well they separate your selection; pick one to pin it'),
     });
     if (chosen) this.pinUnit(chosen.match.layer, chosen.match.gate, chosen.match.unit);
   }

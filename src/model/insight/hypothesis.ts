@@ -29,7 +29,10 @@ export interface FindUnitsResult {
   probe: ProbeFit['probes'][number] | null;
 }
 
-/** Tokens per block of the window's alternating fit / score split (neighbours share context, blocks less so). */
+/**
+ * Tokens per block of the window's alternating fit / score split at most (neighbours share context, blocks less
+ * so); a short selection gets blocks of half its length, so that both parts hold some of it.
+ */
 export const PROBE_BLOCK_TOKENS = 32;
 
 /** Merged, sorted token ranges of the selections (empty selections select nothing). */
@@ -133,7 +136,9 @@ export async function findUnits(
   // first-half / second-half split would put all of it on one side).
   const fit: number[] = [];
   const test: number[] = [];
-  for (let i = 0; i < rec.rows; i++) (Math.floor(i / PROBE_BLOCK_TOKENS) % 2 === 0 ? fit : test).push(i);
+  const shortest = Math.min(...sel.map((r) => r.last - r.first));
+  const block = Math.max(1, Math.min(PROBE_BLOCK_TOKENS, Math.floor(shortest / 2)));
+  for (let i = 0; i < rec.rows; i++) (Math.floor(i / block) % 2 === 0 ? fit : test).push(i);
   // A probe's AUC does not depend on the direction (its weights take either sign); the feature name is a stand-in.
   const probe = fitProbes(rec, [{ feature: 'inString', y: insideAt, kind: 'flag' }], { fit, test }).probes[0] ?? null;
   return {

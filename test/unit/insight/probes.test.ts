@@ -7,7 +7,9 @@ import { stateSize } from '../../../src/model/lstm';
 import { Rng } from '../../../src/model/rng';
 import { TextDoc } from '../../../src/model/textDoc';
 import { extremes, inspect, INSPECTOR_CONFIG, targetValues } from '../../../src/model/insight/inspector';
+import { findUnits } from '../../../src/model/insight/hypothesis';
 import { labelUnits } from '../../../src/model/insight/labels';
+import { TraceStore } from '../../../src/model/insight/traces';
 import { fitProbes, probeLine, rankAuc, rSquared, StateRecording } from '../../../src/model/insight/probes';
 import { exactAuc } from '../../../src/model/insight/stats';
 import { gateRow, ROWS } from '../../../src/model/insight/traces';
@@ -51,6 +53,24 @@ describe('insight/probes', function () {
     assert.ok([DIGIT_UNIT, ANTI_UNIT].includes(top.unit), `strongest unit ${top.gate}${top.unit}`);
     assert.equal(Math.sign(top.weight), top.unit === DIGIT_UNIT ? 1 : -1, 'the planted unit votes its own way');
     assert.equal(digit.weights.length, 2 * model.layers * model.hiddenSize);
+  });
+
+  it('find units by example also fits a probe to the selection: AUC ≈ 1 on the planted digits', async () => {
+    // Every number of a short text: unselected digits inside the window would (rightly) lower the AUC.
+    const small = numbered(300);
+    const sdoc = new TextDoc(small, 1);
+    const sp = planted(sdoc);
+    const selections: { start: number; end: number }[] = [];
+    const re = /[0-9]+/g;
+    for (let m = re.exec(small); m; m = re.exec(small)) selections.push({ start: m.index, end: m.index + m[0].length });
+    const r = await findUnits(new TraceStore(sp), sdoc, selections, 'high');
+    assert.ok(r.probe, 'a probe was fitted');
+    console.log(`      selection probe AUC ${r.probe.score.toFixed(4)}; best single unit AUC ${r.matches[0].score}`);
+    assert.ok(r.probe.score > 0.99, `AUC ${r.probe.score}`);
+    // One short selection still splits into both parts (blocks of half its length).
+    const three = selections.find((x) => x.end - x.start === 3)!;
+    const one = await findUnits(new TraceStore(sp), sdoc, [three], 'high');
+    assert.ok(one.probe && one.probe.score > 0.9, `one selection: AUC ${one.probe?.score}`);
   });
 
   it('a probe on a random feature scores chance on held-out positions', () => {
