@@ -197,7 +197,7 @@ export class InsightFeature implements vscode.Disposable {
     const chosen = await vscode.window.showQuickPick(items, {
       placeHolder: probe
         ? vscode.l10n.t(
-            'Units ranked by how well they separate your selection (a probe on the whole state: AUC {0}, {1}); pick one to pin it',
+            'Probe on the whole state: AUC {0} ({1}) · units ranked by how well they separate your selection; pick one to pin it',
             probe.auc.toFixed(2),
             probe.units
               .map((u) => `${u.gate}${u.unit} ${u.weight >= 0 ? '+' : '-'}${Math.abs(u.weight).toFixed(1)}`)
