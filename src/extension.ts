@@ -103,6 +103,8 @@ export function activateLens(context: vscode.ExtensionContext, platform: HostPla
     resetIntervention: () => lab.lab.resetIntervention(),
     compareCells: (m) => void lab.lab.compare(m.match),
     stopCompare: () => lab.lab.stopCompare(),
+    pinProbe: (m) => insight.inspector.pinProbe(m.feature),
+    reveal: (m) => void insight.inspector.reveal(m.start, m.end),
   });
   // Disposed in this order: the features, then what they stand on, the worker, and last the log they write to.
   context.subscriptions.push(

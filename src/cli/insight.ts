@@ -2,7 +2,9 @@
 //                         [--model saved.json] [--history continuous|bounded]`
 // Trains with the extension's defaults on FILE (same engine, same 90/10 split), then labels units: Pearson r
 // of every unit's cell and hidden value with the lexical features of FILE's language family, on the
-// held-out tail. Prints the best |r| per feature as a table, plus what overlay requests cost.
+// held-out tail. Prints the best |r| per feature as a table, one linear probe per feature (AUC or R² on held-out
+// positions it was not fitted on, and how long the fits took), the unit inspector's top contexts for the best
+// string unit, and what overlay requests cost.
 // --model skips training and labels a model saved by `node out/cli/main.js train FILE --out saved.json`.
 import * as fs from 'node:fs';
 import type { Arena } from '../model/arena';
@@ -17,7 +19,9 @@ import {
 } from '../model/config';
 import { Predictor } from '../model/inference';
 import { loadModel } from '../model/persist';
+import { inspect, targetValues } from '../model/insight/inspector';
 import { labelUnits } from '../model/insight/labels';
+import { fitProbes, probeLine, unitName } from '../model/insight/probes';
 import { surprisal, unitValuesSync } from '../model/insight/overlay';
 import { TraceStore } from '../model/insight/traces';
 import { TextDoc } from '../model/textDoc';
@@ -25,6 +29,7 @@ import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { FEATURE_DESCRIPTIONS } from '../shared/domain';
+import { visibleToken } from '../shared/glyphs';
 import { numberOption, parseArgs } from './args';
 import { languageIdOfFile } from './languages';
 
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     perFeature: top,
     heldOutFraction: training.heldOutFraction,
     history,
+    probes: true,
   });
   const labelMs = performance.now() - l0;
   console.log(
@@ -117,6 +123,42 @@ async function main(): Promise<void> {
     console.log(
       `\n${best ? `unit ${best.unit} (${best.gate === 'c' ? 'cell' : 'hidden'}) tracks inside-a-string, r = ${best.r.toFixed(2)}` : 'no string unit'}`,
     );
+  }
+
+  const fit = r.probes!;
+  console.log(
+    `\nlinear probes on the whole state (c and h of every unit), fitted on ${fit.fitRows} held-out positions, ` +
+      `scored on the next ${fit.testRows}: ${fit.ms.toFixed(0)} ms`,
+  );
+  for (const p of fit.probes) console.log(probeLine(p, FEATURE_DESCRIPTIONS[p.feature]));
+  // The fit alone, again: wall time depends on what else the machine runs, CPU time on this work only.
+  const cpu0 = process.cpuUsage();
+  const again = fitProbes(r.probeInputs!.rec, r.probeInputs!.targets);
+  const cpu = process.cpuUsage(cpu0);
+  const same = again.probes.every(
+    (p, k) => p.score === fit.probes[k].score && p.weights.every((w, u) => w === fit.probes[k].weights[u]),
+  );
+  console.log(
+    `probe fit alone (refit): ${again.ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU; ` +
+      `${again.probes.length} probes, ${same ? 'identical to the first fit' : 'DIFFERENT from the first fit'}`,
+  );
+
+  const bestString = r.labels.find((l) => l.feature === 'inString');
+  if (bestString) {
+    const target = { kind: 'unit', layer: bestString.layer, gate: bestString.gate, unit: bestString.unit } as const;
+    const i0 = performance.now();
+    const values = await targetValues(predictor, doc, target, null);
+    const ins = inspect(doc, target, values);
+    console.log(
+      `\nunit inspector, ${unitName(bestString)} (best single unit for inside a string) over ${ins.tokens} tokens, ` +
+        `${(performance.now() - i0).toFixed(0)} ms; top contexts (» marks the character):`,
+    );
+    const show = (sn: (typeof ins.top)[number]) =>
+      `  ${sn.value >= 0 ? '+' : ''}${sn.value.toFixed(3)}  @${String(sn.start).padEnd(7)} ` +
+      sn.tokens.map((tok, k) => (k === sn.focus ? '»' : '') + visibleToken(tok)).join('');
+    for (const sn of ins.top) console.log(show(sn));
+    console.log('  bottom contexts:');
+    for (const sn of ins.bottom.slice(0, 3)) console.log(show(sn));
   }
 
   // What the overlays cost here (informational; never asserted).

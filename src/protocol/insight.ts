@@ -13,6 +13,11 @@ import {
   type ActualToken,
   type FeatureStats,
   type GateName,
+  type InspectTarget,
+  type InspectorSnippet,
+  type ProbeSummary,
+  type ProbeUnit,
+  type UnitInspection,
   type MatchDirection,
   type TokenProbability,
   type UnitLabel,
@@ -96,10 +101,24 @@ export interface FindUnitsResult {
   version: number;
   direction: MatchDirection;
   matches: UnitMatch[];
+  /** A linear probe on the whole state fitted to the selection (null: too few tokens on one side). */
+  probe: SelectionProbe | null;
   /** The UTF-16 ranges compared (the selections plus padding around them), and token counts. */
   window: { start: number; end: number }[];
   insideTokens: number;
   outsideTokens: number;
+}
+
+/** A probe fitted to "inside the selection" on alternate blocks of the window and scored on the others. */
+export interface SelectionProbe {
+  auc: number;
+  units: ProbeUnit[];
+}
+
+/** A fitted probe as it travels: its summary, and its output bias + weights · (c, h of every layer). */
+export interface ProbeWire extends ProbeSummary {
+  weights: Float32Array;
+  bias: number;
 }
 
 /** Automatic unit labels: Pearson r of each unit's c and h with lexical features on held-out text. */
@@ -119,6 +138,37 @@ export interface LabelUnitsResult {
   features: FeatureStats[];
   /** For each feature, the best units by |r| (strongest first). */
   labels: UnitLabel[];
+  /** One probe per feature that varies on both parts of the held-out text, and what fitting them took. */
+  probes: ProbeWire[];
+  probeFit: { fitTokens: number; testTokens: number; ms: number };
+}
+
+/** The unit inspector: a unit's (or a probe's) top and bottom contexts across the document, and its histogram. */
+export interface InspectParams {
+  docId: string;
+  target: InspectTarget;
+  /** For a probe target: the probe's output (from labelUnits). */
+  probe?: { weights: Float32Array; bias: number };
+}
+
+export interface InspectResult extends UnitInspection {
+  version: number;
+}
+
+/** A probe's output over a range, computed like unitValues: the probe overlay. */
+export interface ProbeValuesParams {
+  docId: string;
+  version: number;
+  start: number;
+  end: number;
+  weights: Float32Array;
+  bias: number;
+}
+
+export interface ProbeValuesResult {
+  version: number;
+  offsets: Uint32Array;
+  values: Float32Array;
 }
 
 const gate = v.picklist(GATE_NAMES);
@@ -154,6 +204,46 @@ export const unitLabel = schemaFor<UnitLabel>()(
 
 const featureStats = schemaFor<FeatureStats>()(
   v.object({ feature: v.picklist(INSIGHT_FEATURES), mean: num(), sd: num() }),
+);
+
+const probeUnit = schemaFor<ProbeUnit>()(
+  v.object({ layer: int(), gate: v.picklist(LABEL_GATES), unit: int(), weight: num() }),
+);
+
+/** A fitted probe (probes whose score is undefined, NaN, are never sent). */
+const probeWire = schemaFor<ProbeWire>()(
+  v.object({
+    feature: v.picklist(INSIGHT_FEATURES),
+    metric: v.picklist(['auc', 'r2'] as const),
+    score: num(),
+    units: v.array(probeUnit),
+    weights: float32,
+    bias: num(),
+  }),
+);
+
+const inspectTarget = schemaFor<InspectTarget>()(
+  v.variant('kind', [
+    v.object({ kind: v.literal('unit'), layer: int(), gate, unit: int() }),
+    v.object({ kind: v.literal('probe'), feature: v.picklist(INSIGHT_FEATURES) }),
+  ]),
+);
+
+const snippet = schemaFor<InspectorSnippet>()(
+  v.object({
+    start: int(),
+    end: int(),
+    value: num(),
+    tokens: v.array(v.string()),
+    values: v.array(num()),
+    focus: int(),
+  }),
+);
+
+/** Probe weights: one per state unit, at most c and h of every unit of the largest model. */
+const probeWeights = v.pipe(
+  float32,
+  v.check((w) => w.length <= 2 * LIMITS.layers.max * LIMITS.hiddenSize.max, 'one weight per state unit'),
 );
 
 export const insightCalls = {
@@ -218,6 +308,7 @@ export const insightCalls = {
         version: anyInt,
         direction: v.picklist(MATCH_DIRECTIONS),
         matches: v.array(unitMatch),
+        probe: v.nullable(v.object({ auc: num(), units: v.array(probeUnit) })),
         window: v.array(range),
         insideTokens: int(),
         outsideTokens: int(),
@@ -234,7 +325,42 @@ export const insightCalls = {
         tokens: int(),
         features: v.array(featureStats),
         labels: v.array(unitLabel),
+        probes: v.array(probeWire),
+        probeFit: v.object({ fitTokens: int(), testTokens: int(), ms: num() }),
       }),
+    ),
+  },
+  inspect: {
+    params: schemaFor<InspectParams>()(
+      v.object({
+        docId,
+        target: inspectTarget,
+        probe: v.optional(v.object({ weights: probeWeights, bias: num() })),
+      }),
+    ),
+    result: schemaFor<InspectResult>()(
+      v.object({
+        version: anyInt,
+        target: inspectTarget,
+        tokens: int(),
+        top: v.array(snippet),
+        bottom: v.array(snippet),
+        histogram: v.object({ min: num(), max: num(), counts: v.array(int()) }),
+      }),
+    ),
+  },
+  probeValues: {
+    params: schemaFor<ProbeValuesParams>()(
+      v.pipe(
+        v.object({ docId, version: anyInt, start: int(), end: int(), weights: probeWeights, bias: num() }),
+        v.check((p) => v.is(insightRange, p), overlayRange),
+      ),
+    ),
+    result: schemaFor<ProbeValuesResult>()(
+      v.pipe(
+        v.object({ version: anyInt, offsets, values: float32 }),
+        v.check((r) => sameLength(1)(r, r.values.length), 'one offset more than values'),
+      ),
     ),
   },
 };

@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import {
   COMPARE_MATCHES,
   GATE_NAMES,
+  INSIGHT_FEATURES,
   LIMITS,
   WEBVIEW_COMMANDS,
   type InterventionSpec,
@@ -35,6 +36,12 @@ export const webviewToHost = schemaFor<WebviewToHost>()(
     v.object({ type: v.literal('resetIntervention') }),
     v.object({ type: v.literal('compareCells'), match: v.picklist(COMPARE_MATCHES) }),
     v.object({ type: v.literal('stopCompare') }),
+    v.object({ type: v.literal('pinProbe'), feature: v.picklist(INSIGHT_FEATURES) }),
+    v.object({
+      type: v.literal('reveal'),
+      start: int(),
+      end: int(),
+    }),
   ]),
 );
 

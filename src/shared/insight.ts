@@ -1,8 +1,9 @@
 // Editor insight's nouns: overlays, units found by example, and units labelled by lexical features.
 import type { GateName } from './gates';
 
-export type OverlayKind = 'none' | 'activation' | 'surprisal';
-export const OVERLAY_KINDS: readonly OverlayKind[] = ['none', 'activation', 'surprisal'];
+/** 'probe': the text coloured by the pinned probe's output (see InsightSnapshot.pinnedProbe). */
+export type OverlayKind = 'none' | 'activation' | 'surprisal' | 'probe';
+export const OVERLAY_KINDS: readonly OverlayKind[] = ['none', 'activation', 'surprisal', 'probe'];
 
 export type MatchDirection = 'high' | 'low';
 export const MATCH_DIRECTIONS: readonly MatchDirection[] = ['high', 'low'];
@@ -68,4 +69,51 @@ export interface FeatureStats {
   feature: InsightFeature;
   mean: number;
   sd: number;
+}
+
+/** A unit a probe leans on: its weight per standard deviation of the unit (sign: which way it votes). */
+export interface ProbeUnit {
+  layer: number;
+  gate: LabelGate;
+  unit: number;
+  weight: number;
+}
+
+/**
+ * What a linear probe on the whole state (c and h of every unit and layer) knows about a feature, scored on
+ * held-out positions it was not fitted on: AUC for a 0/1 feature, R² for a count.
+ */
+export interface ProbeSummary {
+  feature: InsightFeature;
+  metric: 'auc' | 'r2';
+  score: number;
+  /** Strongest units by |weight|, strongest first. */
+  units: ProbeUnit[];
+}
+
+/** What the unit inspector looks at: one (layer, gate, unit), or a probe's output. */
+export type InspectTarget =
+  { kind: 'unit'; layer: number; gate: GateName; unit: number } | { kind: 'probe'; feature: InsightFeature };
+
+/** One context of the inspector: a short stretch of text around a position, with the value at each character. */
+export interface InspectorSnippet {
+  /** UTF-16 offset of the token the value is ranked by, and of its end (jump there). */
+  start: number;
+  end: number;
+  value: number;
+  /** Snippet tokens as text (data, never HTML), and the value after each one. */
+  tokens: string[];
+  values: number[];
+  /** Index in `tokens` of the ranked token. */
+  focus: number;
+}
+
+/** Top and bottom activating contexts across the document, and the histogram of every value. */
+export interface UnitInspection {
+  target: InspectTarget;
+  /** Tokens scanned (from the start of the document; long documents are cut at LIMITS.inspectorTokens). */
+  tokens: number;
+  top: InspectorSnippet[];
+  bottom: InspectorSnippet[];
+  histogram: { min: number; max: number; counts: number[] };
 }

@@ -50,6 +50,10 @@ export const LIMITS = {
   matches: { min: 1, max: 200 },
   /** UTF-16 length of one overlay range (a visible editor range is a few thousand). */
   insightRange: { min: 0, max: 1 << 17 },
+  /** Tokens the unit inspector scans from the start of a document: one model step each, a few seconds at H = 128. */
+  inspectorTokens: { min: 1, max: 200_000 },
+  /** Contexts the inspector lists at each end (top and bottom). */
+  inspectorContexts: { min: 1, max: 20 },
   /** Characters one sample or intervention generates. */
   sampleLength: { min: 0, max: 4096 },
   /** Steps an intervention holds its clamp (at least the step that reads the cursor). */

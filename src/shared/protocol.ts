@@ -15,6 +15,8 @@ import {
   type CompareCellsResult,
   type CompareMatch,
   type GateName,
+  type InsightFeature,
+  type InspectTarget,
   type InterventionRun,
   type InterventionSpec,
   type LongRangeBucket,
@@ -23,6 +25,9 @@ import {
   type TokenProbability,
   type TrainingProgress,
   type TrainingSnapshot,
+  type ProbeSummary,
+  type ProbeUnit,
+  type UnitInspection,
   type UnitLabel,
   type UnitMatch,
 } from './domain';
@@ -88,6 +93,16 @@ export interface InsightSnapshot {
   matches: UnitMatch[];
   /** Human-readable note (e.g. why labels failed, what the matches compared). */
   note: string | null;
+  /** One linear probe per feature (computed with the labels), and how it was fitted and scored. */
+  probes: ProbeSummary[];
+  probeNote: string | null;
+  /** The probe the 'probe' overlay and the inspector show (null: the pinned unit). */
+  pinnedProbe: InsightFeature | null;
+  /** A probe fitted to the last find-units selection: its held-out AUC and strongest units. */
+  selectionProbe: { auc: number; units: ProbeUnit[] } | null;
+  /** The unit inspector of the pinned unit or probe. */
+  inspectorState: 'none' | 'computing' | 'ready' | 'failed';
+  inspector: UnitInspection | null;
 }
 
 export const EMPTY_INSIGHT: InsightSnapshot = {
@@ -97,6 +112,12 @@ export const EMPTY_INSIGHT: InsightSnapshot = {
   family: null,
   matches: [],
   note: null,
+  probes: [],
+  probeNote: null,
+  pinnedProbe: null,
+  selectionProbe: null,
+  inspectorState: 'none',
+  inspector: null,
 };
 
 /** A continuation the model wrote from a cursor position, at a temperature. */
@@ -258,7 +279,9 @@ export type WebviewToHost =
   | { type: 'intervene'; spec: InterventionSpec; temperature: number }
   | { type: 'resetIntervention' }
   | { type: 'compareCells'; match: CompareMatch }
-  | { type: 'stopCompare' };
+  | { type: 'stopCompare' }
+  | { type: 'pinProbe'; feature: InsightFeature }
+  | { type: 'reveal'; start: number; end: number };
 
 // ─────────────────────────── runtime parsers ───────────────────────────
 
@@ -315,6 +338,42 @@ const isUnitMatch = (u: unknown): u is UnitMatch =>
   isFiniteNumber(u.effect) &&
   isFiniteNumber(u.meanInside) &&
   isFiniteNumber(u.meanOutside);
+
+const isProbeUnit = (u: unknown): u is ProbeUnit =>
+  isObject(u) && isInt(u.layer) && isOneOf(u.gate, ['c', 'h'] as const) && isInt(u.unit) && isFiniteNumber(u.weight);
+
+const isProbeSummary = (p: unknown): p is ProbeSummary =>
+  isObject(p) &&
+  isOneOf(p.feature, INSIGHT_FEATURES) &&
+  isOneOf(p.metric, ['auc', 'r2'] as const) &&
+  isFiniteNumber(p.score) &&
+  isArrayOf(p.units, isProbeUnit);
+
+const isInspectTarget = (t: unknown): t is InspectTarget =>
+  isObject(t) &&
+  ((t.kind === 'unit' && isInt(t.layer) && isOneOf(t.gate, GATE_NAMES) && isInt(t.unit)) ||
+    (t.kind === 'probe' && isOneOf(t.feature, INSIGHT_FEATURES)));
+
+const isSnippet = (s: unknown) =>
+  isObject(s) &&
+  isInt(s.start) &&
+  isInt(s.end) &&
+  isFiniteNumber(s.value) &&
+  isArrayOf(s.tokens, isString) &&
+  isArrayOf(s.values, isFiniteNumber) &&
+  s.tokens.length === s.values.length &&
+  isInt(s.focus);
+
+const isInspection = (i: unknown): i is UnitInspection =>
+  isObject(i) &&
+  isInspectTarget(i.target) &&
+  isInt(i.tokens) &&
+  isArrayOf(i.top, isSnippet) &&
+  isArrayOf(i.bottom, isSnippet) &&
+  isObject(i.histogram) &&
+  isFiniteNumber(i.histogram.min) &&
+  isFiniteNumber(i.histogram.max) &&
+  isArrayOf(i.histogram.counts, isInt);
 
 const isUnitLabel = (l: unknown): l is UnitLabel =>
   isObject(l) &&
@@ -387,7 +446,16 @@ function isInsight(raw: unknown): raw is InsightSnapshot {
     isArrayOf(raw.labels, isUnitLabel) &&
     (raw.family === null || isString(raw.family)) &&
     isArrayOf(raw.matches, isUnitMatch) &&
-    (raw.note === null || isString(raw.note))
+    (raw.note === null || isString(raw.note)) &&
+    isArrayOf(raw.probes, isProbeSummary) &&
+    (raw.probeNote === null || isString(raw.probeNote)) &&
+    (raw.pinnedProbe === null || isOneOf(raw.pinnedProbe, INSIGHT_FEATURES)) &&
+    (raw.selectionProbe === null ||
+      (isObject(raw.selectionProbe) &&
+        isFiniteNumber(raw.selectionProbe.auc) &&
+        isArrayOf(raw.selectionProbe.units, isProbeUnit))) &&
+    isOneOf(raw.inspectorState, ['none', 'computing', 'ready', 'failed'] as const) &&
+    (raw.inspector === null || isInspection(raw.inspector))
   );
 }
 

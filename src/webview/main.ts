@@ -11,6 +11,7 @@ import { PredictionsView } from './views/predictionsView';
 import { GatesView } from './views/gatesView';
 import { HeatmapView } from './views/heatmapView';
 import { InsightView } from './views/insightView';
+import { InspectorView } from './views/inspectorView';
 import { SampleView } from './views/sampleView';
 import { MemoryView } from './views/memoryView';
 import { InterventionView } from './views/interventionView';
@@ -58,8 +59,9 @@ const documentView = new DocumentView();
 const training = new TrainingView(ctx);
 const cursor = [new PredictionsView(), new GatesView(ctx), new HeatmapView(ctx)];
 const units = new InsightView(ctx);
+const inspector = new InspectorView(ctx);
 const lab = [new SampleView(ctx), new MemoryView(ctx), new InterventionView(ctx), new CompareView(ctx)];
-const views: View[] = [documentView, training, ...cursor, units, ...lab];
+const views: View[] = [documentView, training, ...cursor, units, inspector, ...lab];
 
 /** A section opened or closed: remembered, and its canvases drawn for the width they have now. */
 function toggled(id: SectionId, open: boolean): void {
@@ -72,7 +74,7 @@ const section = (id: SectionId, title: string, parts: View[]) =>
 const sections = [
   section('training', 'Training', [training]),
   section('cursor', 'Cursor', cursor),
-  section('units', 'Units', [units]),
+  section('units', 'Units', [units, inspector]),
   section('lab', 'Lab', lab),
 ];
 app.append(documentView.root, ...sections.map((s) => s.root));

@@ -7,12 +7,15 @@
 // the segment's rows are still in the TraceStore); between segments it yields to the event loop after
 // ~8 ms of work, and re-checks that neither the document nor the model changed — if either did, the
 // request fails as stale rather than mixing versions. labelUnits runs on a private engine over a frozen
-// copy of the text, so it survives new snapshots and edits and answers for the state at its start.
+// copy of the text, so it survives new snapshots and edits and answers for the state at its start; it fits the
+// probes on the states it already walks (a few hundred ms for ~50k held-out characters at H = 128), and the
+// inspector runs its own engine over a frozen copy too, so neither ever blocks the extension host.
 import type { Predictor } from '../model/inference';
 import type { TextDoc } from '../model/textDoc';
 import { findUnits } from '../model/insight/hypothesis';
 import { labelUnits } from '../model/insight/labels';
-import { surprisal, unitValues } from '../model/insight/overlay';
+import { inspect, targetValues } from '../model/insight/inspector';
+import { probeValues, surprisal, unitValues } from '../model/insight/overlay';
 import { heldOutStartOffset, heldOutStartToken, traceStoreOf } from '../model/insight/traces';
 import { Transferring, type Handlers } from '../protocol/channel';
 import type { insightCalls } from '../protocol/insight';
@@ -137,6 +140,7 @@ export function insightHandlers(
           window: r.window,
           insideTokens: r.insideTokens,
           outsideTokens: r.outsideTokens,
+          probe: r.probe && { auc: r.probe.score, units: r.probe.units },
         };
       }),
     labelUnits: (m) =>
@@ -146,6 +150,7 @@ export function insightHandlers(
         let last = performance.now();
         const r = await labelUnits(predictor, doc, m.languageId, {
           heldOutFraction: st.heldOutFraction,
+          probes: true,
           // A private engine and frozen tokens: only yield, never abort (the answer is for the start state).
           between: async () => {
             if (performance.now() - last < SLICE_MS) return;
@@ -154,14 +159,55 @@ export function insightHandlers(
             if (!state(m.docId)) throw new Refusal('The document was closed');
           },
         });
-        return {
-          version,
-          family: r.family,
-          heldOutStart: r.heldOutStart,
-          tokens: r.last - r.first,
-          features: r.features,
-          labels: r.labels,
-        };
+        const fit = r.probes!;
+        const probes = fit.probes.map((p) => ({
+          feature: p.feature,
+          metric: p.metric,
+          score: p.score,
+          units: p.units,
+          weights: p.weights,
+          bias: p.bias,
+        }));
+        return new Transferring(
+          {
+            version,
+            family: r.family,
+            heldOutStart: r.heldOutStart,
+            tokens: r.last - r.first,
+            features: r.features,
+            labels: r.labels,
+            probes,
+            probeFit: { fitTokens: fit.fitRows, testTokens: fit.testRows, ms: fit.ms },
+          },
+          probes.map((p) => p.weights.buffer as ArrayBuffer),
+        );
+      }),
+    inspect: (m) =>
+      answering('inspect', async () => {
+        const { predictor, doc } = ready(m.docId, undefined);
+        const version = doc.version;
+        let last = performance.now();
+        // A private engine over a frozen copy of the tokens (see targetValues): only yield, never abort.
+        const values = await targetValues(predictor, doc, m.target, m.probe ?? null, async () => {
+          if (performance.now() - last < SLICE_MS) return;
+          await tick();
+          last = performance.now();
+          if (!state(m.docId)) throw new Refusal('The document was closed');
+        });
+        if (doc.version !== version || doc.tokenCount < values.length)
+          throw new Refusal('The document changed while inspecting; ask again');
+        return { version, ...inspect(doc, m.target, values) };
+      }),
+    probeValues: (m) =>
+      answering('probeValues', async () => {
+        const { predictor, doc, between } = ready(m.docId, m.version);
+        if (m.end - m.start > LIMITS.insightRange.max) throw tooLong();
+        if (m.start > doc.text.length) throw pastEnd(doc.text.length);
+        const r = await probeValues(traceStoreOf(predictor), doc, m.start, m.end, m, between);
+        return new Transferring({ version: m.version, offsets: r.offsets, values: r.values }, [
+          r.offsets.buffer as ArrayBuffer,
+          r.values.buffer as ArrayBuffer,
+        ]);
       }),
   };
 }

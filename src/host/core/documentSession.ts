@@ -88,7 +88,7 @@ function emptyTraining(): TrainingSnapshot {
 
 export function emptyInsight(): DocumentInsight {
   const { overlay: _overlay, ...rest } = EMPTY_INSIGHT;
-  return { ...rest, labels: [], matches: [] };
+  return { ...rest, labels: [], matches: [], probes: [] };
 }
 
 function emptyLab(): DocumentLab {

@@ -7,11 +7,13 @@ import { emptyInsight, type DocumentSession } from '../core/documentSession';
 import type { LensServices } from '../core/services';
 import { editorFeatureHost } from './editorFeatureHost';
 import { InsightOverlays } from './insightOverlays';
+import { UnitInspector } from './unitInspector';
 import type { PersistenceFeature } from './persistence';
 import type { TrainingFeature } from './training';
 
 export class InsightFeature implements vscode.Disposable {
   readonly overlays: InsightOverlays;
+  readonly inspector: UnitInspector;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -20,9 +22,11 @@ export class InsightFeature implements vscode.Disposable {
     persistence: PersistenceFeature,
   ) {
     const { registry, panel } = s;
+    this.inspector = new UnitInspector(s, () => this.overlays);
     this.overlays = new InsightOverlays({
       ...editorFeatureHost(s, () => panel.store.mark('insight')),
       view: () => panel.view,
+      probe: () => this.inspector.pinned(),
     });
     const isShown = (session: DocumentSession) => session === registry.current;
     this.disposables.push(
@@ -32,7 +36,10 @@ export class InsightFeature implements vscode.Disposable {
         panel.store.mark('insight');
         this.overlays.schedule(0);
       }),
-      panel.onDidChangeView(() => this.overlays.schedule()),
+      panel.onDidChangeView(() => {
+        this.overlays.schedule();
+        this.inspector.viewChanged();
+      }),
       training.onDidChangeStatus(({ session, finishedRun }) => {
         if (!isShown(session)) return;
         if (finishedRun) void this.labelUnits();
@@ -71,6 +78,11 @@ export class InsightFeature implements vscode.Disposable {
       }
       this.s.panel.setView({ selectedGate: best.gate, pinnedUnit: best.unit, pinnedLayer: best.layer });
     }
+    if (kind === 'probe' && !this.inspector.pinned()) {
+      const best = this.s.registry.current?.insight.probes[0];
+      if (!best) return;
+      return this.inspector.pinProbe(best.feature);
+    }
     this.overlays.set(kind);
   }
 
@@ -105,6 +117,15 @@ export class InsightFeature implements vscode.Disposable {
       info.labels = answer.labels;
       info.family = answer.family;
       info.labelsState = 'ready';
+      this.inspector.setProbes(session, answer.probes);
+      info.probeNote = vscode.l10n.t(
+        'Probes fitted on {0} held-out characters and scored on the next {1} ({2} ms, in the worker).',
+        String(answer.probeFit.fitTokens),
+        String(answer.probeFit.testTokens),
+        answer.probeFit.ms.toFixed(0),
+      );
+      if (info.pinnedProbe && !answer.probes.some((p) => p.feature === info.pinnedProbe)) info.pinnedProbe = null;
+      this.inspector.refresh();
       info.note = vscode.l10n.t(
         'Pearson r over {0} held-out characters ({1} scanner).',
         String(answer.tokens),
@@ -159,6 +180,7 @@ export class InsightFeature implements vscode.Disposable {
       return;
     }
     session.insight.matches = answer.matches;
+    session.insight.selectionProbe = answer.probe;
     session.insight.note = vscode.l10n.t(
       '{0} characters inside the selection compared with {1} around it.',
       String(answer.insideTokens),
@@ -171,8 +193,17 @@ export class InsightFeature implements vscode.Disposable {
       detail: vscode.l10n.t('mean inside {0}, outside {1}', m.meanInside.toFixed(2), m.meanOutside.toFixed(2)),
       match: m,
     }));
+    const probe = answer.probe;
     const chosen = await vscode.window.showQuickPick(items, {
-      placeHolder: vscode.l10n.t('Units ranked by how well they separate your selection; pick one to pin it'),
+      placeHolder: probe
+        ? vscode.l10n.t(
+            'Probe on the whole state: AUC {0} ({1}) · units ranked by how well they separate your selection; pick one to pin it',
+            probe.auc.toFixed(2),
+            probe.units
+              .map((u) => `${u.gate}${u.unit} ${u.weight >= 0 ? '+' : '-'}${Math.abs(u.weight).toFixed(1)}`)
+              .join(', '),
+          )
+        : vscode.l10n.t('Units ranked by how well they separate your selection; pick one to pin it'),
     });
     if (chosen) this.pinUnit(chosen.match.layer, chosen.match.gate, chosen.match.unit);
   }

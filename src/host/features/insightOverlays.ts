@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { describeToken, visibleToken } from '../../shared/glyphs';
-import type { AlternativesResult } from '../../protocol/insight';
+import type { AlternativesResult, ProbeWire } from '../../protocol/insight';
 import type { GateName, OverlayKind, ViewState } from '../../shared/protocol';
 import type { EditorFeatureHost } from './editorFeatureHost';
 
@@ -21,6 +21,8 @@ const MAX_BITS = 10;
 export interface OverlayHost extends EditorFeatureHost {
   /** The gate and pinned unit the activation overlay shows. */
   view(): ViewState;
+  /** The pinned probe the probe overlay shows (null: none pinned). */
+  probe(): ProbeWire | null;
 }
 
 function isSigned(gate: GateName): boolean {
@@ -148,6 +150,36 @@ export class InsightOverlays implements vscode.Disposable {
           if (magnitude < 0.5 / STEPS) continue; // leave ~0 uncoloured
           const range = new vscode.Range(doc.positionAt(answer.offsets[k]), doc.positionAt(answer.offsets[k + 1]));
           (signed && v < 0 ? neg : pos)[step].push(range);
+        }
+        this.positive.forEach((t, i) => editor.setDecorations(t, pos[i]));
+        this.negative.forEach((t, i) => editor.setDecorations(t, neg[i]));
+        editor.setDecorations(this.heldOutMarker, []);
+      } else if (this.kindValue === 'probe') {
+        const probe = this.host.probe();
+        if (!probe) return;
+        const answer = await this.host.trainer.call('probeValues', {
+          docId: this.host.docId(doc),
+          version,
+          start: span.start,
+          end: span.end,
+          weights: probe.weights.slice(),
+          bias: probe.bias,
+        });
+        if (generation !== this.generation || doc.version !== version || this.kindValue !== 'probe') return;
+        // A flag probe's output is a log-odds: where it says "more likely than not", blue as strong as that belief
+        // (2p − 1); elsewhere uncoloured. A count probe's is the predicted count, shown against the largest in view.
+        let max = 0;
+        for (const v of answer.values) max = Math.max(max, Math.abs(v));
+        const pos: vscode.Range[][] = this.positive.map(() => []);
+        const neg: vscode.Range[][] = this.negative.map(() => []);
+        for (let k = 0; k < answer.values.length; k++) {
+          const x = answer.values[k];
+          const v = probe.metric === 'auc' ? Math.max(0, 2 / (1 + Math.exp(-x)) - 1) : x / (max || 1);
+          const magnitude = Math.min(1, Math.abs(v));
+          if (magnitude < 0.5 / STEPS) continue;
+          const step = Math.min(STEPS - 1, Math.floor(magnitude * STEPS));
+          const range = new vscode.Range(doc.positionAt(answer.offsets[k]), doc.positionAt(answer.offsets[k + 1]));
+          (v < 0 ? neg : pos)[step].push(range);
         }
         this.positive.forEach((t, i) => editor.setDecorations(t, pos[i]));
         this.negative.forEach((t, i) => editor.setDecorations(t, neg[i]));

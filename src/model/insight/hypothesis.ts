@@ -11,6 +11,7 @@
 import type { GateName, MatchDirection, UnitMatch } from '../../shared/domain';
 import { GATE_NAMES } from '../../shared/domain';
 import type { TextDoc } from '../textDoc';
+import { fitProbes, StateRecording, type ProbeFit } from './probes';
 import { SeparationAccumulator } from './stats';
 import { forEachSegment, gateRow, ROWS, tokenRange, type Checkpoint, type TraceStore } from './traces';
 
@@ -24,7 +25,15 @@ export interface FindUnitsResult {
   window: { start: number; end: number }[];
   insideTokens: number;
   outsideTokens: number;
+  /** A probe on the whole state for "inside the selections" (null: a side too small on either part). */
+  probe: ProbeFit['probes'][number] | null;
 }
+
+/**
+ * Tokens per block of the window's alternating fit / score split at most (neighbours share context, blocks less
+ * so); a short selection gets blocks of half its length, so that both parts hold some of it.
+ */
+export const PROBE_BLOCK_TOKENS = 32;
 
 /** Merged, sorted token ranges of the selections (empty selections select nothing). */
 export function selectionTokens(doc: TextDoc, selections: { start: number; end: number }[]) {
@@ -75,6 +84,10 @@ export async function findUnits(
   const rows = GATE_NAMES.filter((g) => gates.includes(g)).map(gateRow);
   const G = rows.length;
   const acc = new SeparationAccumulator(L * G * H);
+  const windowTokens = win.reduce((a, w) => a + w.last - w.first, 0);
+  const rec = new StateRecording(windowTokens, L, H);
+  const insideAt: number[] = [];
+  let wt = 0;
   let si = 0;
   for (const w of win) {
     await forEachSegment(
@@ -92,6 +105,9 @@ export async function findUnits(
             for (let g = 0; g < G; g++) acc.add(inside, rows[g], tr, base + rows[g] * H, (l * G + g) * H, H);
           }
           acc.next(inside);
+          const recorded = rec.rows;
+          rec.add(wt++, t.rows, (p - t.start) * ROWS * H);
+          if (rec.rows > recorded) insideAt.push(inside ? 1 : 0);
         }
       },
       between,
@@ -116,7 +132,17 @@ export async function findUnits(
         });
       }
   all.sort((a, b) => b.score - a.score || b.effect - a.effect);
+  // The probe: even blocks fit, odd blocks score (the selection is one contiguous stretch or a few, so a
+  // first-half / second-half split would put all of it on one side).
+  const fit: number[] = [];
+  const test: number[] = [];
+  const shortest = Math.min(...sel.map((r) => r.last - r.first));
+  const block = Math.max(1, Math.min(PROBE_BLOCK_TOKENS, Math.floor(shortest / 2)));
+  for (let i = 0; i < rec.rows; i++) (Math.floor(i / block) % 2 === 0 ? fit : test).push(i);
+  // A probe's AUC does not depend on the direction (its weights take either sign); the feature name is a stand-in.
+  const probe = fitProbes(rec, [{ feature: 'inString', y: insideAt, kind: 'flag' }], { fit, test }).probes[0] ?? null;
   return {
+    probe,
     matches: all.slice(0, limit),
     windowTokens: win,
     window: win.map((w) => ({ start: doc.starts[w.first], end: doc.starts[w.last] })),

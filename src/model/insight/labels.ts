@@ -12,6 +12,7 @@ import { StateCache } from '../stateCache';
 import { StepEngine } from '../stepEngine';
 import type { TextDoc } from '../textDoc';
 import { featuresOf, scanFeatures, type LanguageFamily } from '../lexers/scan';
+import { fitProbes, StateRecording, type ProbeFit, type ProbeTarget } from './probes';
 import { PearsonAccumulator } from './stats';
 import { computeSegment, heldOutStartToken, ROWS, type Checkpoint, type SegmentSource } from './traces';
 
@@ -30,6 +31,8 @@ export interface LabelOptions {
    * bounded history. 'bounded': the overlay's values (cursor semantics, see traces.ts), segment by segment.
    */
   history?: 'continuous' | 'bounded';
+  /** Also fit a linear probe per feature on the same states (see probes.ts); default false. */
+  probes?: boolean;
 }
 
 /** Tokens read before the analysed tail in continuous mode (so its first tokens have context too). */
@@ -51,6 +54,10 @@ export interface LabelResult {
   labels: UnitLabel[];
   /** Full correlation table: r[feature][layer][gate] → per-unit r (NaN for constant units or features). */
   r: Map<InsightFeature, { c: Float64Array; h: Float64Array }[]>;
+  /** Probes on the same held-out states (first part fits, the rest scores), when asked for. */
+  probes?: ProbeFit;
+  /** What they were fitted from (the CLI refits them to time the fit alone). */
+  probeInputs?: { rec: StateRecording; targets: ProbeTarget[] };
 }
 
 export const DEFAULT_LABEL_TOKENS = 50_000;
@@ -84,6 +91,7 @@ export async function labelUnits(
   });
   // Units in accumulator order: per layer, c (H) then h (H) — rows 4 and 5 are adjacent in a trace.
   const acc = new PearsonAccumulator(ys, L * 2 * H);
+  const rec = opts.probes ? new StateRecording(last - first, L, H) : null;
   const engine = new StepEngine(predictor.w, predictor.arena);
   const src: SegmentSource = {
     engine,
@@ -104,6 +112,7 @@ export async function labelUnits(
         engine.step(state, ids.id(frozen.syms[t]), rows, 0);
         for (let l = 0; l < L; l++) acc.add(t - first, rows[l], l * 2 * H, 2 * H, 4 * H);
         acc.next();
+        rec?.add(t - first, rows);
         if ((t & 255) === 0 && opts.between) await opts.between();
       }
     } else
@@ -116,6 +125,7 @@ export async function labelUnits(
           for (let l = 0; l < L; l++)
             acc.add(t - first, tr.rows[l], l * 2 * H, 2 * H, (t - tr.start) * ROWS * H + 4 * H);
           acc.next();
+          rec?.add(t - first, tr.rows, (t - tr.start) * ROWS * H);
         }
       }
   } finally {
@@ -143,5 +153,10 @@ export async function labelUnits(
     ranked.sort((a, b) => Math.abs(b.r) - Math.abs(a.r) || a.layer - b.layer || a.unit - b.unit);
     labels.push(...ranked.slice(0, perFeature));
   });
-  return { family, first, last, heldOutStart, features, labels, r };
+  const targets = rec
+    ? names.map((feature, k) => ({ feature, y: Array.from(rec.positions.subarray(0, rec.rows), (p) => ys[k][p]) }))
+    : [];
+  const probes = rec ? fitProbes(rec, targets) : undefined;
+  const probeInputs = rec ? { rec, targets } : undefined;
+  return { family, first, last, heldOutStart, features, labels, r, probes, probeInputs };
 }

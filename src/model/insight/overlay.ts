@@ -112,3 +112,39 @@ function firstTokenBits(store: TraceStore, doc: TextDoc): number {
   const probs = p.engine.probs(new Float32Array(p.cache.stateSize), new Float32Array(p.w.V));
   return -Math.log2(probs[p.vocab.id(doc.syms[0])]);
 }
+
+/** A probe's output bias + weights · (c, h of every layer) after each token overlapping [start, end). */
+export async function probeValues(
+  store: TraceStore,
+  doc: TextDoc,
+  start: number,
+  end: number,
+  probe: { weights: Float32Array; bias: number },
+  between?: Checkpoint,
+): Promise<UnitValues> {
+  const { H, L } = store.predictor.w;
+  if (probe.weights.length !== 2 * L * H)
+    throw new Error(`the probe has ${probe.weights.length} weights; this model has ${2 * L * H} state units`);
+  const { first, last } = tokenRange(doc, start, end);
+  const values = new Float32Array(last - first);
+  const w = probe.weights;
+  await forEachSegment(
+    store,
+    doc,
+    first,
+    last,
+    (t, from, to) => {
+      for (let p = from; p < to; p++) {
+        let s = probe.bias;
+        for (let l = 0; l < L; l++) {
+          const rows = t.rows[l];
+          const base = (p - t.start) * ROWS * H + 4 * H; // c then h
+          for (let u = 0; u < 2 * H; u++) s += w[l * 2 * H + u] * rows[base + u];
+        }
+        values[p - first] = s;
+      }
+    },
+    between,
+  );
+  return { first, offsets: tokenOffsets(doc, first, last), values };
+}

@@ -1,7 +1,7 @@
 // Editor insight: overlay toggles, automatic unit labels ("unit 37 (cell) tracks inside-a-string, r = 0.82") and
 // example matches; each entry pins its unit and colours the editor text by it.
 
-import { InsightFeature, InsightSnapshot, UnitLabel, UnitMatch } from '../../shared/protocol';
+import { InsightFeature, InsightSnapshot, ProbeSummary, UnitLabel, UnitMatch } from '../../shared/protocol';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, progressRing, ToolkitButton } from '../toolkit';
@@ -31,6 +31,9 @@ export class InsightView {
   private readonly labelsTitle = el('h3');
   private readonly ring = progressRing();
   private readonly labels = el('ul', { class: 'unit-list', 'data-testid': 'unit-labels' });
+  private readonly probesTitle = el('h3');
+  private readonly probes = el('ul', { class: 'unit-list', 'data-testid': 'probes' });
+  private readonly probeNote = el('p', { class: 'note', 'data-testid': 'probe-note' });
   private readonly matchesTitle = el('h3');
   private readonly matches = el('ul', { class: 'unit-list', 'data-testid': 'unit-matches' });
   private readonly note = el('p', { class: 'note', 'data-testid': 'insight-note' });
@@ -60,6 +63,9 @@ export class InsightView {
       this.labelsTitle,
       this.ring,
       this.labels,
+      this.probesTitle,
+      this.probes,
+      this.probeNote,
       this.matchesTitle,
       this.matches,
       this.note,
@@ -85,8 +91,23 @@ export class InsightView {
     this.labels.replaceChildren(...best.map((l) => this.labelItem(state, l)));
     if (best.length === 0 && insight.labelsState === 'none')
       this.labels.replaceChildren(el('li', { class: 'note' }, t(state, 'Labels appear when training finishes.')));
+    setText(this.probesTitle, insight.probes.length ? t(state, 'What the whole state knows') : '');
+    this.probes.replaceChildren(...insight.probes.map((p) => this.probeItem(state, p)));
+    setText(this.probeNote, insight.probes.length ? (insight.probeNote ?? '') : '');
     setText(this.matchesTitle, insight.matches.length ? t(state, 'Units matching your selection') : '');
-    this.matches.replaceChildren(...insight.matches.slice(0, 8).map((m) => this.matchItem(state, m)));
+    const sel = insight.selectionProbe;
+    this.matches.replaceChildren(
+      ...(sel && insight.matches.length
+        ? [
+            el(
+              'li',
+              { class: 'probe-line', 'data-testid': 'selection-probe' },
+              t(state, 'probe on the whole state: AUC {0}', sel.auc.toFixed(2)),
+            ),
+          ]
+        : []),
+      ...insight.matches.slice(0, 8).map((m) => this.matchItem(state, m)),
+    );
     setText(this.note, insight.note ?? '');
     setText(this.hint, t(state, 'Select examples in the editor and run "LSTM Lens: Find Units Matching Selection".'));
   }
@@ -105,6 +126,55 @@ export class InsightView {
       l.r.toFixed(2),
     );
     return this.entry(state, text, l.layer, l.gate, l.unit, Math.abs(l.r));
+  }
+
+  /** "the state knows inside a string: AUC 0.97 — strongest units c4, h71, c29": the feature pins the probe, a unit pins it. */
+  private probeItem(state: WebviewState, p: ProbeSummary): HTMLElement {
+    const pinned = state.insight.pinnedProbe === p.feature && state.insight.overlay === 'probe';
+    const score = `${p.metric === 'auc' ? 'AUC' : 'R²'} ${p.score.toFixed(2)}`;
+    const head = el(
+      'button',
+      {
+        class: 'probe-feature',
+        type: 'button',
+        'aria-pressed': String(pinned),
+        'data-feature': p.feature,
+        title: t(state, 'Colour the text by this probe and inspect it'),
+      },
+      t(state, 'the state knows {0}: {1}', t(state, FEATURE_LABELS[p.feature]), score),
+    );
+    head.addEventListener('click', () => this.ctx.send({ type: 'pinProbe', feature: p.feature }));
+    const units = p.units.map((u) => {
+      const name = `${u.layer > 0 ? `L${u.layer + 1}·` : ''}${u.gate}${u.unit}`;
+      const b = el(
+        'button',
+        {
+          class: 'probe-unit',
+          type: 'button',
+          'data-unit': name,
+          'aria-pressed': String(!pinned && this.pinned(state, u.layer, u.unit) && state.view.selectedGate === u.gate),
+          title: t(state, 'Pin unit {0} (weight {1})', name, u.weight.toFixed(2)),
+        },
+        name,
+      );
+      b.addEventListener('click', () => {
+        this.ctx.setView({ selectedGate: u.gate, pinnedUnit: u.unit, pinnedLayer: u.layer });
+        this.ctx.send({ type: 'command', command: 'overlayActivation' });
+      });
+      return b;
+    });
+    return el(
+      'li',
+      { class: 'probe-line', 'data-testid': `probe-${p.feature}` },
+      head,
+      el(
+        'span',
+        { class: 'probe-units' },
+        t(state, '— strongest units'),
+        ' ',
+        ...units.flatMap((b, i) => (i ? [', ', b] : [b])),
+      ),
+    );
   }
 
   private matchItem(state: WebviewState, m: UnitMatch): HTMLElement {

@@ -10,7 +10,8 @@ import { initWeights } from '../../../src/model/params';
 import { saveModel } from '../../../src/model/persist';
 import { TextDoc } from '../../../src/model/textDoc';
 import { Vocab } from '../../../src/model/vocab';
-import { surprisal, unitValuesSync } from '../../../src/model/insight/overlay';
+import { inspect, targetValues } from '../../../src/model/insight/inspector';
+import { probeValues, surprisal, unitValuesSync } from '../../../src/model/insight/overlay';
 import { heldOutStartOffset, TraceStore } from '../../../src/model/insight/traces';
 import { wasmBackend } from '../model/helpers';
 import { failure, WorkerClient } from '../workerChannel';
@@ -101,6 +102,42 @@ describe('insight/worker messages (dist/worker.js)', function () {
     assert.equal(l.family, 'c-like');
     assert.ok(l.labels.length > 0 && l.labels.every((x) => Math.abs(x.r) <= 1));
     assert.ok(l.tokens > 1000);
+  });
+
+  it('labelUnits carries the probes; inspect and probeValues equal the same computation here', async () => {
+    const l = await c.call('labelUnits', { docId: 'd', languageId: 'typescript' });
+    assert.ok(l.probes.length > 0, 'probes answered');
+    assert.ok(l.probeFit.fitTokens > 100 && l.probeFit.testTokens > 100);
+    for (const p of l.probes) {
+      assert.equal(p.weights.length, 2 * model.hiddenSize);
+      assert.ok(p.metric === 'auc' ? p.score >= 0 && p.score <= 1 : p.score <= 1);
+    }
+    const probe = l.probes[0];
+    const b = await wasmBackend();
+    const p = Predictor.from(weights, vocab, undefined, b.arena);
+    try {
+      const values = await c.call('probeValues', { docId: 'd', version: 1, start: 100, end: 900, ...probe });
+      const ref = await probeValues(new TraceStore(p), doc, 100, 900, probe);
+      assert.deepEqual(values.offsets, ref.offsets);
+      assert.deepEqual(values.values, ref.values);
+      const target = { kind: 'unit', layer: 0, gate: 'h', unit: 5 } as const;
+      const ins = await c.call('inspect', { docId: 'd', target });
+      const local = inspect(doc, target, await targetValues(p, doc, target, null));
+      assert.deepEqual({ ...ins, version: undefined }, { ...local, version: undefined });
+      const byProbe = await c.call('inspect', {
+        docId: 'd',
+        target: { kind: 'probe', feature: probe.feature },
+        probe: { weights: probe.weights, bias: probe.bias },
+      });
+      assert.equal(byProbe.top.length, 10);
+      assert.ok(byProbe.top[0].value >= byProbe.bottom[0].value);
+      assert.match(
+        (await failure(c.call('inspect', { docId: 'd', target: { kind: 'probe', feature: 'inString' } }))).message,
+        /no probe/,
+      );
+    } finally {
+      p.dispose();
+    }
   });
 
   it('bad requests are refused, with the reason', async () => {

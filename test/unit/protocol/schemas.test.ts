@@ -42,6 +42,20 @@ const CALL_CASES: { [K in keyof typeof TRAINER_CALLS]: [unknown, Record<string, 
     ],
   ],
   labelUnits: [{ docId: 'd', languageId: 'python' }, [{ languageId: undefined }]],
+  inspect: [
+    { docId: 'd', target: { kind: 'unit', layer: 0, gate: 'f', unit: 3 } },
+    [
+      { target: { kind: 'unit', layer: 0, gate: 'z', unit: 3 } },
+      { target: { kind: 'probe', feature: 'nope' } },
+      { target: { kind: 'layer' } },
+      { probe: { weights: [1, 2], bias: 0 } },
+      { probe: { weights: new Float32Array(4 * LIMITS.hiddenSize.max + 1), bias: 0 } },
+    ],
+  ],
+  probeValues: [
+    { docId: 'd', version: 1, start: 0, end: 10, weights: new Float32Array(8), bias: 0.5 },
+    [{ start: 11 }, { bias: NaN }, { weights: [0] }, { end: LIMITS.insightRange.max + 1 }],
+  ],
   sample: [
     { ...cursor, ...sampling },
     [
