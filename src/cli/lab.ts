@@ -10,6 +10,7 @@ import { CompareSession, type ProbeBucket } from '../model/lab/compare';
 import { TextDoc } from '../model/textDoc';
 import { numberOption, parseArgs } from './args';
 import { languageIdOfFile } from './languages';
+import { recallMain } from './recall';
 
 const CELLS = ['lstm', 'gru', 'rnn'] as const;
 const fmt = (x: number | null, d = 3) => (x === null ? '–' : x.toFixed(d));
@@ -26,7 +27,13 @@ function beyond(buckets: ProbeBucket[], minExclusive: number, key: 'meanProb' | 
 }
 
 async function main(): Promise<void> {
-  const { pos, opt } = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const flags = new Set(['--recall', '--synthetic'].filter((f) => argv.includes(f))); // flags take no value
+  const { pos, opt } = parseArgs(argv.filter((a) => !flags.has(a)));
+  if (flags.has('--recall')) {
+    const backend = await initBackend('wasm', { log: (level, m) => (level === 'info' ? undefined : console.error(m)) });
+    return recallMain(flags.has('--synthetic') ? null : (pos[0] ?? null), opt, backend);
+  }
   if (pos.length !== 1) {
     console.error('usage: npm run lab -- FILE [--seconds 60] [--hidden 128] [--match params|hidden]');
     process.exit(2);

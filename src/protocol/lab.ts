@@ -15,6 +15,11 @@ import {
   type InterventionSpec,
   type LongRangeBucket,
   type PerCell,
+  type PerCellInterval,
+  type RecallCellResult,
+  type RecallPoint,
+  type RecallProgress,
+  type RecallResult,
   type TokenProbability,
 } from '../shared/domain';
 import { tokenProbability } from './predict';
@@ -118,6 +123,26 @@ export interface LongRangeResult {
   /** UTF-16 offset where the held-out text (the only text probed) begins. */
   heldOutStart: number;
   buckets: LongRangeBucket[];
+  /** Whether the cells are separated (top-1 intervals), in words: "LSTM ahead beyond 20 characters". */
+  verdict: string;
+}
+
+/**
+ * The recall experiment on the document's characters (model/lab/recall.ts): each cell trained `steps`
+ * steps on private weights, then tested per gap. Cancelled by stopTraining for the same document (the
+ * answer then has status 'stopped'); progress arrives as recallProgress events.
+ */
+export interface RecallParams {
+  docId: string;
+  steps: number;
+  match: CompareMatch;
+  /** The LSTM's hidden size (the others match it). */
+  hiddenSize: number;
+  seed: number;
+}
+
+export interface RecallProgressEvent extends RecallProgress {
+  docId: string;
 }
 
 const cursor = { docId, version: anyInt, offset: int() };
@@ -155,6 +180,8 @@ export const compareCellsResult = schemaFor<CompareCellsResult>()(
 );
 
 const perCell = schemaFor<PerCell>()(v.object({ lstm: nullableNum, gru: nullableNum, rnn: nullableNum }));
+const interval = v.nullable(v.tuple([num(), num()]));
+const perCellInterval = schemaFor<PerCellInterval>()(v.object({ lstm: interval, gru: interval, rnn: interval }));
 
 export const longRangeBucket = schemaFor<LongRangeBucket>()(
   v.object({
@@ -164,7 +191,40 @@ export const longRangeBucket = schemaFor<LongRangeBucket>()(
     count: int(),
     meanProb: perCell,
     top1: perCell,
+    meanProbCi: perCellInterval,
+    top1Ci: perCellInterval,
   }),
+);
+
+const recallPoint = schemaFor<RecallPoint>()(
+  v.object({ gap: int(), n: int(), correct: int(), accuracy: num(), lo: num(), hi: num() }),
+);
+const recallCell = schemaFor<RecallCellResult>()(
+  v.object({
+    cell,
+    hiddenSize: int(),
+    params: int(),
+    steps: int(),
+    reachedGap: int(),
+    points: v.array(recallPoint),
+  }),
+);
+export const recallResult = schemaFor<RecallResult>()(
+  v.object({
+    status: v.picklist(['done', 'stopped']),
+    gaps: v.array(int()),
+    chance: num(),
+    cues: v.string(),
+    opener: v.string(),
+    marker: v.string(),
+    seed: anyInt,
+    cells: v.array(recallCell),
+    verdict: v.string(),
+    elapsedSec: num(),
+  }),
+);
+export const recallProgress = schemaFor<RecallProgress>()(
+  v.object({ cell, step: int(), steps: int(), trainAccuracy: num(), gapReached: int() }),
 );
 
 export const labCalls = {
@@ -222,13 +282,28 @@ export const labCalls = {
       v.object({ status: v.picklist(['done', 'stopped']), results: v.array(compareCellsResult) }),
     ),
   },
+  recallExperiment: {
+    params: schemaFor<RecallParams>()(
+      v.object({
+        docId,
+        steps: int(LIMITS.recallSteps),
+        match: v.picklist(COMPARE_MATCHES),
+        hiddenSize: int(LIMITS.hiddenSize),
+        seed: anyInt,
+      }),
+    ),
+    result: recallResult,
+  },
   longRangeProbe: {
     params: docIdParams,
-    result: schemaFor<LongRangeResult>()(v.object({ heldOutStart: int(), buckets: v.array(longRangeBucket) })),
+    result: schemaFor<LongRangeResult>()(
+      v.object({ heldOutStart: int(), buckets: v.array(longRangeBucket), verdict: v.string() }),
+    ),
   },
 };
 
 export const labEvents = {
+  recallProgress: schemaFor<RecallProgressEvent>()(v.intersect([v.object({ docId }), recallProgress])),
   compareProgress: schemaFor<CompareProgressEvent>()(
     v.object({ docId, cell, hiddenSize: int(), params: int(), point: compareCellsPoint }),
   ),

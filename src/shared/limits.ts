@@ -44,6 +44,14 @@ export const LIMITS = {
   // ── what a message may ask for ──
   /** Training seconds of one cell comparison (the lab's budget; the longest training budget). */
   compareBudgetSec: { min: 0, max: 3600 },
+  /** Training steps per cell of one recall experiment (each a batch of whole sequences). */
+  recallSteps: { min: 1, max: 100000 },
+  /** A recall gap in characters: past 1000, BPTT through one sequence stops being interactive. */
+  recallGap: { min: 2, max: 1000 },
+  /** Cue symbols of the recall experiment (chance is 1 / this). */
+  recallCues: { min: 2, max: 32 },
+  /** Test sequences per gap and cell. */
+  recallTests: { min: 1, max: 10000 },
   /** Candidates one prediction / hover lists. */
   topK: { min: 1, max: 100 },
   /** Unit matches one find-units request returns. */

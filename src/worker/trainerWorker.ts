@@ -35,6 +35,7 @@ const handlers: Handlers<TrainerCalls, TrainerNotifications> = {
   ...labHandlers(
     (docId) => docs.get(docId),
     (p) => channel.emit('compareProgress', p),
+    (p) => channel.emit('recallProgress', p),
   ),
 };
 channel.serve(handlers);

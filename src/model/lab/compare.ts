@@ -16,6 +16,7 @@ import { runTraining } from '../trainingRun';
 import { Vocab } from '../vocab';
 import { scanFeatures } from '../lexers/scan';
 import { bucketOf, closers, DISTANCE_BUCKETS } from './brackets';
+import { bootstrapMean, separation, wilson, type Estimate } from './intervals';
 
 /** Parameters of a one-or-more-layer char model of this cell (embedding, recurrent layers, read-out). */
 export function paramCount(cell: CellType, H: number, E: number, V: number, L = 1): number {
@@ -180,11 +181,11 @@ export class CompareSession {
    * model gives the correct closer, bucketed by distance to its opener. Each model reads from a zero state
    * `warmup` tokens before the tail (as cursor predictions do), one readable step at a time.
    */
-  async probe(warmup = 128): Promise<{ heldOutStart: number; buckets: ProbeBucket[] }> {
+  async probe(warmup = 128): Promise<{ heldOutStart: number; buckets: ProbeBucket[]; verdict: string }> {
     if (!this.vocab || this.models.length === 0) throw new Error('no compared models');
     const skip = this.languageId ? scanFeatures(this.syms, this.languageId).table.inComment : undefined;
     const r = await probeModels(this.models, this.ids, this.syms, this.heldFrom, warmup, this.arena, skip);
-    return { heldOutStart: this.heldOutStart, buckets: r.buckets };
+    return { heldOutStart: this.heldOutStart, buckets: r.buckets, verdict: probeVerdict(r.buckets) };
   }
 }
 
@@ -210,6 +211,8 @@ export async function probeModels(
     count: 0,
     prob: new Map<CellType, number>(),
     top: new Map<CellType, number>(),
+    /** Each closer's probability, per cell (the bootstrap resamples these). */
+    each: new Map<CellType, number[]>(),
   }));
   for (const p of pairs) sums[bucketOf(p.close - p.open)].count++;
   let last = performance.now();
@@ -231,6 +234,9 @@ export async function probeModels(
           for (let v = 1; v < probs.length; v++) if (probs[v] > probs[best]) best = v;
           const b = sums[bucketOf(d)];
           b.prob.set(m.cell, (b.prob.get(m.cell) ?? 0) + probs[y]);
+          const each = b.each.get(m.cell) ?? [];
+          each.push(probs[y]);
+          b.each.set(m.cell, each);
           b.top.set(m.cell, (b.top.get(m.cell) ?? 0) + (best === y ? 1 : 0));
         }
         engine.step(state, ids[p]);
@@ -245,6 +251,14 @@ export async function probeModels(
   }
   const per = (b: (typeof sums)[number], which: 'prob' | 'top', cell: CellType) =>
     models.some((m) => m.cell === cell) && b.count > 0 ? (b[which].get(cell) ?? 0) / b.count : null;
+  const ci = (b: (typeof sums)[number], which: 'prob' | 'top', cell: CellType): [number, number] | null => {
+    if (!models.some((m) => m.cell === cell) || b.count === 0) return null;
+    const e =
+      which === 'top'
+        ? wilson(b.top.get(cell) ?? 0, b.count)
+        : bootstrapMean(b.each.get(cell) ?? [], 1 + CELL_TYPES.indexOf(cell));
+    return [e.lo, e.hi];
+  };
   const buckets = DISTANCE_BUCKETS.map((d, k) => {
     const b = sums[k];
     return {
@@ -254,7 +268,31 @@ export async function probeModels(
       count: b.count,
       meanProb: { lstm: per(b, 'prob', 'lstm'), gru: per(b, 'prob', 'gru'), rnn: per(b, 'prob', 'rnn') },
       top1: { lstm: per(b, 'top', 'lstm'), gru: per(b, 'top', 'gru'), rnn: per(b, 'top', 'rnn') },
+      meanProbCi: { lstm: ci(b, 'prob', 'lstm'), gru: ci(b, 'prob', 'gru'), rnn: ci(b, 'prob', 'rnn') },
+      top1Ci: { lstm: ci(b, 'top', 'lstm'), gru: ci(b, 'top', 'gru'), rnn: ci(b, 'top', 'rnn') },
     };
   });
   return { buckets };
+}
+
+/**
+ * Whether the cells are separated on the probe, in words: one (or two) cells' mean-probability intervals
+ * above the others' from some distance bucket on ("LSTM ahead beyond 20 characters"), or "not separated
+ * yet: train longer". Buckets without closers are left out.
+ */
+export function probeVerdict(buckets: readonly LongRangeBucket[]): string {
+  const points = buckets
+    .filter((b) => b.count > 0)
+    .map((b) => ({
+      x: b.minDistance,
+      from: `beyond ${b.minDistance - 1} characters`,
+      estimates: Object.fromEntries(
+        CELL_TYPES.map((c) => {
+          const v = b.meanProb[c];
+          const i = b.meanProbCi[c];
+          return [c, v === null || i === null ? null : { value: v, lo: i[0], hi: i[1] }];
+        }),
+      ) as Record<CellType, Estimate | null>,
+    }));
+  return separation(points, CELL_TYPES).words;
 }
