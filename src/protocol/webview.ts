@@ -35,6 +35,8 @@ export const webviewToHost = schemaFor<WebviewToHost>()(
     v.object({ type: v.literal('resetIntervention') }),
     v.object({ type: v.literal('compareCells'), match: v.picklist(COMPARE_MATCHES) }),
     v.object({ type: v.literal('stopCompare') }),
+    v.object({ type: v.literal('runRecall'), match: v.picklist(COMPARE_MATCHES) }),
+    v.object({ type: v.literal('stopRecall') }),
   ]),
 );
 

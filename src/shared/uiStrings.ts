@@ -108,7 +108,7 @@ export const WEBVIEW_STRINGS = [
   'No brackets or quotes to probe in the held-out text.',
   'Compare cells: RNN vs GRU vs LSTM',
   'Compare',
-  'Probability each model gives the correct closing bracket or quote, by distance to its opener (held-out text). Olah’s “gap”: a plain RNN should fall off with distance.',
+  'Probability each model gives the correct closing bracket or quote, by distance to its opener (held-out text), with 95 % bootstrap intervals. Olah’s “gap”: a plain RNN should fall off with distance.',
   'Trains an LSTM for the time budget, then a GRU and a plain RNN for as many steps (the same characters), and compares how well each predicts the held-out text. The model in the panel is not changed.',
   'Starting the comparison…',
   'Training {0}… {1} s of {2} s',
@@ -129,6 +129,18 @@ export const WEBVIEW_STRINGS = [
   'Shut output gate (o = 0)',
   'Clamp cell state c',
   'Clamp hidden state h',
+  'Recall experiment: one character across a gap',
+  'Run',
+  'Accuracy of recalling the cue character G characters later, per cell; shaded: 95 % interval (Wilson); dashed: chance.',
+  'Builds sequences from this document’s characters: a cue right after a marker, G characters of the document’s text, then a second marker that asks for the cue. Each cell trains on them from scratch (the same sequences, a step budget, whole-sequence backpropagation), then is tested per gap on text from the end of the document. The model in the panel is not changed.',
+  'Starting the recall experiment…',
+  'Training {0}… step {1} of {2}, gaps up to {3} ({4} % right)',
+  'Done in {0} s',
+  'chance {0}',
+  'Gap G (characters from cue to recall)',
+  'Recall accuracy',
+  'G = {0}',
+  'curriculum reached gap {0}',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

@@ -15,6 +15,7 @@ import { SampleView } from './views/sampleView';
 import { MemoryView } from './views/memoryView';
 import { InterventionView } from './views/interventionView';
 import { CompareView } from './views/compareView';
+import { RecallView } from './views/recallView';
 import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
 import { onCanvasEnvironmentChange } from './ui/canvas';
@@ -58,7 +59,13 @@ const documentView = new DocumentView();
 const training = new TrainingView(ctx);
 const cursor = [new PredictionsView(), new GatesView(ctx), new HeatmapView(ctx)];
 const units = new InsightView(ctx);
-const lab = [new SampleView(ctx), new MemoryView(ctx), new InterventionView(ctx), new CompareView(ctx)];
+const lab = [
+  new SampleView(ctx),
+  new MemoryView(ctx),
+  new InterventionView(ctx),
+  new CompareView(ctx),
+  new RecallView(ctx),
+];
 const views: View[] = [documentView, training, ...cursor, units, ...lab];
 
 /** A section opened or closed: remembered, and its canvases drawn for the width they have now. */

@@ -331,7 +331,7 @@ export class LabController implements vscode.Disposable {
     this.host.changed();
     try {
       const answer = await this.host.trainer.call('longRangeProbe', { docId }, { timeoutMs: 120_000 });
-      view.probe = { state: 'ready', buckets: answer.buckets };
+      view.probe = { state: 'ready', buckets: answer.buckets, verdict: answer.verdict };
     } catch (err) {
       view.probe = { state: 'failed', buckets: [] };
       view.note = (err as Error).message;

@@ -13,7 +13,7 @@ import { WebviewState, t } from '../state';
 import { button, dropdown, relabelDropdown } from '../toolkit';
 import { formatCount, niceAxis } from '../ui/axes';
 import { boxWidth, surface } from '../ui/canvas';
-import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
+import { Chart, groupedBarSlots, legendItem, lineSwatch, plotArea } from '../ui/chart';
 import { DrawnFrom } from '../ui/drawnFrom';
 import { CELL_NAMES, CELL_ORDER, CELL_STYLES, cellColours, fillBar } from './cellStyles';
 import { Rgb, css, themePalette } from './colormap';
@@ -51,6 +51,7 @@ export class CompareView {
   private readonly probeStatus = el('p', { class: 'lab-status', 'data-testid': 'compare-probe-status' });
   private readonly probe = surface({ class: 'compare-chart', 'data-testid': 'compare-probe', role: 'img' });
   private readonly probeCaption = el('p', { class: 'note' });
+  private readonly probeVerdict = el('p', { class: 'lab-verdict', 'data-testid': 'compare-verdict' });
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the comparison is compared by content. */
   private readonly inputs = new DrawnFrom();
@@ -81,6 +82,7 @@ export class CompareView {
       this.probeStatus,
       this.probe.canvas,
       this.probeCaption,
+      this.probeVerdict,
       this.hint,
     );
   }
@@ -122,6 +124,9 @@ export class CompareView {
           : '',
     );
     this.drawProbe(state, probe?.state === 'ready' ? probe.buckets : [], cells);
+    const verdict = probe?.state === 'ready' ? (probe.verdict ?? null) : null;
+    setText(this.probeVerdict, verdict ?? '');
+    this.probeVerdict.hidden = verdict === null;
   }
 
   private renderLabels(state: WebviewState): void {
@@ -133,7 +138,7 @@ export class CompareView {
       this.probeCaption,
       t(
         state,
-        'Probability each model gives the correct closing bracket or quote, by distance to its opener (held-out text). Olah’s “gap”: a plain RNN should fall off with distance.',
+        'Probability each model gives the correct closing bracket or quote, by distance to its opener (held-out text), with 95 % bootstrap intervals. Olah’s “gap”: a plain RNN should fall off with distance.',
       ),
     );
     setText(
@@ -279,8 +284,24 @@ export class CompareView {
       })),
       (i, x, y, w, h) => fillBar(g, cells[i], css(colours[cells[i]]), x, y, w, h),
     );
+    // Each bar's 95 % interval as a whisker in the foreground colour (readable on every fill).
+    const slots = groupedBarSlots(buckets.length, cells.length, area.left, area.right);
+    const fg = css(themePalette().foreground);
+    buckets.forEach((bucket, b) =>
+      cells.forEach((cell, i) => {
+        const ci = bucket.meanProbCi?.[cell];
+        const bar = slots[b].bars[i];
+        if (ci) chart.whisker(bar.x + (bar.width - 1) / 2, ci[0], ci[1], fg, Math.max(3, bar.width - 4));
+      }),
+    );
     const described = buckets.map((bucket) => {
-      const values = cells.map((c) => `${CELL_NAMES[c]} ${bucket.meanProb[c]?.toFixed(2) ?? '—'}`).join(', ');
+      const values = cells
+        .map((c) => {
+          const ci = bucket.meanProbCi?.[c];
+          const range = ci ? ` [${ci[0].toFixed(2)}, ${ci[1].toFixed(2)}]` : '';
+          return `${CELL_NAMES[c]} ${bucket.meanProb[c]?.toFixed(2) ?? '—'}${range}`;
+        })
+        .join(', ');
       return `${bucket.label} (n=${bucket.count}): ${values}`;
     });
     this.probe.canvas.setAttribute('aria-label', `${t(state, 'P(correct closer)')}: ${described.join('; ')}`);
