@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import {
   CELL_TYPES,
   CLAMP_TARGETS,
+  COMPARE_ENDS,
   COMPARE_MATCHES,
   LIMITS,
   type CellType,
@@ -102,6 +103,11 @@ export interface CompareCellsParams {
   hiddenSize: number;
   /** VS Code language id of the document (optional): the probe then skips brackets and quotes in comments. */
   languageId?: string;
+  /**
+   * A step budget per cell (the same characters for each); absent or 0: every cell trains until its held-out
+   * bpc stops improving, each capped at budgetSec.
+   */
+  steps?: number;
 }
 
 export interface CompareCellsDone {
@@ -176,7 +182,15 @@ export const compareCellsPoint = schemaFor<CompareCellsPoint>()(
 );
 
 export const compareCellsResult = schemaFor<CompareCellsResult>()(
-  v.object({ cell, hiddenSize: int(), params: int(), heldOutBpc: nullableNum, steps: int() }),
+  v.object({
+    cell,
+    hiddenSize: int(),
+    params: int(),
+    heldOutBpc: nullableNum,
+    steps: int(),
+    ended: v.optional(v.picklist(COMPARE_ENDS)),
+    bestStep: v.optional(v.nullable(int())),
+  }),
 );
 
 const perCell = schemaFor<PerCell>()(v.object({ lstm: nullableNum, gru: nullableNum, rnn: nullableNum }));
@@ -276,6 +290,7 @@ export const labCalls = {
         match: v.picklist(COMPARE_MATCHES),
         hiddenSize: int(LIMITS.hiddenSize),
         languageId: v.optional(v.string()),
+        steps: v.optional(int(LIMITS.recallSteps)),
       }),
     ),
     result: schemaFor<CompareCellsDone>()(

@@ -33,10 +33,20 @@ export interface CompareCellsResult {
   cell: CellType;
   hiddenSize: number;
   params: number;
-  /** Final held-out bits per character (null: no held-out split). */
+  /** Final held-out bits per character (null: no held-out split); with early stopping, the best one. */
   heldOutBpc: number | null;
   steps: number;
+  /**
+   * What ended this cell's training: its held-out bpc stopped improving, the step budget, the time budget
+   * (still improving, as far as anyone knows), or a cancel. Absent in results from before it was recorded.
+   */
+  ended?: CompareEnd;
+  /** The step of the best held-out bpc seen (null: never evaluated). */
+  bestStep?: number | null;
 }
+
+export type CompareEnd = 'plateau' | 'steps' | 'time' | 'cancelled';
+export const COMPARE_ENDS: readonly CompareEnd[] = ['plateau', 'steps', 'time', 'cancelled'];
 
 /** A value per compared cell (null: that cell was not compared, or there was nothing to measure). */
 export type PerCell = Record<CellType, number | null>;

@@ -40,6 +40,8 @@ export const LIMITS = {
   settingContextWindow: { min: 5, max: 200 },
   /** LSTM seconds in Compare Cells (the GRU and RNN then train as many steps, up to 8 × as long). */
   settingCompareBudget: { min: 5, max: 600 },
+  /** Steps per cell in Compare Cells (0: until held-out bpc stops improving); 20,000 is ~an hour at H = 128. */
+  settingCompareSteps: { min: 0, max: 20000 },
 
   // ── what a message may ask for ──
   /** Training seconds of one cell comparison (the lab's budget; the longest training budget). */

@@ -148,8 +148,10 @@ export interface CompareCurve {
 export interface CompareView {
   status: 'running' | 'done' | 'stopped' | 'failed';
   match: CompareMatch;
-  /** Training seconds of the first cell (the LSTM); the others then train for as many steps. */
+  /** Training seconds each cell may take at most. */
   budgetSec: number;
+  /** Steps per cell (0 or absent: each until its held-out bpc stops improving, within budgetSec). */
+  steps?: number;
   curves: CompareCurve[];
   results: CompareCellsResult[];
   probe: {

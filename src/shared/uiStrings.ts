@@ -109,7 +109,6 @@ export const WEBVIEW_STRINGS = [
   'Compare cells: RNN vs GRU vs LSTM',
   'Compare',
   'Probability each model gives the correct closing bracket or quote, by distance to its opener (held-out text), with 95 % bootstrap intervals. Olah’s “gap”: a plain RNN should fall off with distance.',
-  'Trains an LSTM for the time budget, then a GRU and a plain RNN for as many steps (the same characters), and compares how well each predicts the held-out text. The model in the panel is not changed.',
   'Starting the comparison…',
   'Training {0}… {1} s of {2} s',
   '{0} · H {1} · {2} params',
@@ -141,6 +140,14 @@ export const WEBVIEW_STRINGS = [
   'Recall accuracy',
   'G = {0}',
   'curriculum reached gap {0}',
+  'Trains an LSTM, a GRU and a plain RNN on this document, each until its held-out bpc stops improving (or for the step budget in the settings), and compares how well each predicts the held-out text. The model in the panel is not changed.',
+  'Training {0} until held-out bpc stops improving… {1} s (at most {2} s)',
+  'Ended by',
+  'best at step {0}',
+  'held-out stopped improving',
+  'step budget',
+  'time budget (still improving?)',
+  'stopped',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

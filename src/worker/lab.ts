@@ -144,7 +144,8 @@ export function labHandlers(
         const backend = await initBackend('wasm', { wasmDir: __dirname + '/' });
         const session = new CompareSession(backend.arena);
         sessions.set(m.docId, session);
-        const res = await session.run(st.doc, m, (p) => progress({ docId: m.docId, ...p }));
+        const until = m.steps ? ('steps' as const) : ('plateau' as const);
+        const res = await session.run(st.doc, { ...m, until }, (p) => progress({ docId: m.docId, ...p }));
         if (sessions.get(m.docId) !== session) throw new Refusal('The document was closed');
         return { status: res.status, results: res.results };
       }),

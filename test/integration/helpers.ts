@@ -48,6 +48,7 @@ export async function restoreSettings(): Promise<void> {
     'learningRate',
     'topK',
     'compareBudget',
+    'compareSteps',
     'inlineSuggestions',
   ])
     await config.update(k, undefined, vscode.ConfigurationTarget.Global);

@@ -13,6 +13,7 @@ export interface LensSettings {
   autoTrain: boolean;
   backend: BackendName;
   compareBudget: number;
+  compareSteps: number;
   inlineSuggestions: boolean;
 }
 
@@ -32,7 +33,8 @@ export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
   contextWindow: { kind: 'integer', default: 40, ...LIMITS.settingContextWindow }, // characters in the context heatmap
   autoTrain: { kind: 'boolean', default: true }, // train when the explorer opens on a document without a model
   backend: { kind: 'enum', default: 'wasm', values: BACKEND_NAMES }, // tfjs backend for training
-  compareBudget: { kind: 'integer', default: 30, ...LIMITS.settingCompareBudget }, // LSTM seconds in Compare Cells; GRU and RNN match its steps
+  compareBudget: { kind: 'integer', default: 30, ...LIMITS.settingCompareBudget }, // seconds each cell may train in Compare Cells at most
+  compareSteps: { kind: 'integer', default: 0, ...LIMITS.settingCompareSteps }, // 0: each cell until its held-out bpc stops improving; N: N steps each
   inlineSuggestions: { kind: 'boolean', default: false }, // ghost text from the document's model (opt-in: it is a toy)
 };
 

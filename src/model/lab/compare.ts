@@ -34,8 +34,23 @@ export function hiddenForParams(cell: CellType, target: number, E: number, V: nu
   return best;
 }
 
+/**
+ * How long each cell trains. 'pace': the first cell for budgetSec, the others for as many steps (same
+ * characters). 'plateau': every cell until its held-out bpc stops improving (PLATEAU), each capped at
+ * budgetSec. 'steps': every cell exactly `steps` steps (capped at STEP_MATCH_TIME_CAP × budgetSec).
+ */
+export type CompareUntil = 'pace' | 'plateau' | 'steps';
+
+/** Compare Cells' early stopping: 4 held-out checks (PLATEAU_EVAL_MS apart) without a 0.01 bpc gain. */
+export const PLATEAU = { patience: 4, minDelta: 0.01 };
+export const PLATEAU_EVAL_MS = 3000;
+
 export interface CompareOptions {
   budgetSec: number;
+  /** Default 'pace' (see CompareUntil). */
+  until?: CompareUntil;
+  /** The step budget of until 'steps'. */
+  steps?: number;
   match: 'params' | 'hidden';
   /** The LSTM's hidden size; the others match it (same H, or the same parameter count). */
   hiddenSize: number;
@@ -132,15 +147,20 @@ export class CompareSession {
         const params = paramCount(cell, H, E, V, base.layers);
         const trainer = new Trainer({ model, training, arena: this.arena, ids, vocabSize: V });
         let final: ModelWeights | null = null;
+        let best: ModelWeights | null = null;
+        const until = o.until ?? 'pace';
+        const stepCap = until === 'steps' ? Math.max(1, o.steps ?? 1) : until === 'pace' ? pace : 0;
         try {
           const res = await runTraining(
             trainer,
             {
-              timeBudgetSec: pace ? o.budgetSec * STEP_MATCH_TIME_CAP : o.budgetSec,
-              maxSteps: pace,
+              timeBudgetSec: stepCap ? o.budgetSec * STEP_MATCH_TIME_CAP : o.budgetSec,
+              maxSteps: stepCap,
               maxEpochs: 0,
-              evalEveryMs: Math.max(500, (o.budgetSec * 1000) / 5), // ~5 held-out points per cell
+              // 'plateau' needs frequent checks to see the curve flatten; otherwise ~5 held-out points per cell
+              evalEveryMs: until === 'plateau' ? PLATEAU_EVAL_MS : Math.max(500, (o.budgetSec * 1000) / 5),
               snapshotEveryMs: 1e12, // only the final weights matter here
+              earlyStop: until === 'plateau' ? PLATEAU : undefined,
             },
             {
               onProgress: (p) =>
@@ -152,18 +172,29 @@ export class CompareSession {
                 }),
               onRecovered: () => {},
               onSnapshot: (w) => (final = w),
+              onBest: (w) => (best = w),
               shouldStop: () => this.stopRequested,
             },
           );
           if (!pace) pace = Math.max(1, trainer.step);
-          const w = final ?? trainer.weights();
+          // Early stopping keeps the best held-out weights (the probe then reads the model at its best).
+          const w = (until === 'plateau' ? best : null) ?? final ?? trainer.weights();
           this.models.push({ cell, hiddenSize: H, params, weights: w });
           results.push({
             cell,
             hiddenSize: H,
             params,
-            heldOutBpc: res.latest?.heldOutBpc ?? null,
+            heldOutBpc: until === 'plateau' && res.best ? res.best.heldOutBpc : (res.latest?.heldOutBpc ?? null),
             steps: trainer.step,
+            ended:
+              res.status === 'stopped'
+                ? 'cancelled'
+                : res.stoppedEarly
+                  ? 'plateau'
+                  : stepCap && trainer.step >= stepCap
+                    ? 'steps'
+                    : 'time',
+            bestStep: res.best?.step ?? null,
           });
           if (res.status === 'stopped') return { status: 'stopped', results };
         } finally {

@@ -3,11 +3,13 @@
 
 import {
   CellType,
+  CompareEnd,
   CompareCurve,
   CompareMatch,
   CompareView as CompareState,
   LongRangeBucket,
 } from '../../shared/protocol';
+import { assertNever } from '../../shared/assertNever';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, dropdown, relabelDropdown } from '../toolkit';
@@ -145,7 +147,7 @@ export class CompareView {
       this.hint,
       t(
         state,
-        'Trains an LSTM for the time budget, then a GRU and a plain RNN for as many steps (the same characters), and compares how well each predicts the held-out text. The model in the panel is not changed.',
+        'Trains an LSTM, a GRU and a plain RNN on this document, each until its held-out bpc stops improving (or for the step budget in the settings), and compares how well each predicts the held-out text. The model in the panel is not changed.',
       ),
     );
   }
@@ -157,6 +159,17 @@ export class CompareView {
         if (!curve) return t(state, 'Starting the comparison…');
         const last = curve.points[curve.points.length - 1];
         const pacer = compare.curves[0];
+        if (compare.steps !== undefined) {
+          if (compare.steps > 0)
+            return t(state, 'Training {0}… step {1} of {2}', CELL_NAMES[curve.cell], last?.step ?? 0, compare.steps);
+          return t(
+            state,
+            'Training {0} until held-out bpc stops improving… {1} s (at most {2} s)',
+            CELL_NAMES[curve.cell],
+            Math.round(last?.elapsedSec ?? 0),
+            Math.round(compare.budgetSec),
+          );
+        }
         if (curve === pacer)
           return t(
             state,
@@ -244,6 +257,7 @@ export class CompareView {
         t(state, 'Parameters'),
         t(state, 'Held-out bpc'),
         t(state, 'Steps'),
+        t(state, 'Ended by'),
       ].map((h) => el('th', { scope: 'col' }, h)),
     );
     const rows = results.map((r) =>
@@ -255,6 +269,7 @@ export class CompareView {
         el('td', {}, r.params.toLocaleString('en-US')),
         el('td', { 'data-bpc': r.heldOutBpc === null ? '' : String(r.heldOutBpc) }, bpc(r.heldOutBpc)),
         el('td', {}, String(r.steps)),
+        el('td', { 'data-ended': r.ended ?? '' }, endedText(state, r.ended, r.bestStep)),
       ),
     );
     this.table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
@@ -322,6 +337,25 @@ function comparedCells(compare: CompareState | null): CellType[] {
 
 function heldOutPoints(curve: CompareCurve): { x: number; y: number }[] {
   return curve.points.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
+}
+
+/** How far a cell got, in words: what ended its training and where its best held-out point was. */
+function endedText(state: WebviewState, ended: CompareEnd | undefined, bestStep: number | null | undefined): string {
+  const best = bestStep ? ` · ${t(state, 'best at step {0}', bestStep)}` : '';
+  switch (ended) {
+    case undefined:
+      return '—';
+    case 'plateau':
+      return t(state, 'held-out stopped improving') + best;
+    case 'steps':
+      return t(state, 'step budget') + best;
+    case 'time':
+      return t(state, 'time budget (still improving?)') + best;
+    case 'cancelled':
+      return t(state, 'stopped') + best;
+    default:
+      return assertNever(ended, 'compare end');
+  }
 }
 
 function bpc(value: number | null): string {
