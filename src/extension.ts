@@ -97,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): LensTestApi | undefi
     resetIntervention: () => lab.lab.resetIntervention(),
     compareCells: (m) => void lab.lab.compare(m.match),
     stopCompare: () => lab.lab.stopCompare(),
-    runRecall: (m) => void lab.recall.run(m.match),
+    runRecall: (m) => void lab.recall.run(m.match, lab.recallSteps()),
     stopRecall: () => lab.recall.stop(),
   });
   // Disposed in this order: the features, then what they stand on, the worker, and last the log they write to.

@@ -40,6 +40,8 @@ export const LIMITS = {
   settingContextWindow: { min: 5, max: 200 },
   /** LSTM seconds in Compare Cells (the GRU and RNN then train as many steps, up to 8 × as long). */
   settingCompareBudget: { min: 5, max: 600 },
+  /** Step budget per cell of the recall experiment: below 50 nothing is learned, 20,000 is tens of minutes. */
+  settingRecallSteps: { min: 50, max: 20000 },
   /** Steps per cell in Compare Cells (0: until held-out bpc stops improving); 20,000 is ~an hour at H = 128. */
   settingCompareSteps: { min: 0, max: 20000 },
 

@@ -49,6 +49,7 @@ export async function restoreSettings(): Promise<void> {
     'topK',
     'compareBudget',
     'compareSteps',
+    'recallSteps',
     'inlineSuggestions',
   ])
     await config.update(k, undefined, vscode.ConfigurationTarget.Global);

@@ -1,5 +1,5 @@
 // The `lstmLens.*` settings as data (defaults, bounds, reasons) and their validation, pure so unit tests can run it.
-import { BACKEND_NAMES, LIMITS, type BackendName, type Range } from '../../shared/domain';
+import { BACKEND_NAMES, LIMITS, RECALL_DEFAULTS, type BackendName, type Range } from '../../shared/domain';
 
 export interface LensSettings {
   hiddenSize: number;
@@ -14,6 +14,7 @@ export interface LensSettings {
   backend: BackendName;
   compareBudget: number;
   compareSteps: number;
+  recallSteps: number;
   inlineSuggestions: boolean;
 }
 
@@ -35,6 +36,7 @@ export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
   backend: { kind: 'enum', default: 'wasm', values: BACKEND_NAMES }, // tfjs backend for training
   compareBudget: { kind: 'integer', default: 30, ...LIMITS.settingCompareBudget }, // seconds each cell may train in Compare Cells at most
   compareSteps: { kind: 'integer', default: 0, ...LIMITS.settingCompareSteps }, // 0: each cell until its held-out bpc stops improving; N: N steps each
+  recallSteps: { kind: 'integer', default: RECALL_DEFAULTS.steps, ...LIMITS.settingRecallSteps }, // step budget per cell of the recall experiment
   inlineSuggestions: { kind: 'boolean', default: false }, // ghost text from the document's model (opt-in: it is a toy)
 };
 

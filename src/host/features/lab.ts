@@ -118,7 +118,12 @@ export class LabFeature implements vscode.Disposable {
     );
     if (!match) return;
     if (!this.s.panel.isOpen) await this.openExplorer();
-    await this.recall.run(match);
+    await this.recall.run(match, settingsOf(this.s).recallSteps);
+  }
+
+  /** The recall experiment's step budget per cell, from the settings. */
+  recallSteps(): number {
+    return settingsOf(this.s).recallSteps;
   }
 
   /** Same parameters or same hidden size, asked in a quick pick. */

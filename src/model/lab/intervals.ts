@@ -48,6 +48,8 @@ export interface SeriesPoint<K extends string> {
   x: number;
   /** Where a lead that starts at this point begins, in words ("beyond 20 characters", "from a gap of 50"). */
   from: string;
+  /** Where a lead that ends at this point ends, in words ("up to 100 characters"); default "up to {x}". */
+  to?: string;
   estimates: Partial<Record<K, Estimate | null>>;
 }
 
@@ -94,8 +96,11 @@ export function separation<K extends string>(points: readonly SeriesPoint<K>[], 
     return best;
   };
   const where = (r: { i: number; j: number }) =>
-    (r.i === 0 ? 'at every distance measured' : sorted[r.i].from) +
-    (r.j < sorted.length - 1 ? ` up to ${sorted[r.j].x}` : '');
+    (r.i === 0
+      ? r.j < sorted.length - 1
+        ? 'from the shortest distance'
+        : 'at every distance measured'
+      : sorted[r.i].from) + (r.j < sorted.length - 1 ? ` ${sorted[r.j].to ?? `up to ${sorted[r.j].x}`}` : '');
   type Lead = { lead: K[]; rest: K[]; r: { i: number; j: number } };
   const leads: Lead[] = [];
   for (const k of present) {

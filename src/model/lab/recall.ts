@@ -378,6 +378,7 @@ export function recallVerdict(cells: readonly RecallCellResult[], gaps: readonly
   const points = gaps.map((gap) => ({
     x: gap,
     from: `from a gap of ${gap}`,
+    to: `up to a gap of ${gap}`,
     estimates: Object.fromEntries(
       cells.map((c) => {
         const p = c.points.find((q) => q.gap === gap);
