@@ -1,11 +1,13 @@
 // The recall experiment: Olah's "I grew up in France … I speak fluent French" made exact, in the spirit of
-// Hochreiter & Schmidhuber's 1997 long-time-lag tasks. From the document's own characters: a cue symbol
-// (one of a few of the document's characters) near the start of a sequence, G − 2 characters of the
-// document's text as distractor (cue and marker characters removed), a marker character that asks for the
-// recall, and the target — the cue again, exactly G characters after it. Each cell (LSTM, GRU, RNN, at the
+// Hochreiter & Schmidhuber's 1997 long-time-lag tasks. From the document's own characters: an opener
+// character, then a cue symbol (one of a few of the document's characters) near the start of a sequence,
+// G − 2 characters of the document's text as distractor (markers removed, cue characters kept, so a cell
+// must protect what it stored), a marker character that asks for the recall, and the target — the cue
+// again, exactly G characters after it. Each cell (LSTM, GRU, RNN, at the
 // same parameter count or the same hidden size) trains on private weights with back-propagation through the
 // whole sequence (the window is the sequence, so truncation never cuts the gap) and loss only on the recall
-// position; gaps are mixed by a curriculum that lengthens them as the cell masters the current ones. Test
+// position; gaps are mixed by a curriculum that lengthens them as the cell masters the current ones
+// ('each-gap' instead trains a fresh model at each gap alone: the setting where a plain RNN cannot learn). Test
 // sequences come from the held-out tail; accuracy per gap carries a Wilson 95 % interval. Deterministic for
 // a seed (a step budget, not a time budget); cancellable between steps; the document's model is untouched.
 import {
