@@ -310,14 +310,18 @@ export async function probeModels(
   return { buckets };
 }
 
+/** Closers a bucket needs before its intervals count in the verdict. */
+export const VERDICT_MIN_CLOSERS = 10;
+
 /**
  * Whether the cells are separated on the probe, in words: one (or two) cells' mean-probability intervals
  * above the others' from some distance bucket on ("LSTM ahead beyond 20 characters"), or "not separated
- * yet: train longer". Buckets without closers are left out.
+ * yet: train longer". Buckets with fewer than VERDICT_MIN_CLOSERS closers are left out: a bootstrap over
+ * one or two values has no width and would call any difference a separation.
  */
 export function probeVerdict(buckets: readonly LongRangeBucket[]): string {
   const points = buckets
-    .filter((b) => b.count > 0)
+    .filter((b) => b.count >= VERDICT_MIN_CLOSERS)
     .map((b) => ({
       x: b.minDistance,
       from: `beyond ${b.minDistance - 1} characters`,

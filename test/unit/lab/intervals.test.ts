@@ -1,6 +1,7 @@
 // The lab's 95 % intervals cover the true value at the stated rate (seeded simulations, within sampling
 // error), and the verdict names a lead only where intervals do not overlap.
 import * as assert from 'node:assert/strict';
+import { probeVerdict } from '../../../src/model/lab/compare';
 import { bootstrapMean, separation, wilson } from '../../../src/model/lab/intervals';
 import { Rng } from '../../../src/model/rng';
 
@@ -72,5 +73,19 @@ describe('lab/intervals', () => {
     // A lead that stops before the end (every cell back at chance there) says where it ends.
     const mid = separation([at(5, 1, 1, 1), at(51, 0.9, 0.2, 0.2), at(101, 0.2, 0.2, 0.2)], ['lstm', 'gru', 'rnn']);
     assert.equal(mid.words, 'LSTM ahead beyond 50 characters up to 51');
+    // The probe's verdict ignores buckets too small for an interval to mean anything (one closer: zero width).
+    const ci = (x: number, half: number): [number, number] => [x - half, x + half];
+    const bucket = (count: number, lstm: number, rnn: number, half: number) => ({
+      label: '21-50',
+      minDistance: 21,
+      maxDistance: 50,
+      count,
+      meanProb: { lstm, gru: null, rnn },
+      top1: { lstm, gru: null, rnn },
+      meanProbCi: { lstm: ci(lstm, half), gru: null, rnn: ci(rnn, half) },
+      top1Ci: { lstm: null, gru: null, rnn: null },
+    });
+    assert.equal(probeVerdict([bucket(1, 0.3, 0.05, 0)]), 'not separated yet: train longer');
+    assert.equal(probeVerdict([bucket(40, 0.3, 0.05, 0.05)]), 'LSTM ahead at every distance measured');
   });
 });
