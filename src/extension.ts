@@ -105,6 +105,8 @@ export function activateLens(context: vscode.ExtensionContext, platform: HostPla
     stopCompare: () => lab.lab.stopCompare(),
     pinProbe: (m) => insight.inspector.pinProbe(m.feature),
     reveal: (m) => void insight.inspector.reveal(m.start, m.end),
+    runRecall: (m) => void lab.recall.run(m.match, lab.recallSteps()),
+    stopRecall: () => lab.recall.stop(),
   });
   // Disposed in this order: the features, then what they stand on, the worker, and last the log they write to.
   context.subscriptions.push(

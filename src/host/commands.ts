@@ -29,6 +29,7 @@ export function registerCommands(f: CommandFeatures): vscode.Disposable[] {
         () => f.insight.labelUnits(),
       ),
     'lstmLens.compareCells': () => f.lab.compareCellsCommand(),
+    'lstmLens.recallExperiment': () => f.lab.recallCommand(),
     'lstmLens.toggleMemoryOverlay': () => f.lab.toggleMemoryOverlay(),
     'lstmLens.writeOn': () => f.lab.writeOnCommand(),
   };

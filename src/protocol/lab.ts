@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import {
   CELL_TYPES,
   CLAMP_TARGETS,
+  COMPARE_ENDS,
   COMPARE_MATCHES,
   LIMITS,
   type CellType,
@@ -15,6 +16,11 @@ import {
   type InterventionSpec,
   type LongRangeBucket,
   type PerCell,
+  type PerCellInterval,
+  type RecallCellResult,
+  type RecallPoint,
+  type RecallProgress,
+  type RecallResult,
   type TokenProbability,
 } from '../shared/domain';
 import { tokenProbability } from './predict';
@@ -97,6 +103,11 @@ export interface CompareCellsParams {
   hiddenSize: number;
   /** VS Code language id of the document (optional): the probe then skips brackets and quotes in comments. */
   languageId?: string;
+  /**
+   * A step budget per cell (the same characters for each); absent or 0: every cell trains until its held-out
+   * bpc stops improving, each capped at budgetSec.
+   */
+  steps?: number;
 }
 
 export interface CompareCellsDone {
@@ -118,6 +129,26 @@ export interface LongRangeResult {
   /** UTF-16 offset where the held-out text (the only text probed) begins. */
   heldOutStart: number;
   buckets: LongRangeBucket[];
+  /** Whether the cells are separated (top-1 intervals), in words: "LSTM ahead beyond 20 characters". */
+  verdict: string;
+}
+
+/**
+ * The recall experiment on the document's characters (model/lab/recall.ts): each cell trained `steps`
+ * steps on private weights, then tested per gap. Cancelled by stopTraining for the same document (the
+ * answer then has status 'stopped'); progress arrives as recallProgress events.
+ */
+export interface RecallParams {
+  docId: string;
+  steps: number;
+  match: CompareMatch;
+  /** The LSTM's hidden size (the others match it). */
+  hiddenSize: number;
+  seed: number;
+}
+
+export interface RecallProgressEvent extends RecallProgress {
+  docId: string;
 }
 
 const cursor = { docId, version: anyInt, offset: int() };
@@ -151,10 +182,20 @@ export const compareCellsPoint = schemaFor<CompareCellsPoint>()(
 );
 
 export const compareCellsResult = schemaFor<CompareCellsResult>()(
-  v.object({ cell, hiddenSize: int(), params: int(), heldOutBpc: nullableNum, steps: int() }),
+  v.object({
+    cell,
+    hiddenSize: int(),
+    params: int(),
+    heldOutBpc: nullableNum,
+    steps: int(),
+    ended: v.optional(v.picklist(COMPARE_ENDS)),
+    bestStep: v.optional(v.nullable(int())),
+  }),
 );
 
 const perCell = schemaFor<PerCell>()(v.object({ lstm: nullableNum, gru: nullableNum, rnn: nullableNum }));
+const interval = v.nullable(v.tuple([num(), num()]));
+const perCellInterval = schemaFor<PerCellInterval>()(v.object({ lstm: interval, gru: interval, rnn: interval }));
 
 export const longRangeBucket = schemaFor<LongRangeBucket>()(
   v.object({
@@ -164,7 +205,40 @@ export const longRangeBucket = schemaFor<LongRangeBucket>()(
     count: int(),
     meanProb: perCell,
     top1: perCell,
+    meanProbCi: perCellInterval,
+    top1Ci: perCellInterval,
   }),
+);
+
+const recallPoint = schemaFor<RecallPoint>()(
+  v.object({ gap: int(), n: int(), correct: int(), accuracy: num(), lo: num(), hi: num() }),
+);
+const recallCell = schemaFor<RecallCellResult>()(
+  v.object({
+    cell,
+    hiddenSize: int(),
+    params: int(),
+    steps: int(),
+    reachedGap: int(),
+    points: v.array(recallPoint),
+  }),
+);
+export const recallResult = schemaFor<RecallResult>()(
+  v.object({
+    status: v.picklist(['done', 'stopped']),
+    gaps: v.array(int()),
+    chance: num(),
+    cues: v.string(),
+    opener: v.string(),
+    marker: v.string(),
+    seed: anyInt,
+    cells: v.array(recallCell),
+    verdict: v.string(),
+    elapsedSec: num(),
+  }),
+);
+export const recallProgress = schemaFor<RecallProgress>()(
+  v.object({ cell, step: int(), steps: int(), trainAccuracy: num(), gapReached: int() }),
 );
 
 export const labCalls = {
@@ -216,19 +290,35 @@ export const labCalls = {
         match: v.picklist(COMPARE_MATCHES),
         hiddenSize: int(LIMITS.hiddenSize),
         languageId: v.optional(v.string()),
+        steps: v.optional(int(LIMITS.recallSteps)),
       }),
     ),
     result: schemaFor<CompareCellsDone>()(
       v.object({ status: v.picklist(['done', 'stopped']), results: v.array(compareCellsResult) }),
     ),
   },
+  recallExperiment: {
+    params: schemaFor<RecallParams>()(
+      v.object({
+        docId,
+        steps: int(LIMITS.recallSteps),
+        match: v.picklist(COMPARE_MATCHES),
+        hiddenSize: int(LIMITS.hiddenSize),
+        seed: anyInt,
+      }),
+    ),
+    result: recallResult,
+  },
   longRangeProbe: {
     params: docIdParams,
-    result: schemaFor<LongRangeResult>()(v.object({ heldOutStart: int(), buckets: v.array(longRangeBucket) })),
+    result: schemaFor<LongRangeResult>()(
+      v.object({ heldOutStart: int(), buckets: v.array(longRangeBucket), verdict: v.string() }),
+    ),
   },
 };
 
 export const labEvents = {
+  recallProgress: schemaFor<RecallProgressEvent>()(v.intersect([v.object({ docId }), recallProgress])),
   compareProgress: schemaFor<CompareProgressEvent>()(
     v.object({ docId, cell, hiddenSize: int(), params: int(), point: compareCellsPoint }),
   ),

@@ -42,6 +42,8 @@ export const webviewToHost = schemaFor<WebviewToHost>()(
       start: int(),
       end: int(),
     }),
+    v.object({ type: v.literal('runRecall'), match: v.picklist(COMPARE_MATCHES) }),
+    v.object({ type: v.literal('stopRecall') }),
   ]),
 );
 

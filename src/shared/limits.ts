@@ -40,10 +40,22 @@ export const LIMITS = {
   settingContextWindow: { min: 5, max: 200 },
   /** LSTM seconds in Compare Cells (the GRU and RNN then train as many steps, up to 8 × as long). */
   settingCompareBudget: { min: 5, max: 600 },
+  /** Step budget per cell of the recall experiment: below 50 nothing is learned, 20,000 is tens of minutes. */
+  settingRecallSteps: { min: 50, max: 20000 },
+  /** Steps per cell in Compare Cells (0: until held-out bpc stops improving); 20,000 is ~an hour at H = 128. */
+  settingCompareSteps: { min: 0, max: 20000 },
 
   // ── what a message may ask for ──
   /** Training seconds of one cell comparison (the lab's budget; the longest training budget). */
   compareBudgetSec: { min: 0, max: 3600 },
+  /** Training steps per cell of one recall experiment (each a batch of whole sequences). */
+  recallSteps: { min: 1, max: 100000 },
+  /** A recall gap in characters: past 1000, BPTT through one sequence stops being interactive. */
+  recallGap: { min: 2, max: 1000 },
+  /** Cue symbols of the recall experiment (chance is 1 / this). */
+  recallCues: { min: 2, max: 32 },
+  /** Test sequences per gap and cell. */
+  recallTests: { min: 1, max: 10000 },
   /** Candidates one prediction / hover lists. */
   topK: { min: 1, max: 100 },
   /** Unit matches one find-units request returns. */

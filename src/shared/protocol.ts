@@ -21,6 +21,8 @@ import {
   type InterventionSpec,
   type LongRangeBucket,
   type OverlayKind,
+  type RecallProgress,
+  type RecallResult,
   type Prediction,
   type TokenProbability,
   type TrainingProgress,
@@ -167,11 +169,31 @@ export interface CompareCurve {
 export interface CompareView {
   status: 'running' | 'done' | 'stopped' | 'failed';
   match: CompareMatch;
-  /** Training seconds of the first cell (the LSTM); the others then train for as many steps. */
+  /** Training seconds each cell may take at most. */
   budgetSec: number;
+  /** Steps per cell (0 or absent: each until its held-out bpc stops improving, within budgetSec). */
+  steps?: number;
   curves: CompareCurve[];
   results: CompareCellsResult[];
-  probe: { state: 'none' | 'computing' | 'ready' | 'failed'; buckets: LongRangeBucket[] };
+  probe: {
+    state: 'none' | 'computing' | 'ready' | 'failed';
+    buckets: LongRangeBucket[];
+    /** Whether the cells are separated beyond some distance, in words (from the intervals); null until probed. */
+    verdict?: string | null;
+  };
+  note: string | null;
+}
+
+/** The recall experiment (model/lab/recall.ts) as the panel charts it. */
+export interface RecallView {
+  status: 'running' | 'done' | 'stopped' | 'failed';
+  match: CompareMatch;
+  /** Step budget per cell. */
+  steps: number;
+  /** The latest progress while running. */
+  progress: RecallProgress | null;
+  /** The result (also when stopped: the cells finished before). */
+  result: RecallResult | null;
   note: string | null;
 }
 
@@ -184,6 +206,7 @@ export interface LabSnapshot {
   memoryFollow: boolean;
   intervention: InterventionView | null;
   compare: CompareView | null;
+  recall: RecallView | null;
   /** Lab requests in flight, so buttons can say so. */
   pending: LabPending[];
   /** The last lab failure, in words, and which tool it came from. */
@@ -199,6 +222,7 @@ export const EMPTY_LAB: LabSnapshot = {
   memoryFollow: false,
   intervention: null,
   compare: null,
+  recall: null,
   pending: [],
   error: null,
 };
@@ -281,7 +305,9 @@ export type WebviewToHost =
   | { type: 'compareCells'; match: CompareMatch }
   | { type: 'stopCompare' }
   | { type: 'pinProbe'; feature: InsightFeature }
-  | { type: 'reveal'; start: number; end: number };
+  | { type: 'reveal'; start: number; end: number }
+  | { type: 'runRecall'; match: CompareMatch }
+  | { type: 'stopRecall' };
 
 // ─────────────────────────── runtime parsers ───────────────────────────
 
@@ -545,6 +571,37 @@ function isCompareView(raw: unknown): raw is CompareView {
   );
 }
 
+const isRecallResult = (r: unknown): r is RecallResult =>
+  isObject(r) &&
+  isOneOf(r.status, ['done', 'stopped'] as const) &&
+  isArrayOf(r.gaps, isInt) &&
+  isFiniteNumber(r.chance) &&
+  isString(r.verdict) &&
+  isArrayOf(
+    r.cells,
+    (c) =>
+      isObject(c) &&
+      isOneOf(c.cell, CELL_TYPES) &&
+      isInt(c.steps) &&
+      isArrayOf(
+        c.points,
+        (p) =>
+          isObject(p) && isInt(p.gap) && isFiniteNumber(p.accuracy) && isFiniteNumber(p.lo) && isFiniteNumber(p.hi),
+      ),
+  );
+
+function isRecallView(raw: unknown): raw is RecallView {
+  return (
+    isObject(raw) &&
+    isOneOf(raw.status, ['running', 'done', 'stopped', 'failed'] as const) &&
+    isOneOf(raw.match, COMPARE_MATCHES) &&
+    isInt(raw.steps) &&
+    (raw.progress === null || (isObject(raw.progress) && isOneOf(raw.progress.cell, CELL_TYPES))) &&
+    (raw.result === null || isRecallResult(raw.result)) &&
+    (raw.note === null || isString(raw.note))
+  );
+}
+
 function isLab(raw: unknown): raw is LabSnapshot {
   return (
     isObject(raw) &&
@@ -553,6 +610,7 @@ function isLab(raw: unknown): raw is LabSnapshot {
     typeof raw.memoryFollow === 'boolean' &&
     (raw.intervention === null || isInterventionView(raw.intervention)) &&
     (raw.compare === null || isCompareView(raw.compare)) &&
+    (raw.recall === null || isRecallView(raw.recall)) &&
     isArrayOf(raw.pending, (p) => isOneOf(p, LAB_PENDING)) &&
     (raw.error === null || (isObject(raw.error) && isOneOf(raw.error.kind, LAB_PENDING) && isString(raw.error.message)))
   );

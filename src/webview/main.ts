@@ -16,6 +16,7 @@ import { SampleView } from './views/sampleView';
 import { MemoryView } from './views/memoryView';
 import { InterventionView } from './views/interventionView';
 import { CompareView } from './views/compareView';
+import { RecallView } from './views/recallView';
 import { ViewContext } from './views/context';
 import { recordPaint } from './paintTimings';
 import { onCanvasEnvironmentChange } from './ui/canvas';
@@ -60,7 +61,13 @@ const training = new TrainingView(ctx);
 const cursor = [new PredictionsView(), new GatesView(ctx), new HeatmapView(ctx)];
 const units = new InsightView(ctx);
 const inspector = new InspectorView(ctx);
-const lab = [new SampleView(ctx), new MemoryView(ctx), new InterventionView(ctx), new CompareView(ctx)];
+const lab = [
+  new SampleView(ctx),
+  new MemoryView(ctx),
+  new InterventionView(ctx),
+  new CompareView(ctx),
+  new RecallView(ctx),
+];
 const views: View[] = [documentView, training, ...cursor, units, inspector, ...lab];
 
 /** A section opened or closed: remembered, and its canvases drawn for the width they have now. */

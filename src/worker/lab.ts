@@ -5,7 +5,8 @@
 //
 // Cost: sample / intervene run ≤ 4096 readable single steps (≈0.2 ms each at H=128) after one cursor-state
 // query; memorySpan one float64 forward + backward over ≤ 128 tokens (tens of ms). compareCells trains on
-// private Trainers (their own buffers) in slices of ~10 ms, like the document's own training.
+// private Trainers (their own buffers) in slices of ~10 ms, like the document's own training; the recall
+// experiment trains its own small models one step at a time (tens of ms at H = 32), yielding between steps.
 import { canClamp } from '../model/cells/cell';
 import { backend } from './platform';
 import { cellOf } from '../model/config';
@@ -16,8 +17,9 @@ import type { Vocab } from '../model/vocab';
 import { generate } from '../model/lab/generate';
 import { memorySpan } from '../model/lab/memorySpan';
 import { CompareSession } from '../model/lab/compare';
+import { runRecall } from '../model/lab/recall';
 import { Transferring, type Handlers } from '../protocol/channel';
-import type { CompareProgressEvent, CursorParams, labCalls } from '../protocol/lab';
+import type { CompareProgressEvent, CursorParams, labCalls, RecallProgressEvent } from '../protocol/lab';
 import { LIMITS } from '../shared/domain';
 import { answering, Refusal } from './answering';
 
@@ -31,21 +33,28 @@ export interface LabDoc {
 /** Cell comparisons per document: the running one (cancellable) and the last finished models (for the probe). */
 const sessions = new Map<string, CompareSession>();
 
-/** The document's training was told to stop: so is its running cell comparison. */
+/** Running recall experiments per document: set to true to cancel one. */
+const recalls = new Map<string, { stop: boolean }>();
+
+/** The document's training was told to stop: so are its running cell comparison and recall experiment. */
 export function stopComparison(docId: string): void {
   sessions.get(docId)?.stop();
+  const r = recalls.get(docId);
+  if (r) r.stop = true;
 }
 
 /** The document is gone: its comparison stops and its compared models are freed. */
 export function disposeComparison(docId: string): void {
   sessions.get(docId)?.dispose();
   sessions.delete(docId);
+  stopComparison(docId);
 }
 
 /** The lab calls over the worker's documents; comparison progress goes out through `progress`. */
 export function labHandlers(
   state: (docId: string) => LabDoc | undefined,
   progress: (p: CompareProgressEvent) => void,
+  recallProgress: (p: RecallProgressEvent) => void = () => {},
 ): Handlers<typeof labCalls, Record<never, never>> {
   /** Runs one answer on a known document (see answering.ts for how it fails). */
   async function onDocument<R>(method: string, docId: string, work: (st: LabDoc) => Promise<R> | R): Promise<R> {
@@ -135,9 +144,26 @@ export function labHandlers(
         const engine = await backend('wasm');
         const session = new CompareSession(engine.arena);
         sessions.set(m.docId, session);
-        const res = await session.run(st.doc, m, (p) => progress({ docId: m.docId, ...p }));
+        const until = m.steps ? ('steps' as const) : ('plateau' as const);
+        const res = await session.run(st.doc, { ...m, until }, (p) => progress({ docId: m.docId, ...p }));
         if (sessions.get(m.docId) !== session) throw new Refusal('The document was closed');
         return { status: res.status, results: res.results };
+      }),
+    recallExperiment: (m) =>
+      onDocument('recallExperiment', m.docId, async (st) => {
+        if (recalls.has(m.docId)) throw new Refusal('A recall experiment is already running for this document');
+        const run = { stop: false };
+        recalls.set(m.docId, run);
+        try {
+          const engine = await backend('wasm');
+          const o = { steps: m.steps, match: m.match, hiddenSize: m.hiddenSize, seed: m.seed };
+          return await runRecall(st.doc.syms, o, engine.arena, {
+            onProgress: (p) => recallProgress({ docId: m.docId, ...p }),
+            shouldStop: () => run.stop,
+          });
+        } finally {
+          recalls.delete(m.docId);
+        }
       }),
     longRangeProbe: (m) =>
       onDocument('longRangeProbe', m.docId, async () => {
@@ -145,7 +171,7 @@ export function labHandlers(
         if (!session || session.running || session.models.length === 0)
           throw new Refusal('No compared cells yet: run compareCells first');
         const r = await session.probe();
-        return { heldOutStart: r.heldOutStart, buckets: r.buckets };
+        return { heldOutStart: r.heldOutStart, buckets: r.buckets, verdict: r.verdict };
       }),
   };
 }

@@ -43,9 +43,10 @@ const handlers: Handlers<TrainerCalls, TrainerNotifications> = {
   ...persistenceHandlers,
   // Editor insight (overlays, hovers, find units, labels): ./analysis.ts.
   ...insightHandlers((docId) => docs.get(docId)),
-  // The long-term-dependency lab (sample, intervene, memory span, cell comparison): ./lab.ts.
+  // The long-term-dependency lab (sample, intervene, memory span, cell comparison, recall experiment): ./lab.ts.
   ...labHandlers(
     (docId) => docs.get(docId),
     (p) => channel.emit('compareProgress', p),
+    (p) => channel.emit('recallProgress', p),
   ),
 };

@@ -48,6 +48,8 @@ export async function restoreSettings(): Promise<void> {
     'learningRate',
     'topK',
     'compareBudget',
+    'compareSteps',
+    'recallSteps',
     'inlineSuggestions',
   ])
     await config.update(k, undefined, vscode.ConfigurationTarget.Global);

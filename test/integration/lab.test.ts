@@ -124,6 +124,8 @@ describe('the long-term-dependency lab (extension host)', function () {
 
   it('compares RNN, GRU and LSTM with the same parameter count and steps, then probes long-range brackets', async () => {
     const l = await lens();
+    // A step budget: the same characters for every cell (by default each trains until its held-out bpc plateaus).
+    await vscode.workspace.getConfiguration('lstmLens').update('compareSteps', 60, vscode.ConfigurationTarget.Global);
     const view = await l.lab.compare('params');
     assert.ok(view);
     assert.equal(view.status, 'done', view.note ?? '');
@@ -137,6 +139,7 @@ describe('the long-term-dependency lab (extension host)', function () {
       );
     }
     for (const r of view.results) assert.equal(r.steps, lstm.steps, `${r.cell} saw the same characters as the LSTM`);
+    for (const r of view.results) assert.equal(r.ended, 'steps', `${r.cell} ended on the step budget`);
     assert.equal(view.curves.length, 3, 'a curve per cell');
     assert.ok(view.curves.every((c) => c.points.length > 0));
     assert.equal(view.probe.state, 'ready');

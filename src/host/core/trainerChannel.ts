@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { Channel, type CallOptions, type ParamsOf, type ResultOf } from '../../protocol/channel';
-import type { CompareProgressEvent } from '../../protocol/lab';
+import type { CompareProgressEvent, RecallProgressEvent } from '../../protocol/lab';
 import {
   TRAINER_CONTRACT,
   type TrainerCalls,
@@ -33,6 +33,8 @@ export class TrainerChannel implements vscode.Disposable {
   readonly onTrainingStatus = this.status.event;
   readonly onTrainingProgress = this.progress.event;
   readonly onCompareProgress = this.compare.event;
+  private readonly recall = new vscode.EventEmitter<RecallProgressEvent>();
+  readonly onRecallProgress = this.recall.event;
   /** The worker died; every call in flight has failed and its documents are gone. */
   readonly onCrash = this.crash.event;
 
@@ -66,6 +68,7 @@ export class TrainerChannel implements vscode.Disposable {
     this.channel.on('trainingStatus', (m) => this.status.fire(m));
     this.channel.on('trainingProgress', (m) => this.progress.fire(m));
     this.channel.on('compareProgress', (m) => this.compare.fire(m));
+    this.channel.on('recallProgress', (m) => this.recall.fire(m));
     this.channel.on('log', (m) => log[m.level](`[worker] ${m.message}`));
   }
 
@@ -108,7 +111,7 @@ export class TrainerChannel implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.client.dispose();
-    for (const e of [this.ready, this.status, this.progress, this.compare, this.crash]) e.dispose();
+    for (const e of [this.ready, this.status, this.progress, this.compare, this.recall, this.crash]) e.dispose();
   }
 
   private onWorkerCrash(reason: string): void {

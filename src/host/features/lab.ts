@@ -2,15 +2,19 @@
 // per-document lab state kept in sync with the registry and training, and ghost text from the model.
 
 import * as vscode from 'vscode';
-import type { LabSnapshot } from '../../shared/protocol';
+import type { CompareMatch, LabSnapshot } from '../../shared/protocol';
+import { RECALL_DEFAULTS } from '../../shared/protocol';
 import { settingsOf, type LensServices } from '../core/services';
 import { LensInlineSuggestions } from './inlineSuggestions';
 import { editorFeatureHost } from './editorFeatureHost';
-import { LabController } from './labController';
+import { LabController, type LabHost } from './labController';
+import { RecallExperiment } from './recallExperiment';
 import type { TrainingFeature } from './training';
 
 export class LabFeature implements vscode.Disposable {
   readonly lab: LabController;
+  /** The recall experiment (palette and panel). */
+  readonly recall: RecallExperiment;
   /** Ghost text from the document's model (registered by extension.ts; answers only when the setting is on). */
   readonly suggestions: LensInlineSuggestions;
   private readonly disposables: vscode.Disposable[] = [];
@@ -21,7 +25,7 @@ export class LabFeature implements vscode.Disposable {
     private readonly openExplorer: () => Promise<void>,
   ) {
     const { registry, trainer, panel } = s;
-    this.lab = new LabController({
+    const labHost: LabHost = {
       ...editorFeatureHost(s, () => panel.store.mark('lab')),
       settings: () => settingsOf(s),
       sendDocument: (doc) => registry.sync(doc).docId,
@@ -31,7 +35,9 @@ export class LabFeature implements vscode.Disposable {
       },
       labOf: (uri) => registry.session(uri).lab,
       compareProgress: (points) => panel.store.compareProgress(points),
-    });
+    };
+    this.lab = new LabController(labHost);
+    this.recall = new RecallExperiment(labHost);
     this.suggestions = new LensInlineSuggestions({
       enabled: () => settingsOf(s).inlineSuggestions,
       continuation: (doc, offset, length) => this.lab.continuation(doc, offset, length),
@@ -40,6 +46,7 @@ export class LabFeature implements vscode.Disposable {
     this.disposables.push(
       this.lab,
       trainer.onCompareProgress((m) => this.lab.onCompareProgress(m)),
+      trainer.onRecallProgress((m) => this.recall.onProgress(m)),
       registry.onDidFollow(({ switched }) => {
         if (!switched) return;
         this.lab.documentShown();
@@ -47,6 +54,7 @@ export class LabFeature implements vscode.Disposable {
       }),
       registry.onDidForget((session) => {
         this.lab.closed(session.uri);
+        this.recall.closed(session.uri);
         session.clearLab();
       }),
       training.onDidReset((session) => {
@@ -96,6 +104,44 @@ export class LabFeature implements vscode.Disposable {
     if (!pick) return;
     if (!this.s.panel.isOpen) await this.openExplorer();
     await this.lab.compare(pick.match);
+  }
+
+  /** The palette's "Recall Experiment": asks what to hold equal, then runs it in the panel. */
+  async recallCommand(): Promise<void> {
+    if (!this.s.registry.currentDocument) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('LSTM Lens: open a text document first.'));
+      return;
+    }
+    const match = await this.pickMatch(
+      vscode.l10n.t('Recall a character after a gap: RNN, GRU and LSTM with the same…'),
+      RECALL_DEFAULTS.hiddenSize,
+    );
+    if (!match) return;
+    if (!this.s.panel.isOpen) await this.openExplorer();
+    await this.recall.run(match, settingsOf(this.s).recallSteps);
+  }
+
+  /** The recall experiment's step budget per cell, from the settings. */
+  recallSteps(): number {
+    return settingsOf(this.s).recallSteps;
+  }
+
+  /** Same parameters or same hidden size, asked in a quick pick. */
+  private async pickMatch(placeHolder: string, hiddenSize: number): Promise<CompareMatch | undefined> {
+    const params = {
+      label: vscode.l10n.t('Same number of parameters'),
+      detail: vscode.l10n.t('Hidden sizes differ so each cell has about as many weights as the LSTM (a fair budget).'),
+      match: 'params' as const,
+    };
+    const hidden = {
+      label: vscode.l10n.t('Same hidden size'),
+      detail: vscode.l10n.t(
+        'Every cell gets {0} units; the LSTM then has about four times as many weights as the RNN.',
+        String(hiddenSize),
+      ),
+      match: 'hidden' as const,
+    };
+    return (await vscode.window.showQuickPick([params, hidden], { placeHolder }))?.match;
   }
 
   /** The palette's memory-span toggle: follows the cursor with the editor overlay and the panel strip. */

@@ -24,8 +24,8 @@ export const MEMORY_WINDOW = 96;
 const GRADIENT_DECADES = 3;
 /** Characters an intervention samples on each side. */
 const INTERVENTION_LENGTH = 120;
-/** Longest a comparison may take, in LSTM budgets: the LSTM's, then up to 8 each for the GRU and RNN (compare.ts). */
-const COMPARE_TIME_FACTOR = 17;
+/** Longest a comparison may take, in budgets: with a step budget, up to 8 per cell (compare.ts), plus the probe. */
+const COMPARE_TIME_FACTOR = 25;
 /** Quiet time after the cursor stops before the followed memory span is measured again. */
 const FOLLOW_DELAY_MS = 150;
 
@@ -264,6 +264,7 @@ export class LabController implements vscode.Disposable {
       status: 'running',
       match,
       budgetSec: settings.compareBudget,
+      steps: settings.compareSteps,
       curves: [],
       results: [],
       probe: { state: 'none', buckets: [] },
@@ -283,6 +284,7 @@ export class LabController implements vscode.Disposable {
           match,
           hiddenSize: settings.hiddenSize,
           languageId: doc.languageId,
+          ...(settings.compareSteps > 0 ? { steps: settings.compareSteps } : {}),
         },
         { timeoutMs: (settings.compareBudget * COMPARE_TIME_FACTOR + 120) * 1000 },
       );
@@ -331,7 +333,7 @@ export class LabController implements vscode.Disposable {
     this.host.changed();
     try {
       const answer = await this.host.trainer.call('longRangeProbe', { docId }, { timeoutMs: 120_000 });
-      view.probe = { state: 'ready', buckets: answer.buckets };
+      view.probe = { state: 'ready', buckets: answer.buckets, verdict: answer.verdict };
     } catch (err) {
       view.probe = { state: 'failed', buckets: [] };
       view.note = (err as Error).message;

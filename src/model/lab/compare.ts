@@ -16,6 +16,7 @@ import { runTraining } from '../trainingRun';
 import { Vocab } from '../vocab';
 import { scanFeatures } from '../lexers/scan';
 import { bucketOf, closers, DISTANCE_BUCKETS } from './brackets';
+import { bootstrapMean, separation, wilson, type Estimate } from './intervals';
 
 /** Parameters of a one-or-more-layer char model of this cell (embedding, recurrent layers, read-out). */
 export function paramCount(cell: CellType, H: number, E: number, V: number, L = 1): number {
@@ -33,8 +34,27 @@ export function hiddenForParams(cell: CellType, target: number, E: number, V: nu
   return best;
 }
 
+/**
+ * How long each cell trains. 'pace': the first cell for budgetSec, the others for as many steps (same
+ * characters). 'plateau': every cell until its held-out bpc stops improving (PLATEAU), each capped at
+ * budgetSec. 'steps': every cell exactly `steps` steps (capped at STEP_MATCH_TIME_CAP × budgetSec).
+ */
+export type CompareUntil = 'pace' | 'plateau' | 'steps';
+
+/**
+ * Compare Cells' early stopping: 3 held-out checks (PLATEAU_EVAL_MS apart) without a 0.01 bpc gain. Measured:
+ * with checks 3 s apart an LSTM (H = 128, 130 KB) at ~1 step/s on a busy machine was stopped while still
+ * gaining 0.02 bpc per 10 s; 30 s without 0.01 is a flat curve at any speed seen here.
+ */
+export const PLATEAU = { patience: 3, minDelta: 0.01 };
+export const PLATEAU_EVAL_MS = 10_000;
+
 export interface CompareOptions {
   budgetSec: number;
+  /** Default 'pace' (see CompareUntil). */
+  until?: CompareUntil;
+  /** The step budget of until 'steps'. */
+  steps?: number;
   match: 'params' | 'hidden';
   /** The LSTM's hidden size; the others match it (same H, or the same parameter count). */
   hiddenSize: number;
@@ -131,15 +151,20 @@ export class CompareSession {
         const params = paramCount(cell, H, E, V, base.layers);
         const trainer = new Trainer({ model, training, arena: this.arena, ids, vocabSize: V });
         let final: ModelWeights | null = null;
+        let best: ModelWeights | null = null;
+        const until = o.until ?? 'pace';
+        const stepCap = until === 'steps' ? Math.max(1, o.steps ?? 1) : until === 'pace' ? pace : 0;
         try {
           const res = await runTraining(
             trainer,
             {
-              timeBudgetSec: pace ? o.budgetSec * STEP_MATCH_TIME_CAP : o.budgetSec,
-              maxSteps: pace,
+              timeBudgetSec: stepCap ? o.budgetSec * STEP_MATCH_TIME_CAP : o.budgetSec,
+              maxSteps: stepCap,
               maxEpochs: 0,
-              evalEveryMs: Math.max(500, (o.budgetSec * 1000) / 5), // ~5 held-out points per cell
+              // 'plateau' needs frequent checks to see the curve flatten; otherwise ~5 held-out points per cell
+              evalEveryMs: until === 'plateau' ? PLATEAU_EVAL_MS : Math.max(500, (o.budgetSec * 1000) / 5),
               snapshotEveryMs: 1e12, // only the final weights matter here
+              earlyStop: until === 'plateau' ? PLATEAU : undefined,
             },
             {
               onProgress: (p) =>
@@ -151,18 +176,29 @@ export class CompareSession {
                 }),
               onRecovered: () => {},
               onSnapshot: (w) => (final = w),
+              onBest: (w) => (best = w),
               shouldStop: () => this.stopRequested,
             },
           );
           if (!pace) pace = Math.max(1, trainer.step);
-          const w = final ?? trainer.weights();
+          // Early stopping keeps the best held-out weights (the probe then reads the model at its best).
+          const w = (until === 'plateau' ? best : null) ?? final ?? trainer.weights();
           this.models.push({ cell, hiddenSize: H, params, weights: w });
           results.push({
             cell,
             hiddenSize: H,
             params,
-            heldOutBpc: res.latest?.heldOutBpc ?? null,
+            heldOutBpc: until === 'plateau' && res.best ? res.best.heldOutBpc : (res.latest?.heldOutBpc ?? null),
             steps: trainer.step,
+            ended:
+              res.status === 'stopped'
+                ? 'cancelled'
+                : res.stoppedEarly
+                  ? 'plateau'
+                  : stepCap && trainer.step >= stepCap
+                    ? 'steps'
+                    : 'time',
+            bestStep: res.best?.step ?? null,
           });
           if (res.status === 'stopped') return { status: 'stopped', results };
         } finally {
@@ -180,11 +216,11 @@ export class CompareSession {
    * model gives the correct closer, bucketed by distance to its opener. Each model reads from a zero state
    * `warmup` tokens before the tail (as cursor predictions do), one readable step at a time.
    */
-  async probe(warmup = 128): Promise<{ heldOutStart: number; buckets: ProbeBucket[] }> {
+  async probe(warmup = 128): Promise<{ heldOutStart: number; buckets: ProbeBucket[]; verdict: string }> {
     if (!this.vocab || this.models.length === 0) throw new Error('no compared models');
     const skip = this.languageId ? scanFeatures(this.syms, this.languageId).table.inComment : undefined;
     const r = await probeModels(this.models, this.ids, this.syms, this.heldFrom, warmup, this.arena, skip);
-    return { heldOutStart: this.heldOutStart, buckets: r.buckets };
+    return { heldOutStart: this.heldOutStart, buckets: r.buckets, verdict: probeVerdict(r.buckets) };
   }
 }
 
@@ -210,6 +246,8 @@ export async function probeModels(
     count: 0,
     prob: new Map<CellType, number>(),
     top: new Map<CellType, number>(),
+    /** Each closer's probability, per cell (the bootstrap resamples these). */
+    each: new Map<CellType, number[]>(),
   }));
   for (const p of pairs) sums[bucketOf(p.close - p.open)].count++;
   let last = performance.now();
@@ -231,6 +269,9 @@ export async function probeModels(
           for (let v = 1; v < probs.length; v++) if (probs[v] > probs[best]) best = v;
           const b = sums[bucketOf(d)];
           b.prob.set(m.cell, (b.prob.get(m.cell) ?? 0) + probs[y]);
+          const each = b.each.get(m.cell) ?? [];
+          each.push(probs[y]);
+          b.each.set(m.cell, each);
           b.top.set(m.cell, (b.top.get(m.cell) ?? 0) + (best === y ? 1 : 0));
         }
         engine.step(state, ids[p]);
@@ -245,6 +286,14 @@ export async function probeModels(
   }
   const per = (b: (typeof sums)[number], which: 'prob' | 'top', cell: CellType) =>
     models.some((m) => m.cell === cell) && b.count > 0 ? (b[which].get(cell) ?? 0) / b.count : null;
+  const ci = (b: (typeof sums)[number], which: 'prob' | 'top', cell: CellType): [number, number] | null => {
+    if (!models.some((m) => m.cell === cell) || b.count === 0) return null;
+    const e =
+      which === 'top'
+        ? wilson(b.top.get(cell) ?? 0, b.count)
+        : bootstrapMean(b.each.get(cell) ?? [], 1 + CELL_TYPES.indexOf(cell));
+    return [e.lo, e.hi];
+  };
   const buckets = DISTANCE_BUCKETS.map((d, k) => {
     const b = sums[k];
     return {
@@ -254,7 +303,36 @@ export async function probeModels(
       count: b.count,
       meanProb: { lstm: per(b, 'prob', 'lstm'), gru: per(b, 'prob', 'gru'), rnn: per(b, 'prob', 'rnn') },
       top1: { lstm: per(b, 'top', 'lstm'), gru: per(b, 'top', 'gru'), rnn: per(b, 'top', 'rnn') },
+      meanProbCi: { lstm: ci(b, 'prob', 'lstm'), gru: ci(b, 'prob', 'gru'), rnn: ci(b, 'prob', 'rnn') },
+      top1Ci: { lstm: ci(b, 'top', 'lstm'), gru: ci(b, 'top', 'gru'), rnn: ci(b, 'top', 'rnn') },
     };
   });
   return { buckets };
+}
+
+/** Closers a bucket needs before its intervals count in the verdict. */
+export const VERDICT_MIN_CLOSERS = 10;
+
+/**
+ * Whether the cells are separated on the probe, in words: one (or two) cells' mean-probability intervals
+ * above the others' from some distance bucket on ("LSTM ahead beyond 20 characters"), or "not separated
+ * yet: train longer". Buckets with fewer than VERDICT_MIN_CLOSERS closers are left out: a bootstrap over
+ * one or two values has no width and would call any difference a separation.
+ */
+export function probeVerdict(buckets: readonly LongRangeBucket[]): string {
+  const points = buckets
+    .filter((b) => b.count >= VERDICT_MIN_CLOSERS)
+    .map((b) => ({
+      x: b.minDistance,
+      from: `beyond ${b.minDistance - 1} characters`,
+      to: b.maxDistance === null ? undefined : `up to ${b.maxDistance} characters`,
+      estimates: Object.fromEntries(
+        CELL_TYPES.map((c) => {
+          const v = b.meanProb[c];
+          const i = b.meanProbCi[c];
+          return [c, v === null || i === null ? null : { value: v, lo: i[0], hi: i[1] }];
+        }),
+      ) as Record<CellType, Estimate | null>,
+    }));
+  return separation(points, CELL_TYPES).words;
 }

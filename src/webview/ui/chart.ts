@@ -184,6 +184,40 @@ export class Chart {
     });
   }
 
+  /** A shaded band between two curves over the same x values (an interval around a line), in a faint fill. */
+  band(xs: readonly number[], lo: readonly number[], hi: readonly number[], colour: string, alpha = 0.18): void {
+    if (xs.length === 0) return;
+    const { g } = this;
+    g.save();
+    g.globalAlpha = alpha;
+    g.fillStyle = colour;
+    g.beginPath();
+    xs.forEach((x, i) => (i === 0 ? g.moveTo(this.x(x), this.y(hi[i])) : g.lineTo(this.x(x), this.y(hi[i]))));
+    for (let i = xs.length - 1; i >= 0; i--) g.lineTo(this.x(xs[i]), this.y(lo[i]));
+    g.closePath();
+    g.fill();
+    g.restore();
+  }
+
+  /** An interval whisker at pixel x from data lo to hi, with caps `cap` px wide. */
+  whisker(px: number, lo: number, hi: number, colour: string, cap = 5): void {
+    const { g } = this;
+    const [y0, y1] = [this.y(lo), this.y(hi)];
+    g.save();
+    g.strokeStyle = colour;
+    g.lineWidth = 1.25;
+    g.setLineDash([]);
+    g.beginPath();
+    g.moveTo(px, y0);
+    g.lineTo(px, y1);
+    g.moveTo(px - cap / 2, y0);
+    g.lineTo(px + cap / 2, y0);
+    g.moveTo(px - cap / 2, y1);
+    g.lineTo(px + cap / 2, y1);
+    g.stroke();
+    g.restore();
+  }
+
   /** A tick mark, snapped to the pixel grid so it stays one crisp pixel wide. */
   private tick(x0: number, y0: number, x1: number, y1: number): void {
     const snap = (v: number) => Math.round(v) + 0.5;

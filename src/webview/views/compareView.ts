@@ -3,17 +3,19 @@
 
 import {
   CellType,
+  CompareEnd,
   CompareCurve,
   CompareMatch,
   CompareView as CompareState,
   LongRangeBucket,
 } from '../../shared/protocol';
+import { assertNever } from '../../shared/assertNever';
 import { el, setText } from '../dom';
 import { WebviewState, t } from '../state';
 import { button, dropdown, relabelDropdown } from '../toolkit';
 import { formatCount, niceAxis } from '../ui/axes';
 import { boxWidth, surface } from '../ui/canvas';
-import { Chart, legendItem, lineSwatch, plotArea } from '../ui/chart';
+import { Chart, groupedBarSlots, legendItem, lineSwatch, plotArea } from '../ui/chart';
 import { DrawnFrom } from '../ui/drawnFrom';
 import { CELL_NAMES, CELL_ORDER, CELL_STYLES, cellColours, fillBar } from './cellStyles';
 import { Rgb, css, themePalette } from './colormap';
@@ -51,6 +53,7 @@ export class CompareView {
   private readonly probeStatus = el('p', { class: 'lab-status', 'data-testid': 'compare-probe-status' });
   private readonly probe = surface({ class: 'compare-chart', 'data-testid': 'compare-probe', role: 'img' });
   private readonly probeCaption = el('p', { class: 'note' });
+  private readonly probeVerdict = el('p', { class: 'lab-verdict', 'data-testid': 'compare-verdict' });
   private readonly hint = el('p', { class: 'note' });
   /** What the last update drew from; lab messages arrive as fresh copies, so the comparison is compared by content. */
   private readonly inputs = new DrawnFrom();
@@ -81,6 +84,7 @@ export class CompareView {
       this.probeStatus,
       this.probe.canvas,
       this.probeCaption,
+      this.probeVerdict,
       this.hint,
     );
   }
@@ -122,6 +126,9 @@ export class CompareView {
           : '',
     );
     this.drawProbe(state, probe?.state === 'ready' ? probe.buckets : [], cells);
+    const verdict = probe?.state === 'ready' ? (probe.verdict ?? null) : null;
+    setText(this.probeVerdict, verdict ?? '');
+    this.probeVerdict.hidden = verdict === null;
   }
 
   private renderLabels(state: WebviewState): void {
@@ -133,14 +140,14 @@ export class CompareView {
       this.probeCaption,
       t(
         state,
-        'Probability each model gives the correct closing bracket or quote, by distance to its opener (held-out text). Olah’s “gap”: a plain RNN should fall off with distance.',
+        'Probability each model gives the correct closing bracket or quote, by distance to its opener (held-out text), with 95 % bootstrap intervals. Olah’s “gap”: a plain RNN should fall off with distance.',
       ),
     );
     setText(
       this.hint,
       t(
         state,
-        'Trains an LSTM for the time budget, then a GRU and a plain RNN for as many steps (the same characters), and compares how well each predicts the held-out text. The model in the panel is not changed.',
+        'Trains an LSTM, a GRU and a plain RNN on this document, each until its held-out bpc stops improving (or for the step budget in the settings), and compares how well each predicts the held-out text. The model in the panel is not changed.',
       ),
     );
   }
@@ -152,6 +159,17 @@ export class CompareView {
         if (!curve) return t(state, 'Starting the comparison…');
         const last = curve.points[curve.points.length - 1];
         const pacer = compare.curves[0];
+        if (compare.steps !== undefined) {
+          if (compare.steps > 0)
+            return t(state, 'Training {0}… step {1} of {2}', CELL_NAMES[curve.cell], last?.step ?? 0, compare.steps);
+          return t(
+            state,
+            'Training {0} until held-out bpc stops improving… {1} s (at most {2} s)',
+            CELL_NAMES[curve.cell],
+            Math.round(last?.elapsedSec ?? 0),
+            Math.round(compare.budgetSec),
+          );
+        }
         if (curve === pacer)
           return t(
             state,
@@ -239,6 +257,7 @@ export class CompareView {
         t(state, 'Parameters'),
         t(state, 'Held-out bpc'),
         t(state, 'Steps'),
+        t(state, 'Ended by'),
       ].map((h) => el('th', { scope: 'col' }, h)),
     );
     const rows = results.map((r) =>
@@ -250,6 +269,7 @@ export class CompareView {
         el('td', {}, r.params.toLocaleString('en-US')),
         el('td', { 'data-bpc': r.heldOutBpc === null ? '' : String(r.heldOutBpc) }, bpc(r.heldOutBpc)),
         el('td', {}, String(r.steps)),
+        el('td', { 'data-ended': r.ended ?? '' }, endedText(state, r.ended, r.bestStep)),
       ),
     );
     this.table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
@@ -279,8 +299,24 @@ export class CompareView {
       })),
       (i, x, y, w, h) => fillBar(g, cells[i], css(colours[cells[i]]), x, y, w, h),
     );
+    // Each bar's 95 % interval as a whisker in the foreground colour (readable on every fill).
+    const slots = groupedBarSlots(buckets.length, cells.length, area.left, area.right);
+    const fg = css(themePalette().foreground);
+    buckets.forEach((bucket, b) =>
+      cells.forEach((cell, i) => {
+        const ci = bucket.meanProbCi?.[cell];
+        const bar = slots[b].bars[i];
+        if (ci) chart.whisker(bar.x + (bar.width - 1) / 2, ci[0], ci[1], fg, Math.max(3, bar.width - 4));
+      }),
+    );
     const described = buckets.map((bucket) => {
-      const values = cells.map((c) => `${CELL_NAMES[c]} ${bucket.meanProb[c]?.toFixed(2) ?? '—'}`).join(', ');
+      const values = cells
+        .map((c) => {
+          const ci = bucket.meanProbCi?.[c];
+          const range = ci ? ` [${ci[0].toFixed(2)}, ${ci[1].toFixed(2)}]` : '';
+          return `${CELL_NAMES[c]} ${bucket.meanProb[c]?.toFixed(2) ?? '—'}${range}`;
+        })
+        .join(', ');
       return `${bucket.label} (n=${bucket.count}): ${values}`;
     });
     this.probe.canvas.setAttribute('aria-label', `${t(state, 'P(correct closer)')}: ${described.join('; ')}`);
@@ -301,6 +337,25 @@ function comparedCells(compare: CompareState | null): CellType[] {
 
 function heldOutPoints(curve: CompareCurve): { x: number; y: number }[] {
   return curve.points.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
+}
+
+/** How far a cell got, in words: what ended its training and where its best held-out point was. */
+function endedText(state: WebviewState, ended: CompareEnd | undefined, bestStep: number | null | undefined): string {
+  const best = bestStep ? ` · ${t(state, 'best at step {0}', bestStep)}` : '';
+  switch (ended) {
+    case undefined:
+      return '—';
+    case 'plateau':
+      return t(state, 'held-out stopped improving') + best;
+    case 'steps':
+      return t(state, 'step budget') + best;
+    case 'time':
+      return t(state, 'time budget (still improving?)') + best;
+    case 'cancelled':
+      return t(state, 'stopped') + best;
+    default:
+      return assertNever(ended, 'compare end');
+  }
 }
 
 function bpc(value: number | null): string {

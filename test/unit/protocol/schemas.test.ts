@@ -90,6 +90,10 @@ const CALL_CASES: { [K in keyof typeof TRAINER_CALLS]: [unknown, Record<string, 
       { hiddenSize: LIMITS.hiddenSize.max + 1 },
     ],
   ],
+  recallExperiment: [
+    { docId: 'd', steps: 600, match: 'params', hiddenSize: 32, seed: 1337 },
+    [{ steps: 0 }, { steps: LIMITS.recallSteps.max + 1 }, { match: 'size' }, { hiddenSize: 1 }, { seed: 0.5 }],
+  ],
   longRangeProbe: [{ docId: 'd' }, [{ docId: undefined }]],
 };
 
