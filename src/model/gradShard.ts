@@ -15,6 +15,7 @@
 // The bench and tests use it through src/cli/gradWorker.ts; enabling it is startTrainer({threads: 2}).
 import { Worker } from 'node:worker_threads';
 import type { ModelConfig } from './config';
+import { OutputDropout } from './engine/dropout';
 import type { TrainGraph } from './engine/trainGraph';
 import { paramSpecs, totalLength } from './params';
 
@@ -37,6 +38,8 @@ export interface ShardInit {
   sab: SharedArrayBuffer;
   /** Where the tfjs wasm binaries are (helper thread). */
   wasmDir?: string;
+  /** Output dropout of the trainer (the helper's streams start at streamOffset); absent: none. */
+  dropout?: { rate: number; seed: number; streamOffset: number };
 }
 
 /** Typed views over the shared buffer; the layout is fixed by (P, B1, T). */
@@ -86,10 +89,18 @@ export class GradHelper {
   }
 
   /** Starts a helper owning B1 streams of T steps; `workerFile` is the gradWorker bundle. */
-  static async start(workerFile: string, model: ModelConfig, V: number, B1: number, T: number, wasmDir?: string) {
+  static async start(
+    workerFile: string,
+    model: ModelConfig,
+    V: number,
+    B1: number,
+    T: number,
+    wasmDir?: string,
+    dropout?: ShardInit['dropout'],
+  ) {
     const P = totalLength(paramSpecs(model, V));
     const sab = new SharedArrayBuffer(ShardViews.bytes(P, B1, T));
-    const init: ShardInit = { model, V, B1, T, sab, wasmDir };
+    const init: ShardInit = { model, V, B1, T, sab, wasmDir, dropout };
     const worker = new Worker(workerFile, { workerData: init });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ok: boolean; error?: string }) =>
@@ -110,10 +121,11 @@ export class GradHelper {
     this.flags = flag === RESET ? RESET : this.flags === RESET ? RESET : CARRY;
   }
 
-  /** Starts a step with these weights; inputs/targets must already be in views. */
-  begin(params: Float32Array): void {
+  /** Starts a step with these weights; inputs/targets must already be in views; `step` keys the dropout mask. */
+  begin(params: Float32Array, step = 0): void {
     const v = this.views;
     v.params.set(params);
+    v.loss[0] = step; // read by the helper before its pass, overwritten by its loss after
     Atomics.store(v.ctl, FLAGS, this.flags);
     this.flags = 0;
     this.seq++;
@@ -158,6 +170,8 @@ export function serveShard(init: ShardInit, graph: TrainGraph, run: (g: TrainGra
   const P = graph.params.length;
   const v = new ShardViews(init.sab, P, init.B1, init.T);
   let seen = 0;
+  const d = init.dropout;
+  if (d) graph.dropout = new OutputDropout(d.rate, d.seed, init.B1, init.T, init.model.hiddenSize, d.streamOffset);
   for (;;) {
     Atomics.wait(v.ctl, CMD, seen);
     const seq = Atomics.load(v.ctl, CMD);
@@ -171,6 +185,7 @@ export function serveShard(init: ShardInit, graph: TrainGraph, run: (g: TrainGra
       graph.setWeights(v.params);
       graph.inputs.set(v.inputs);
       graph.targets.set(v.targets);
+      graph.dropout?.draw(v.loss[0]); // the trainer's step, so both threads draw one mask
       v.loss[0] = run(graph);
       v.grads.set(graph.grads.v);
     } catch {

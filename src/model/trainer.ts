@@ -3,6 +3,7 @@
 import type { Arena } from './arena';
 import { cellOf, type ModelConfig, type TrainingConfig } from './config';
 import { CARRY, GradHelper, RESET } from './gradShard';
+import { OutputDropout } from './engine/dropout';
 import { trainGraphFor, type TrainGraph } from './engine/trainGraph';
 import { initWeights, type ModelWeights } from './params';
 import { Rng } from './rng';
@@ -51,7 +52,17 @@ export async function startTrainer(
     return new Trainer(init);
   try {
     const B1 = Math.floor(B / 2);
-    const helper = await GradHelper.start(opts.gradWorkerFile, init.model, init.vocabSize, B1, T, opts.wasmDir);
+    const { dropout: rate, seed } = init.training;
+    const dropout = rate > 0 ? { rate, seed, streamOffset: B - B1 } : undefined; // the helper's streams come last
+    const helper = await GradHelper.start(
+      opts.gradWorkerFile,
+      init.model,
+      init.vocabSize,
+      B1,
+      T,
+      opts.wasmDir,
+      dropout,
+    );
     return new Trainer({ ...init, helper });
   } catch (e) {
     opts.log?.(`training on one thread: ${e instanceof Error ? e.message : String(e)}`);
@@ -118,6 +129,8 @@ export class Trainer {
     this.lr = tc.learningRate;
     this.evalMax = init.evalMaxTokens ?? 16384;
     this.graph = trainGraphFor(init.arena, init.model, init.vocabSize, this.B0, this.T);
+    if (tc.dropout > 0)
+      this.graph.dropout = new OutputDropout(tc.dropout, tc.seed, this.B0, T, init.model.hiddenSize, 0);
     const w0 = init.initial ?? initWeights(init.model, init.vocabSize, tc.seed).data;
     this.graph.setWeights(w0);
     const P = w0.length;
@@ -171,7 +184,8 @@ export class Trainer {
     if (this.good === null || this.step % GOOD_EVERY === 0) this.saveGood();
     this.fillWindow();
     const helper = this.helper;
-    helper?.begin(this.graph.params.v);
+    this.graph.dropout?.draw(this.step); // this step's mask (the helper draws its streams' part of it)
+    helper?.begin(this.graph.params.v, this.step);
     let loss = yield* this.graph.run(true);
     if (helper) {
       yield* helper.wait();
