@@ -1,4 +1,5 @@
 // The `lstmLens.*` settings as data (defaults, bounds, reasons) and their validation, pure so unit tests can run it.
+import { DEFAULT_TRAINING_CONFIG } from '../../model/config';
 import { BACKEND_NAMES, LIMITS, type BackendName, type Range } from '../../shared/domain';
 
 export interface LensSettings {
@@ -14,6 +15,8 @@ export interface LensSettings {
   backend: BackendName;
   compareBudget: number;
   inlineSuggestions: boolean;
+  dropout: number;
+  earlyStopping: boolean;
 }
 
 type NumberSpec = { kind: 'integer' | 'number'; default: number } & Range;
@@ -34,6 +37,8 @@ export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
   backend: { kind: 'enum', default: 'wasm', values: BACKEND_NAMES }, // tfjs backend for training
   compareBudget: { kind: 'integer', default: 30, ...LIMITS.settingCompareBudget }, // LSTM seconds in Compare Cells; GRU and RNN match its steps
   inlineSuggestions: { kind: 'boolean', default: false }, // ghost text from the document's model (opt-in: it is a toy)
+  dropout: { kind: 'number', default: DEFAULT_TRAINING_CONFIG.dropout, ...LIMITS.settingDropout }, // output dropout while training
+  earlyStopping: { kind: 'boolean', default: true }, // stop when held-out stops improving, keeping the best model
 };
 
 export const DEFAULT_SETTINGS: LensSettings = Object.fromEntries(
