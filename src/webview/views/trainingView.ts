@@ -93,7 +93,8 @@ export class TrainingView {
           [t(state, 'Loss'), `${(p.loss / LN2).toFixed(3)} bpc`],
           [t(state, 'Held-out'), p.heldOutBpc === null ? '—' : `${p.heldOutBpc.toFixed(3)} bpc`],
           [t(state, 'chars/s'), Math.round(p.charsPerSec).toLocaleString()],
-          [t(state, 'ETA'), p.etaSec === null ? '—' : `${Math.ceil(p.etaSec)} s`],
+          // Time left means nothing once a run has ended (early, or stopped).
+          [t(state, 'ETA'), p.etaSec === null || training?.status !== 'training' ? '—' : `${Math.ceil(p.etaSec)} s`],
         ]
       : [];
     const stat = (k: string, v: string, attrs: Record<string, string> = {}) =>
