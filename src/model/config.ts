@@ -29,6 +29,12 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   maxEpochs: 0, // time-bounded by default
   heldOutFraction: 0.1, // the 90/10 split
   seed: 1337, // fixed: reproducible by default
+  // Output dropout (Zaremba et al. 2014), off: on three ~100 KB files (npm run checkpoint, 120 s on a busy machine,
+  // 114-282 steps, nothing overfit yet) 0.1 cost 0.02-0.03 bpc at equal steps on the .js and .d.ts, gained 0.02 on the .md.
+  dropout: 0,
+  // 4 evaluations (~20 s) without a better held-out score end the run: in nine 120 s curves a flat stretch of
+  // 2 evaluations was followed by real progress (patience 2 would have kept 3.582 instead of 3.464), 3 never.
+  patience: 4,
   backend: 'wasm', // several times faster than the pure-JS cpu backend
 };
 
@@ -90,6 +96,8 @@ export function resolveTrainingConfig(raw: Partial<TrainingConfig> | undefined):
   checkNum('timeBudgetSec', c.timeBudgetSec, 0, 1e7, true);
   checkNum('maxEpochs', c.maxEpochs, 0, 1e7, true);
   checkNum('heldOutFraction', c.heldOutFraction, LIMITS.heldOutFraction.min, LIMITS.heldOutFraction.max, true);
+  checkNum('dropout', c.dropout, LIMITS.dropout.min, LIMITS.dropout.max, true);
+  checkInt('patience', c.patience, LIMITS.patience);
   if (!Number.isSafeInteger(c.seed)) throw new Error(`training.seed must be an integer, got ${String(c.seed)}`);
   if (!BACKEND_NAMES.includes(c.backend))
     throw new Error(`training.backend must be one of ${BACKEND_NAMES.join(', ')}, got ${String(c.backend)}`);
@@ -102,6 +110,8 @@ export function resolveTrainingConfig(raw: Partial<TrainingConfig> | undefined):
     maxEpochs: c.maxEpochs,
     heldOutFraction: c.heldOutFraction,
     seed: c.seed,
+    dropout: c.dropout,
+    patience: c.patience,
     backend: c.backend,
   };
 }

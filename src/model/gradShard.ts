@@ -37,6 +37,8 @@ export interface ShardInit {
   sab: SharedArrayBuffer;
   /** Where the tfjs wasm binaries are (helper thread). */
   wasmDir?: string;
+  /** The trainer's output dropout (the shard's streams start at streamOffset); absent: none. */
+  dropout?: { rate: number; seed: number; streamOffset: number };
 }
 
 /** Carried (B1, H) blocks per shard: h and c per LSTM layer, h per GRU/RNN layer. */
@@ -123,11 +125,12 @@ export class GradHelper {
     T: number,
     wasmDir?: string,
     timeoutMs = 20000,
+    dropout?: ShardInit['dropout'],
   ): Promise<GradHelper> {
     const P = totalLength(paramSpecs(model, V));
     const S = carriedBlocks(model) * B1 * model.hiddenSize;
     const sab = new SharedArrayBuffer(ShardViews.bytes(P, B1, T, S));
-    const init: ShardInit = { model, V, B1, T, sab, wasmDir };
+    const init: ShardInit = { model, V, B1, T, sab, wasmDir, dropout };
     const thread = spawn(init);
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -158,10 +161,14 @@ export class GradHelper {
     return Atomics.load(this.views.ctl, ERR) !== 0;
   }
 
-  /** Starts a step with these weights and state flags (RESET | CARRY | LOAD); inputs/targets must be in views. */
-  begin(params: Float32Array, flags: number): void {
+  /**
+   * Starts a step with these weights and state flags (RESET | CARRY | LOAD); inputs/targets must be in views.
+   * `step` (the trainer's step count) keys the dropout mask, so every thread draws its part of one mask.
+   */
+  begin(params: Float32Array, flags: number, step = 0): void {
     const v = this.views;
     v.params.set(params);
+    v.loss[0] = step; // read by the helper before its pass, overwritten by its loss after
     Atomics.store(v.ctl, FLAGS, flags);
     this.seq++;
     Atomics.store(v.ctl, CMD, this.seq);
@@ -213,8 +220,8 @@ export function splitState(flat: Float32Array, block: number): Float32Array[] {
   return Array.from({ length: flat.length / block }, (_, k) => flat.subarray(k * block, (k + 1) * block));
 }
 
-/** The helper thread's loop (called by src/worker/gradWorker.ts with its workerData). */
-export function serveShard(init: ShardInit, graph: ShardGraph, run: () => number): void {
+/** The helper thread's loop (called by src/worker/gradWorker.ts with its workerData); `run(step)` runs one pass. */
+export function serveShard(init: ShardInit, graph: ShardGraph, run: (step: number) => number): void {
   const v = ShardViews.forInit(init);
   const block = init.B1 * init.model.hiddenSize;
   let seen = 0;
@@ -232,7 +239,7 @@ export function serveShard(init: ShardInit, graph: ShardGraph, run: () => number
       graph.setWeights(v.params);
       graph.inputs.set(v.inputs);
       graph.targets.set(v.targets);
-      v.loss[0] = run();
+      v.loss[0] = run(v.loss[0]);
       v.grads.set(graph.grads.v);
       // Carry now (a second carry before the next step changes nothing) and publish the state, so the
       // trainer can take this shard over at any step boundary.

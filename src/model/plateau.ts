@@ -17,7 +17,13 @@ export class Plateau {
   private bestPoint: BestPoint | null = null;
   private since = 0;
 
-  constructor(readonly options: PlateauOptions) {}
+  /** `initial`: the best point so far when a run continues an earlier one (only beating it counts). */
+  constructor(
+    readonly options: PlateauOptions,
+    initial: BestPoint | null = null,
+  ) {
+    this.bestPoint = initial;
+  }
 
   /** Records one held-out evaluation; true when it is a new best. */
   observe(step: number, heldOutBpc: number): boolean {

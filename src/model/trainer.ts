@@ -3,6 +3,7 @@
 import type { Arena } from './arena';
 import type { ModelConfig, TrainingConfig } from './config';
 import { CARRY, GradHelper, LOAD, RESET, splitState, type SpawnHelper } from './gradShard';
+import { OutputDropout } from './engine/dropout';
 import { trainGraphFor, type TrainGraph } from './engine/trainGraph';
 import { DEFAULT_PARALLEL_CONFIG, plannedThreads, shardSizes, ThreadGovernor, type ParallelConfig } from './parallel';
 import { initWeights, type ModelWeights } from './params';
@@ -78,10 +79,14 @@ export async function startTrainer(init: TrainerInit, opts: StartOptions): Promi
   if (threads < 2 || init.arena.kind !== 'wasm' || !spawn)
     return new Trainer({ ...init, parallel, threads: 1, threadsWhy: `1 thread trains (${plan.why})` });
   const sizes = shardSizes(B, threads);
+  const { dropout: rate, seed } = init.training;
+  /** Shard k's streams start after those of the shards before it (its part of the dropout mask). */
+  const offset = (k: number) => sizes.slice(0, k).reduce((a, b) => a + b, 0);
   const starting = Promise.allSettled(
-    sizes
-      .slice(1)
-      .map((B1) => GradHelper.start(spawn, init.model, init.vocabSize, B1, T, opts.wasmDir, parallel.startTimeoutMs)),
+    sizes.slice(1).map((B1, j) => {
+      const dropout = rate > 0 ? { rate, seed, streamOffset: offset(j + 1) } : undefined;
+      return GradHelper.start(spawn, init.model, init.vocabSize, B1, T, opts.wasmDir, parallel.startTimeoutMs, dropout);
+    }),
   );
   const failure = (started: PromiseSettledResult<GradHelper>[]) => {
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -220,12 +225,19 @@ export class Trainer {
     this.lr = tc.learningRate;
     this.evalMax = init.evalMaxTokens ?? 16384;
     this.graph = trainGraphFor(init.arena, init.model, init.vocabSize, this.B0, this.T);
+    this.graph.dropout = this.dropoutFor(this.B0, 0);
     const w0 = init.initial ?? initWeights(init.model, init.vocabSize, tc.seed).data;
     this.graph.setWeights(w0);
     const P = w0.length;
     this.m = new Float32Array(P);
     this.v = new Float32Array(P);
     this.startEpoch();
+  }
+
+  /** Output dropout for a graph over n streams starting at stream b0 (null when training.dropout is 0). */
+  private dropoutFor(n: number, b0: number): OutputDropout | null {
+    const { dropout: rate, seed } = this.init.training;
+    return rate > 0 ? new OutputDropout(rate, seed, n, this.T, this.init.model.hiddenSize, b0) : null;
   }
 
   /** Characters consumed by one step. */
@@ -287,12 +299,15 @@ export class Trainer {
     sh.sent = flags;
     sh.pending = 0;
     sh.where = 'helper';
-    helper.begin(this.graph.params.v, flags);
+    helper.begin(this.graph.params.v, flags, this.step);
   }
 
   /** Runs a shard's step on this thread (taking its state over from the helper if it had it). */
   private *runHere(sh: Shard): Generator<void, number> {
-    sh.local ??= trainGraphFor(this.init.arena, this.init.model, this.init.vocabSize, sh.n, this.T);
+    if (!sh.local) {
+      sh.local = trainGraphFor(this.init.arena, this.init.model, this.init.vocabSize, sh.n, this.T);
+      sh.local.dropout = this.dropoutFor(sh.n, sh.b0);
+    }
     const g = sh.local;
     if (sh.where === 'helper') {
       // The helper published its carried-in state for a CARRY after every step it finished.
@@ -307,6 +322,7 @@ export class Trainer {
     g.setWeights(this.graph.params.v);
     g.inputs.set(sh.inputs);
     g.targets.set(sh.targets);
+    g.dropout?.draw(this.step); // the same part of this step's mask a helper would draw
     return yield* g.run(true);
   }
 
@@ -342,6 +358,7 @@ export class Trainer {
       if (sh.helper?.failed) this.helperDied(sh, 'it exited');
       if (mode === 'parallel' && sh.helper) this.beginOnHelper(sh, sh.helper);
     }
+    this.graph.dropout?.draw(this.step); // this step's mask for shard 0 (every shard draws its own part)
     let loss = yield* this.graph.run(true);
     for (const sh of this.shards) {
       if (sh.where === 'helper' && sh.helper && sh.pending === 0 && mode === 'parallel') {

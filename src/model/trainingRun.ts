@@ -34,6 +34,8 @@ export interface RunOptions {
   finalEvalTokens?: number;
   /** Ends the run (done) once held-out bpc stops improving; absent: the budget alone ends it. */
   earlyStop?: PlateauOptions;
+  /** The best point of the run this one continues (same text and split): only beating it is a new best. */
+  best?: BestPoint | null;
 }
 
 export interface RunResult {
@@ -72,7 +74,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
   const startEpoch = tr.epochProgress;
   const firstStep = tr.step; // a resumed trainer starts past 0
   const elapsed = () => (now() - t0) / 1000;
-  const plateau = new Plateau(opts.earlyStop ?? { patience: 0, minDelta: 0 });
+  const plateau = new Plateau(opts.earlyStop ?? { patience: 0, minDelta: 0 }, opts.best ?? null);
   let stoppedEarly = false;
   /** Records an evaluation; a new best hands its weights to the hook. */
   const observe = (bpc: number | null) => {
@@ -116,6 +118,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
       charsPerSec: cps,
       elapsedSec: el,
       etaSec: eta,
+      best: plateau.best,
     };
     curve.push({ step: tr.step, loss, heldOutBpc: heldOut });
     hooks.onProgress(latest);
@@ -172,7 +175,10 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
       if (plateau.exhausted) {
         stoppedEarly = true;
         const b = plateau.best!;
-        return finish('done', `held-out stopped improving (best ${b.heldOutBpc.toFixed(3)} bpc at step ${b.step})`);
+        return finish(
+          'done',
+          `held-out stopped improving at step ${tr.step}: best ${b.heldOutBpc.toFixed(3)} bpc at step ${b.step}`,
+        );
       }
     } else emit(false);
     if (now() - lastSnap > snapshotEvery) {

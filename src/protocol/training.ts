@@ -67,6 +67,8 @@ const trainingConfig = schemaFor<Partial<TrainingConfig>>()(
       maxEpochs: num(),
       heldOutFraction: num(),
       seed: anyInt,
+      dropout: num(),
+      patience: anyInt,
       backend: v.picklist(BACKEND_NAMES),
     }),
   ),
@@ -81,6 +83,7 @@ export const trainingProgress = schemaFor<TrainingProgress>()(
     charsPerSec: num(),
     elapsedSec: num(),
     etaSec: nullableNum,
+    best: v.nullable(v.object({ step: int(), heldOutBpc: num() })),
   }),
 );
 

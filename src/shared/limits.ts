@@ -22,6 +22,10 @@ export const LIMITS = {
   batchSize: { min: 1, max: 1024 },
   /** Fraction of the text held out for bits-per-character: beyond 0.9 too little is left to train on. */
   heldOutFraction: { min: 0, max: 0.9 },
+  /** Output dropout while training: at 0.9 nine in ten units are cut and nothing is learned. */
+  dropout: { min: 0, max: 0.9 },
+  /** Held-out evaluations without improvement before early stopping (0: off); evaluations come every ~5 s. */
+  patience: { min: 0, max: 1000 },
 
   // ── what a user may pick in the lstmLens.* settings (package.json repeats these; a unit test compares) ──
   /** Units per layer: below 8 nothing is learned worth reading, above 512 training crawls on a laptop. */
@@ -34,6 +38,8 @@ export const LIMITS = {
   settingLearningRate: { min: 1e-5, max: 0.1 },
   /** Seconds of training per run: an hour is the longest a panel session plausibly waits. */
   settingTrainingTimeBudget: { min: 5, max: 3600 },
+  /** Output dropout a user may pick: past 0.5 a small char model underfits in two minutes. */
+  settingDropout: { min: 0, max: 0.5 },
   /** Predictions listed at the cursor. */
   settingTopK: { min: 1, max: 50 },
   /** Characters in the context heatmap. */

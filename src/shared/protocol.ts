@@ -25,6 +25,7 @@ import {
   type RecallResult,
   type Prediction,
   type TokenProbability,
+  type Checkpoint,
   type TrainingProgress,
   type TrainingSnapshot,
   type ProbeSummary,
@@ -347,8 +348,13 @@ function isTrainingProgress(raw: unknown): raw is TrainingProgress {
     isFiniteNumber(raw.epoch) &&
     isFiniteNumber(raw.charsPerSec) &&
     isFiniteNumber(raw.elapsedSec) &&
-    (raw.etaSec === null || isFiniteNumber(raw.etaSec))
+    (raw.etaSec === null || isFiniteNumber(raw.etaSec)) &&
+    (raw.best === null || isCheckpoint(raw.best))
   );
+}
+
+function isCheckpoint(raw: unknown): raw is Checkpoint {
+  return isObject(raw) && isInt(raw.step) && isFiniteNumber(raw.heldOutBpc);
 }
 
 /** The actual next token's probability, rank and surprisal (null: none). */
@@ -460,7 +466,8 @@ function isTrainingSnapshot(raw: unknown): raw is TrainingSnapshot {
         isFiniteNumber(p.loss) &&
         (p.heldOutBpc === null || isFiniteNumber(p.heldOutBpc)),
     ) &&
-    (raw.backend === null || isString(raw.backend))
+    (raw.backend === null || isString(raw.backend)) &&
+    (raw.checkpoint === null || isCheckpoint(raw.checkpoint))
   );
 }
 

@@ -19,6 +19,8 @@ export interface TrainingProgress extends TrainingPoint {
   elapsedSec: number;
   /** Seconds left, when a budget makes it knowable. */
   etaSec: number | null;
+  /** The best held-out evaluation so far (of this run or the one it continues); null before one. */
+  best: Checkpoint | null;
 }
 
 /** What the panel knows about a document's model. */
@@ -29,6 +31,14 @@ export interface TrainingSnapshot {
   latest: TrainingProgress | null;
   curve: TrainingPoint[];
   backend: string | null;
+  /** The held-out evaluation of the weights the panel uses (the best so far), when one was measured. */
+  checkpoint: Checkpoint | null;
+}
+
+/** A model's best held-out evaluation: the step whose weights scored it and its bits per character. */
+export interface Checkpoint {
+  step: number;
+  heldOutBpc: number;
 }
 
 /** Which compute backend tfjs uses for training. */
@@ -66,8 +76,12 @@ export interface TrainingConfig {
   maxEpochs: number;
   /** Fraction of the text held out (the tail) for bits-per-character. */
   heldOutFraction: number;
-  /** Seed for initialisation and batch order: same seed, same loss curve. */
+  /** Seed for initialisation, batch order and dropout masks: same seed, same loss curve. */
   seed: number;
+  /** Fraction of the top layer's outputs dropped before the read-out while training (0 = none; never at inference). */
+  dropout: number;
+  /** Held-out evaluations in a row without a new best before the run stops and keeps its best (0 = never stop early). */
+  patience: number;
   /** Compute backend. */
   backend: BackendName;
 }

@@ -8,7 +8,7 @@ import { TextDoc } from '../model/textDoc';
 import type { Vocab } from '../model/vocab';
 import type { Handlers } from '../protocol/channel';
 import type { documentNotifications } from '../protocol/document';
-import type { TrainingStatus } from '../shared/domain';
+import type { Checkpoint, TrainingStatus } from '../shared/domain';
 import { disposeComparison } from './lab';
 import { errText } from './answering';
 import { channel, log } from './port';
@@ -16,11 +16,22 @@ import { channel, log } from './port';
 export interface DocState {
   doc: TextDoc;
   status: TrainingStatus;
-  /** steps: optimisation steps behind the weights (0 for an imported model), so a resumed run counts on. */
-  model: { weights: ModelWeights; vocab: Vocab; trainedOn: string | null; steps: number } | null;
+  model: DocModel | null;
   predictor: Predictor | null;
   run: { stop: boolean; done: Promise<void> } | null;
   /** The held-out fraction of the last training run (the insight overlays mark the held-out tail). */
+  heldOutFraction: number;
+}
+
+/** A document's model: the best checkpoint of its training, or an imported one. */
+export interface DocModel {
+  weights: ModelWeights;
+  vocab: Vocab;
+  trainedOn: string | null;
+  /** Optimisation steps of the training behind the model (all of it, also past the best), so a resumed run counts on. */
+  steps: number;
+  /** The held-out evaluation of these weights (null: none measured), and the held-out fraction it used. */
+  checkpoint: Checkpoint | null;
   heldOutFraction: number;
 }
 
@@ -52,8 +63,9 @@ export function setModel(
   vocab: Vocab,
   trainedOn: string | null,
   steps: number,
+  checkpoint: Checkpoint | null = null,
 ): void {
-  st.model = { weights, vocab, trainedOn, steps };
+  st.model = { weights, vocab, trainedOn, steps, checkpoint, heldOutFraction: st.heldOutFraction };
   st.predictor?.dispose();
   st.predictor = Predictor.from(weights, vocab, undefined, inferenceArena);
 }

@@ -1,8 +1,11 @@
 // Training a document's model: a run starts on `train` (stopping the one before), reports status and
-// progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`.
+// progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`, at
+// its budget, or when held-out bits per character stop improving. The document's model (predictions,
+// labels, overlays, the lab, saving) is always the best held-out checkpoint so far, not the last weights.
 import { backend, platform } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
 import { startTrainer, type Trainer } from '../model/trainer';
+import { keptModelMessage, runOptionsFor } from '../model/bestModel';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import type { Handlers } from '../protocol/channel';
@@ -32,8 +35,14 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
   st.heldOutFraction = training.heldOutFraction;
   const engine = await backend(training.backend, log);
   const text = st.doc.text;
-  const resume = m.resume && st.model !== null && sameShape(st.model.weights.config, model);
+  const prior = st.model;
+  const resume = m.resume && prior !== null && sameShape(prior.weights.config, model);
   if (m.resume && !resume) log('info', 'resume requested but there is no compatible model; starting fresh');
+  // A continued run must beat the model it continues, when that was scored on this very held-out split.
+  const priorBest =
+    resume && prior!.trainedOn === text && prior!.heldOutFraction === training.heldOutFraction
+      ? prior!.checkpoint
+      : null;
   const vocab = resume ? st.model!.vocab : Vocab.fromSymbols(st.doc.syms, model.maxVocab);
   // The run exists from here on: starting helper threads takes a moment, and a stop or a newer `train`
   // arriving meanwhile must find it (and wait for it) rather than start a second run beside it.
@@ -92,23 +101,30 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     noteVersion = trainer.governor.version;
     status(m.docId, st, 'training', trainer.governor.note);
   };
+  /** Whether a best checkpoint exists: then the model only ever changes to a better one. */
+  let haveBest = priorBest !== null;
+  // A document disposed (or replaced) mid-run takes no model: its predictor would never be freed.
+  const current = () => docs.get(m.docId) === st;
   const body = (async () => {
     try {
-      const res = await runTraining(
-        trainer,
-        { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
-        {
-          onProgress: (progress) => {
-            channel.emit('trainingProgress', { docId: m.docId, progress });
-            threadsChanged();
-          },
-          onRecovered: (message) => status(m.docId, st, 'training', message),
-          // A document disposed (or replaced) mid-run takes no snapshot: its predictor would never be freed.
-          onSnapshot: (w) => (docs.get(m.docId) === st ? setModel(st, w, vocab, text, trainer.step) : undefined),
-          shouldStop: () => run.stop || docs.get(m.docId) !== st,
+      const res = await runTraining(trainer, runOptionsFor(training, priorBest), {
+        onProgress: (progress) => {
+          channel.emit('trainingProgress', { docId: m.docId, progress });
+          threadsChanged();
         },
-      );
-      status(m.docId, st, res.status, res.message);
+        onRecovered: (message) => status(m.docId, st, 'training', message),
+        // Without a held-out score (a tiny text, no held-out split) the live weights are all there is.
+        onSnapshot: (w) => (current() && !haveBest ? setModel(st, w, vocab, text, trainer.step) : undefined),
+        onBest: (w, best) => {
+          haveBest = true;
+          if (current()) setModel(st, w, vocab, text, best.step, best);
+        },
+        shouldStop: () => run.stop || !current(),
+      });
+      // Steps count all the training behind the model, so a continued run goes on from here (its curve
+      // never goes back) while starting from the best weights.
+      if (current() && st.model && haveBest) st.model.steps = trainer.step;
+      status(m.docId, st, res.status, keptModelMessage(res));
     } catch (e) {
       status(m.docId, st, 'failed', `Training failed: ${errText(e)}`);
     } finally {

@@ -66,7 +66,13 @@ export class DocumentSession {
       loss: progress.loss,
       heldOutBpc: progress.heldOutBpc,
     });
-    this.training = { ...this.training, latest: progress, curve };
+    // The worker's model is its best held-out checkpoint so far (a continued run starts from the one before).
+    this.training = {
+      ...this.training,
+      latest: progress,
+      curve,
+      checkpoint: progress.best ?? this.training.checkpoint,
+    };
     this.hasModel = true;
   }
 
@@ -83,7 +89,7 @@ export class DocumentSession {
 }
 
 function emptyTraining(): TrainingSnapshot {
-  return { status: 'untrained', message: null, latest: null, curve: [], backend: null };
+  return { status: 'untrained', message: null, latest: null, curve: [], backend: null, checkpoint: null };
 }
 
 export function emptyInsight(): DocumentInsight {

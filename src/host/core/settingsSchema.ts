@@ -1,4 +1,5 @@
 // The `lstmLens.*` settings as data (defaults, bounds, reasons) and their validation, pure so unit tests can run it.
+import { DEFAULT_TRAINING_CONFIG } from '../../model/config';
 import { BACKEND_NAMES, LIMITS, RECALL_DEFAULTS, type BackendName, type Range } from '../../shared/domain';
 
 export interface LensSettings {
@@ -16,6 +17,8 @@ export interface LensSettings {
   compareSteps: number;
   recallSteps: number;
   inlineSuggestions: boolean;
+  dropout: number;
+  earlyStopping: boolean;
 }
 
 type NumberSpec = { kind: 'integer' | 'number'; default: number } & Range;
@@ -43,6 +46,8 @@ export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
   compareSteps: { kind: 'integer', default: 0, ...LIMITS.settingCompareSteps }, // 0: each cell until its held-out bpc stops improving; N: N steps each
   recallSteps: { kind: 'integer', default: RECALL_DEFAULTS.steps, ...LIMITS.settingRecallSteps }, // step budget per cell of the recall experiment
   inlineSuggestions: { kind: 'boolean', default: false }, // ghost text from the document's model (opt-in: it is a toy)
+  dropout: { kind: 'number', default: DEFAULT_TRAINING_CONFIG.dropout, ...LIMITS.settingDropout }, // output dropout while training
+  earlyStopping: { kind: 'boolean', default: true }, // stop when held-out stops improving, keeping the best model
 };
 
 export const DEFAULT_SETTINGS: LensSettings = Object.fromEntries(

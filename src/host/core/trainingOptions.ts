@@ -15,5 +15,7 @@ export function toTrainingConfig(s: LensSettings): TrainingConfig {
     learningRate: s.learningRate,
     timeBudgetSec: s.trainingTimeBudget,
     backend: s.backend,
+    dropout: s.dropout,
+    patience: s.earlyStopping ? DEFAULT_TRAINING_CONFIG.patience : 0,
   };
 }

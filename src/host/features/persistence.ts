@@ -67,7 +67,13 @@ export class PersistenceFeature implements vscode.Disposable {
           ? vscode.l10n.t('Loaded the saved model for this document.')
           : vscode.l10n.t('Loaded the saved model; it was trained on an earlier version of this document.'),
       );
-      session.training = { ...session.training, curve: [], latest: null };
+      const { heldOutBpc, steps } = saved.meta;
+      session.training = {
+        ...session.training,
+        curve: [],
+        latest: null,
+        checkpoint: heldOutBpc === null ? null : { step: steps, heldOutBpc },
+      };
       this.training.push(session);
       return true;
     });
@@ -96,8 +102,9 @@ export class PersistenceFeature implements vscode.Disposable {
               uri: session.uri,
               textHash: hash,
               savedAt: Date.now(),
-              heldOutBpc: session.training.latest?.heldOutBpc ?? null,
-              steps: session.training.latest?.step ?? 0,
+              // The saved weights are the best held-out checkpoint: its score and step, not the last ones.
+              heldOutBpc: session.training.checkpoint?.heldOutBpc ?? session.training.latest?.heldOutBpc ?? null,
+              steps: session.training.checkpoint?.step ?? session.training.latest?.step ?? 0,
             },
             json: answer.json,
             weights: answer.weights,

@@ -18,7 +18,8 @@ export class LensStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const bpc = training.latest?.heldOutBpc ?? null;
+    // The score of the model in use (the best checkpoint), not of the last evaluation.
+    const bpc = training.checkpoint?.heldOutBpc ?? training.latest?.heldOutBpc ?? null;
     const bpcText = bpc === null ? '' : ` ${bpc.toFixed(2)} bpc`;
     switch (training.status) {
       case 'untrained':

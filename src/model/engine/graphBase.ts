@@ -4,6 +4,7 @@ import type { Arena, Buf } from '../arena';
 import type { ModelConfig } from '../config';
 import { paramSpecs, type ParamSpec } from '../params';
 import type { CarriedState } from './carried';
+import type { OutputDropout } from './dropout';
 
 export abstract class GraphBase {
   readonly H: number;
@@ -14,6 +15,8 @@ export abstract class GraphBase {
   readonly targets: Int32Array;
   abstract readonly params: Buf;
   protected abstract readonly state: CarriedState;
+  /** Dropout on the top layer's output in training passes (run(true)); null: none. */
+  dropout: OutputDropout | null = null;
 
   constructor(
     readonly arena: Arena,

@@ -217,7 +217,7 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
       yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
-    this.out.forward(top.hs);
+    this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;

@@ -172,7 +172,7 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     }
     // logits = Hs·Wy + by: (TB,H)·(H,V)
     const top = this.layers[this.L - 1];
-    this.out.forward(top.hs);
+    this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;

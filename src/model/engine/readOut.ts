@@ -1,5 +1,6 @@
 // The output layer both training graphs end in: logits = h·Wy + by over all T·B rows, and its backward
 // pass (dWy = hᵀ·dLogits, dby = Σ rows, dh = dLogits·Wyᵀ). The cross-entropy between them is each graph's.
+// With a dropout mask (training only, see dropout.ts) it reads h ⊙ mask and masks dh the same way.
 import type { Arena, Buf } from '../arena';
 import { columnSums, transpose } from './ops';
 
@@ -16,6 +17,10 @@ export class ReadOut {
   readonly WyT: Buf; // (V, H)
   readonly logits: Buf; // (TB, V)
   readonly dLogits: Buf; // (TB, V)
+  /** h ⊙ mask and its transpose, allocated on the first step that drops (training with dropout only). */
+  private dropped: { hd: Buf; hdT: Buf } | null = null;
+  /** The mask the last forward pass applied (null: none), which its backward pass applies to dh. */
+  private mask: Float32Array | null = null;
 
   constructor(
     private readonly arena: Arena,
@@ -23,7 +28,7 @@ export class ReadOut {
     private readonly V: number,
     private readonly TB: number,
     param: ParamView,
-    alloc: Alloc,
+    private readonly alloc: Alloc,
   ) {
     this.Wy = param('output.kernel', false, true);
     this.by = param('output.bias', false);
@@ -41,21 +46,42 @@ export class ReadOut {
     this.arena.touch(this.WyT);
   }
 
-  /** logits = hs·Wy (TB,H)·(H,V); the bias is added by the cross-entropy. */
-  forward(hs: Buf): void {
-    this.arena.gemm(hs, this.Wy, this.logits, this.TB, this.H, this.V);
+  /** logits = (hs ⊙ mask)·Wy (TB,H)·(H,V); the bias is added by the cross-entropy. No mask: hs as it is. */
+  forward(hs: Buf, mask: Float32Array | null = null): void {
+    this.mask = mask;
+    if (!mask) {
+      this.arena.gemm(hs, this.Wy, this.logits, this.TB, this.H, this.V);
+      return;
+    }
+    const { H, TB } = this;
+    this.dropped ??= { hd: this.alloc(TB * H), hdT: this.alloc(H * TB) };
+    const h = hs.v;
+    const hd = this.dropped.hd.v;
+    const hdT = this.dropped.hdT.v;
+    for (let r = 0; r < TB; r++)
+      for (let k = 0; k < H; k++) {
+        const x = h[r * H + k] * mask[r * H + k]; // (TB,H) dropped output
+        hd[r * H + k] = x;
+        hdT[k * TB + r] = x;
+      }
+    this.arena.gemm(this.dropped.hd, this.Wy, this.logits, TB, H, this.V);
   }
 
-  /** From dLogits: dWy = hsᵀ·dL (H,TB)(TB,V), dby = Σ rows dL, dHs = dL·Wyᵀ (TB,V)(V,H). */
+  /** From dLogits: dWy = hsᵀ·dL (H,TB)(TB,V), dby = Σ rows dL, dHs = dL·Wyᵀ (TB,V)(V,H), then dHs ⊙= mask. */
   backward(hsT: Buf, dHs: Buf): void {
-    const { arena, H, V, TB } = this;
-    arena.gemm(hsT, this.dLogits, this.gWy, H, TB, V);
+    const { arena, H, V, TB, mask } = this;
+    arena.gemm(mask ? this.dropped!.hdT : hsT, this.dLogits, this.gWy, H, TB, V);
     columnSums(this.dLogits.v, this.gby.v, TB, V);
     arena.gemm(this.dLogits, this.WyT, dHs, TB, V, H);
+    if (mask) {
+      const d = dHs.v;
+      for (let i = 0; i < TB * H; i++) d[i] *= mask[i];
+    }
   }
 
   /** Views first, then buffers. */
   get buffers(): Buf[] {
-    return [this.Wy, this.by, this.gWy, this.gby, this.WyT, this.logits, this.dLogits];
+    const dropped = this.dropped ? [this.dropped.hd, this.dropped.hdT] : [];
+    return [this.Wy, this.by, this.gWy, this.gby, this.WyT, this.logits, this.dLogits, ...dropped];
   }
 }

@@ -4,6 +4,7 @@
 import type { Arena, Buf } from '../arena';
 import { cellOf, type ModelConfig } from '../config';
 import type { ParamSpec } from '../params';
+import type { OutputDropout } from './dropout';
 import { GruRnnGraph } from './gruRnnGraph';
 import { LstmGraph } from './lstmGraph';
 
@@ -21,6 +22,8 @@ export interface TrainGraph {
   /** This window's token ids and next-token targets, (T, B) time-major; a target of −1 is padding. */
   readonly inputs: Int32Array;
   readonly targets: Int32Array;
+  /** Dropout on the top layer's output, applied by training passes only (run(true)); null: none. */
+  dropout: OutputDropout | null;
   /** Loads a flat weight vector (same layout as `specs`). */
   setWeights(data: Float32Array): void;
   /** Call after any change to params: re-derives the packed and transposed copies. */

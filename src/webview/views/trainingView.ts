@@ -1,4 +1,5 @@
-// Training: status, live numbers, the loss / held-out curve, and Stop / Resume / Retrain.
+// Training: status, live numbers, the loss / held-out curve with the model in use marked on it (the best
+// held-out checkpoint: what predictions, labels, overlays, the lab and saving use), and Stop / Resume / Retrain.
 
 import { TrainingSnapshot } from '../../shared/protocol';
 import { el, setText } from '../dom';
@@ -103,11 +104,30 @@ export class TrainingView {
           [t(state, 'Loss'), `${(p.loss / LN2).toFixed(3)} bpc`],
           [t(state, 'Held-out'), p.heldOutBpc === null ? '—' : `${p.heldOutBpc.toFixed(3)} bpc`],
           [t(state, 'chars/s'), Math.round(p.charsPerSec).toLocaleString()],
-          [t(state, 'ETA'), p.etaSec === null ? '—' : `${Math.ceil(p.etaSec)} s`],
+          // Time left means nothing once a run has ended (early, or stopped).
+          [t(state, 'ETA'), p.etaSec === null || training?.status !== 'training' ? '—' : `${Math.ceil(p.etaSec)} s`],
         ]
       : [];
-    // Each name over its value, the pairs in wrapping columns.
-    this.stats.replaceChildren(...rows.map(([k, v]) => el('div', { class: 'stat' }, el('dt', {}, k), el('dd', {}, v))));
+    const stat = (k: string, v: string, attrs: Record<string, string> = {}) =>
+      el('div', { class: 'stat', ...attrs }, el('dt', {}, k), el('dd', {}, v));
+    // Each name over its value, the pairs in wrapping columns; last, which weights the panel is showing.
+    const stats = rows.map(([k, v]) => stat(k, v));
+    const kept = training?.checkpoint;
+    if (kept)
+      stats.push(
+        stat(
+          t(state, 'Model in use'),
+          t(state, 'step {0} · {1} bpc', kept.step.toLocaleString(), kept.heldOutBpc.toFixed(3)),
+          {
+            'data-testid': 'model-in-use',
+            title: t(
+              state,
+              'The weights with the best held-out score so far: predictions, labels, overlays, the lab and saving use them.',
+            ),
+          },
+        ),
+      );
+    this.stats.replaceChildren(...stats);
   }
 
   /** Training bpc (faint) and held-out bpc (strong) against step, with a legend saying which is which. */
@@ -124,11 +144,13 @@ export class TrainingView {
     const styles = {
       train: { colour: css(palette.foreground), alpha: 0.45, width: 1 },
       held: { colour: css(palette.positive), width: 2 },
+      kept: { colour: css(palette.foreground), width: 0, endDot: true },
     };
     if (this.legendInputs.changed({ palette, strings: state.strings, ratio: pixelRatio() }))
       this.legend.replaceChildren(
         legendItem({ 'data-series': 'train' }, lineSwatch(styles.train), t(state, 'Loss')),
         legendItem({ 'data-series': 'held-out' }, lineSwatch(styles.held), t(state, 'Held-out')),
+        legendItem({ 'data-series': 'model-in-use' }, '●', t(state, 'Model in use')),
       );
     const train = curve.map((p) => ({ x: p.step, y: p.loss / LN2 }));
     const held = curve.filter((p) => p.heldOutBpc !== null).map((p) => ({ x: p.step, y: p.heldOutBpc as number }));
@@ -149,6 +171,8 @@ export class TrainingView {
     chart.xTicks(formatCount);
     if (train.length > 1) chart.line(train, styles.train);
     if (held.length > 1) chart.line(held, styles.held);
+    const kept = training?.checkpoint;
+    if (kept && kept.step <= xAxis.max) chart.line([{ x: kept.step, y: kept.heldOutBpc }], styles.kept);
     const last = held[held.length - 1];
     c.setAttribute(
       'aria-label',

@@ -18,7 +18,7 @@ function setup() {
   const state: PanelSnapshot = {
     document: null,
     cursor: null,
-    training: { status: 'untrained', message: null, latest: null, curve: [], backend: null },
+    training: { status: 'untrained', message: null, latest: null, curve: [], backend: null, checkpoint: null },
     prediction: null,
     view: DEFAULT_VIEW_STATE,
     settings: { topK: 10, contextWindow: 40 },

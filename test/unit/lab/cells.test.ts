@@ -215,6 +215,8 @@ describe('lab/cells in the engine', () => {
           maxEpochs: 0,
           heldOutFraction: 0.1,
           seed: 1,
+          dropout: 0,
+          patience: 0,
           backend: 'wasm',
         },
         arena: backend.arena,

@@ -27,6 +27,7 @@ const sig = (x: number) => 1 / (1 + Math.exp(-x));
 /**
  * Float64 reference: mean cross-entropy of a (T,B) time-major window from the given initial states
  * (per layer h and c, (B,H)). Deliberately naive: one position, one unit, one weight at a time.
+ * `outMask` ((T·B, H), time-major): output dropout, multiplies the top layer's h before the read-out.
  */
 export function referenceLoss(
   cfg: ModelConfig,
@@ -38,6 +39,7 @@ export function referenceLoss(
   T: number,
   h0: Float64Array[],
   c0: Float64Array[],
+  outMask?: ArrayLike<number>,
 ): number {
   const H = cfg.hiddenSize;
   const E = cfg.embeddingSize;
@@ -81,9 +83,10 @@ export function referenceLoss(
         x = out;
       }
       const logits = new Float64Array(V);
+      const m = (k: number) => (outMask ? outMask[(t * B + b) * H + k] : 1);
       for (let v = 0; v < V; v++) {
         let s = by[v];
-        for (let k = 0; k < H; k++) s += x[k] * Wy[k * V + v];
+        for (let k = 0; k < H; k++) s += x[k] * m(k) * Wy[k * V + v];
         logits[v] = s;
       }
       const max = Math.max(...logits);

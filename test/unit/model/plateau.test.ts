@@ -1,6 +1,7 @@
 // Early stopping: the plateau detector and runTraining's best point, driven by a scripted held-out curve.
 import * as assert from 'node:assert/strict';
 import type { ModelWeights } from '../../../src/model/params';
+import { keptModelMessage } from '../../../src/model/bestModel';
 import { Plateau } from '../../../src/model/plateau';
 import type { Trainer } from '../../../src/model/trainer';
 import { runTraining } from '../../../src/model/trainingRun';
@@ -83,5 +84,51 @@ describe('model/plateau', () => {
     assert.equal(res.stoppedEarly, false);
     assert.equal(tr.step, 40);
     assert.deepEqual(res.best, { step: 2, heldOutBpc: 2.0 });
+  });
+
+  it('a continued run only counts what beats the best of the run it continues', async () => {
+    const tr = scripted([2.3, 2.25, 2.1]);
+    const bests: number[] = [];
+    const res = await runTraining(
+      tr as unknown as Trainer,
+      { timeBudgetSec: 0, maxEpochs: 0, maxSteps: 60, evalEveryMs: 0, best: { step: 0, heldOutBpc: 2.2 } },
+      {
+        onProgress: () => {},
+        onRecovered: () => {},
+        onSnapshot: () => {},
+        shouldStop: () => false,
+        onBest: (_, b) => bests.push(b.heldOutBpc),
+      },
+    );
+    assert.deepEqual(bests, [2.1], 'the first evaluations, worse than the earlier best, are not kept');
+    assert.equal(res.best?.heldOutBpc, 2.1);
+  });
+
+  it('says why the run ended and which model it kept', () => {
+    const base = { status: 'done' as const, curve: [], medianCharsPerSec: 0 };
+    const latest = {
+      step: 900,
+      loss: 1,
+      heldOutBpc: 2.4,
+      epoch: 3,
+      charsPerSec: 0,
+      elapsedSec: 80,
+      etaSec: 0,
+      best: null,
+    };
+    const best = { step: 600, heldOutBpc: 2.1234 };
+    assert.equal(
+      keptModelMessage({ ...base, message: 'x', latest, best, stoppedEarly: true }),
+      'held-out stopped improving at step 900, best 2.123 bpc at step 600; kept that model',
+    );
+    assert.equal(
+      keptModelMessage({ ...base, message: 'time budget of 120 s used', latest, best, stoppedEarly: false }),
+      'time budget of 120 s used; kept the best held-out model (step 600, 2.123 bpc)',
+    );
+    assert.equal(
+      keptModelMessage({ ...base, message: 'done', latest, best: null, stoppedEarly: false }),
+      'done',
+      'no held-out split: nothing to say about checkpoints',
+    );
   });
 });

@@ -54,6 +54,23 @@ describe('model/training', function () {
     assert.deepEqual(a, b);
   });
 
+  it('is reproducible with output dropout on: same seed, same loss curve, and not the curve without it', async () => {
+    const curve = async (dropout: number) => {
+      const tr = await trainer({ training: { ...training, dropout } });
+      const out = Array.from({ length: 8 }, () => runSync(tr.trainStep()).loss);
+      tr.dispose();
+      return out;
+    };
+    const a = await curve(0.25);
+    const b = await curve(0.25);
+    const none = await curve(0);
+    console.log(
+      `      dropout 0.25: ${a.map((x) => x.toFixed(4)).join(' ')}; none: ${none.map((x) => x.toFixed(4)).join(' ')}`,
+    );
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.slice(1), none.slice(1), 'the mask is applied');
+  });
+
   it('recovers from a NaN step with the last good weights and a lower learning rate', async () => {
     const tr = await trainer({ faultAtStep: 25 });
     let recovered: string | null = null;
