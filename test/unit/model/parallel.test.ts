@@ -32,11 +32,17 @@ const flipping: ParallelConfig = { ...DEFAULT_PARALLEL_CONFIG, probeSteps: 1, pr
 
 async function make(
   threads: number,
-  opts: { cfg?: ModelConfig; spawn?: SpawnHelper; parallel?: ParallelConfig; background?: boolean } = {},
+  opts: {
+    cfg?: ModelConfig;
+    train?: TrainingConfig;
+    spawn?: SpawnHelper;
+    parallel?: ParallelConfig;
+    background?: boolean;
+  } = {},
 ): Promise<Trainer> {
   const { arena } = await wasmBackend();
   return startTrainer(
-    { model: opts.cfg ?? model, training, arena, ids, vocabSize: vocab.size },
+    { model: opts.cfg ?? model, training: opts.train ?? training, arena, ids, vocabSize: vocab.size },
     {
       threads,
       cores: availableParallelism(),
@@ -122,6 +128,23 @@ describe('model/data-parallel training', function () {
     assert.deepEqual(none.out, a.out, 'helpers that never started');
     assert.match(none.threads, /^1 thread trains: .*did not start/);
     assert.equal(arena.liveBuffers, live);
+  });
+
+  it('with dropout: every shard draws its part of one mask, so the curve is the same wherever the shards ran', async () => {
+    const dropped = { ...training, dropout: 0.25 };
+    const curve = async (opts: Parameters<typeof make>[1]) => {
+      const tr = await make(3, { train: dropped, ...opts });
+      const out = losses(tr, 6);
+      tr.dispose();
+      return out;
+    };
+    const helpers = await curve({});
+    const flip = await curve({ parallel: flipping });
+    const none = await curve({ spawn: nodeHelperSpawn(path.join(__dirname, 'no-such-worker.js')) });
+    const plain = await curve({ train: training });
+    assert.deepEqual(flip, helpers, 'steps alternating between helpers and this thread');
+    assert.deepEqual(none, helpers, 'every shard on the trainer thread');
+    assert.notDeepEqual(plain, helpers, 'dropout changes the curve');
   });
 
   it('helpers started in the background join a run already training, with the same curve', async () => {
