@@ -39,7 +39,7 @@ export const SETTINGS_SPEC: { [K in keyof LensSettings]: Spec } = {
   backend: { kind: 'enum', default: 'wasm', values: BACKEND_NAMES }, // tfjs backend for training
   // Seconds each cell may train in Compare Cells at most (it stops earlier on a plateau). Measured on a 130 KB
   // source file (argparse.js) on this 2-core machine under load: at 30 s every cell was near 2.7 bpc and the
-  // probe's intervals overlapped (the flip in issue 15); at 300 s the LSTM was at 1.99, the RNN at 1.62 and the
+  // probe's intervals overlapped (the ranking flipped with the budget); at 300 s the LSTM was at 1.99, the RNN at 1.62 and the
   // probe's intervals separated beyond 100 characters. No cell had plateaued by then, so 300 s is a cap, not a
   // guarantee: the table says which cells were still improving.
   compareBudget: { kind: 'integer', default: 300, ...LIMITS.settingCompareBudget },
