@@ -85,25 +85,13 @@ export class LabFeature implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('LSTM Lens: open a text document first.'));
       return;
     }
-    const params = {
-      label: vscode.l10n.t('Same number of parameters'),
-      detail: vscode.l10n.t('Hidden sizes differ so each cell has about as many weights as the LSTM (a fair budget).'),
-      match: 'params' as const,
-    };
-    const hidden = {
-      label: vscode.l10n.t('Same hidden size'),
-      detail: vscode.l10n.t(
-        'Every cell gets {0} units; the LSTM then has about four times as many weights as the RNN.',
-        String(settingsOf(this.s).hiddenSize),
-      ),
-      match: 'hidden' as const,
-    };
-    const pick = await vscode.window.showQuickPick([params, hidden], {
-      placeHolder: vscode.l10n.t('Compare RNN, GRU and LSTM with the same…'),
-    });
-    if (!pick) return;
+    const match = await this.pickMatch(
+      vscode.l10n.t('Compare RNN, GRU and LSTM with the same…'),
+      settingsOf(this.s).hiddenSize,
+    );
+    if (!match) return;
     if (!this.s.panel.isOpen) await this.openExplorer();
-    await this.lab.compare(pick.match);
+    await this.lab.compare(match);
   }
 
   /** The palette's "Recall Experiment": asks what to hold equal, then runs it in the panel. */
