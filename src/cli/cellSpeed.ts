@@ -30,26 +30,17 @@ export function cellSpeeds(arena: Arena, H: number, L: number, seconds: number):
     const cfg: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: hidden, layers: L, embeddingSize: E, cell };
     const g: TrainGraph = trainGraphFor(arena, cfg, V, B, T);
     g.setWeights(initWeights(cfg, V, 1).data);
-    for (let k = 0; k < T * B; k++) {
-      g.inputs[k] = rng.int(V);
-      g.targets[k] = rng.int(V);
-    }
+    randomBatch(g, rng, V);
     return { cell, hidden, params: paramCount(cell, hidden, E, V, L), g, ms: [] as number[] };
   });
   for (const x of graphs) runSync(x.g.run(true)); // warm-up: XNNPACK packs its operands once
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end)
-    for (const x of graphs)
-      for (let k = 0; k < 3; k++) {
-        const t = performance.now();
-        runSync(x.g.run(true));
-        x.g.carryState();
-        x.ms.push(performance.now() - t);
-      }
-  const out = graphs.map((x) => {
-    const s = [...x.ms].sort((a, b) => a - b);
-    return { cell: x.cell, hiddenSize: x.hidden, params: x.params, stepsPerSec: 1000 / s[Math.floor(s.length / 2)] };
-  });
+  timeInterleaved(graphs, seconds, true);
+  const out = graphs.map((x) => ({
+    cell: x.cell,
+    hiddenSize: x.hidden,
+    params: x.params,
+    stepsPerSec: 1000 / median(x.ms),
+  }));
   for (const x of graphs) x.g.dispose();
   return out;
 }
@@ -82,28 +73,17 @@ export function printShardCosts(arena: Arena, H: number, seconds: number): void 
   const graphs = sizes.map((B) => {
     const g = trainGraphFor(arena, cfg, V, B, T);
     g.setWeights(initWeights(cfg, V, 1).data);
-    for (let k = 0; k < T * B; k++) {
-      g.inputs[k] = rng.int(V);
-      g.targets[k] = rng.int(V);
-    }
+    randomBatch(g, rng, V);
     runSync(g.run(true));
     return { B, g, ms: [] as number[] };
   });
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end)
-    for (const x of graphs)
-      for (let k = 0; k < 3; k++) {
-        const t = performance.now();
-        runSync(x.g.run(true));
-        x.ms.push(performance.now() - t);
-      }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const t32 = med(graphs[0].ms);
+  timeInterleaved(graphs, seconds, false);
+  const t32 = median(graphs[0].ms);
   for (const x of graphs) {
     const K = Math.round(32 / x.B);
     console.log(
-      `  B=${String(x.B).padStart(2)} (one of ${K} shards): ${med(x.ms).toFixed(1)} ms per step, ${(med(x.ms) / t32).toFixed(2)} of B=32; ` +
-        `${K} idle cores could reach ${(t32 / med(x.ms)).toFixed(2)}×`,
+      `  B=${String(x.B).padStart(2)} (one of ${K} shards): ${median(x.ms).toFixed(1)} ms per step, ${(median(x.ms) / t32).toFixed(2)} of B=32; ` +
+        `${K} idle cores could reach ${(t32 / median(x.ms)).toFixed(2)}×`,
     );
     x.g.dispose();
   }
@@ -111,3 +91,26 @@ export function printShardCosts(arena: Arena, H: number, seconds: number): void 
     `  (H=${H}, T=64, median of interleaved steps, ${seconds} s, load average ${os.loadavg()[0].toFixed(2)})`,
   );
 }
+
+/** Random inputs and targets over V symbols for the graph's whole batch. */
+function randomBatch(g: TrainGraph, rng: Rng, V: number): void {
+  for (let k = 0; k < g.inputs.length; k++) {
+    g.inputs[k] = rng.int(V);
+    g.targets[k] = rng.int(V);
+  }
+}
+
+/** Times three steps of each graph in turn for `seconds` (so load hits them alike); `carry`: keep state between. */
+function timeInterleaved(graphs: { g: TrainGraph; ms: number[] }[], seconds: number, carry: boolean): void {
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end)
+    for (const x of graphs)
+      for (let k = 0; k < 3; k++) {
+        const t = performance.now();
+        runSync(x.g.run(true));
+        if (carry) x.g.carryState();
+        x.ms.push(performance.now() - t);
+      }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
