@@ -373,7 +373,7 @@ async function cellsMain(): Promise<void> {
   if (process.argv.includes('--shards')) printShardCosts(arena, arg('--hidden', 128), quick ? 6 : 20);
 }
 
-/** `--core [--hidden H] [--layers L] [--seconds S]`: one thread's chars/s on one shard (B=16), H=128 and 256. */
+/** `--core [--hidden H] [--layers L] [--seconds S] [--solo]`: one thread's chars/s on one shard (B=16), H=128 and 256. */
 async function coreMain(): Promise<void> {
   const { arena } = await initBackend('wasm', {});
   const arg = (name: string) => {
@@ -381,7 +381,13 @@ async function coreMain(): Promise<void> {
     return i >= 0 ? Number(process.argv[i + 1]) : undefined;
   };
   const H = arg('--hidden');
-  printCoreSpeeds(arena, H ? [H] : [128, 256], arg('--layers') ?? 1, arg('--seconds') ?? (quick ? 3 : 8));
+  printCoreSpeeds(
+    arena,
+    H ? [H] : [128, 256],
+    arg('--layers') ?? 1,
+    arg('--seconds') ?? (quick ? 3 : 8),
+    process.argv.includes('--solo'),
+  );
 }
 
 const bi = process.argv.indexOf('--baseline');

@@ -1,7 +1,8 @@
 // Speed per core: one thread trains one shard's batch (B=16, as each of two threads does with batch 32) on the
 // generated corpus, Adam and clipping included, at H=128 and H=256 (`npm run bench -- --core [--hidden H]
 // [--layers L] [--seconds S]`). Two trainers take turns in blocks of steps, so both see the same machine load:
-// one with the arena's SIMD kernels (engine/kernels.wat), one on the same heap running the JS loops.
+// one with the arena's SIMD kernels (engine/kernels.wat), one on the same heap running the JS loops
+// (`--solo`: the kernels' trainer alone, for a profile).
 import * as os from 'node:os';
 import { WasmArena, type Arena } from '../model/arena';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../model/config';
@@ -11,7 +12,7 @@ import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
 
 /** Median chars/s of interleaved single-thread steps (after a warm-up), per hidden size, kernels vs JS loops. */
-export function printCoreSpeeds(arena: Arena, hidden: number[], layers: number, seconds: number): void {
+export function printCoreSpeeds(arena: Arena, hidden: number[], layers: number, seconds: number, solo = false): void {
   const doc = new TextDoc(generateCorpus(300_000, 2024), 1);
   const training: TrainingConfig = {
     ...DEFAULT_TRAINING_CONFIG,
@@ -22,7 +23,7 @@ export function printCoreSpeeds(arena: Arena, hidden: number[], layers: number, 
     dropout: 0,
   };
   const arenas: [string, Arena][] = [['SIMD kernels', arena]];
-  if (arena instanceof WasmArena && arena.kernels) arenas.push(['JS loops', arena.withoutKernels()]);
+  if (!solo && arena instanceof WasmArena && arena.kernels) arenas.push(['JS loops', arena.withoutKernels()]);
   for (const H of hidden) {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: H, layers, embeddingSize: 32 };
     const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
