@@ -24,8 +24,8 @@ export interface Kernels {
     rows: number,
     H: number,
   ): void;
-  /** dst (cols,rows) = src (rows,cols)ᵀ. */
-  transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** dst[c·ld + r] = src[r·cols + c]: ld = rows transposes a whole matrix, ld > rows fills a block of columns. */
+  transpose(src: number, dst: number, rows: number, cols: number, ld: number): void;
   /** dst (n) += src (n). */
   addTo(dst: number, src: number, n: number): void;
   /** Σ g² in f64. */

@@ -148,47 +148,57 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; dst (cols, rows) = src (rows, cols)ᵀ: 4×4 tiles through registers where both sides are multiples of 4,
-  ;; else one float at a time.
-  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+  ;; dst[c·ld + r] = src[r·cols + c]: src (rows, cols) transposed into dst, whose rows are ld floats apart
+  ;; (ld = rows: a whole transpose; ld > rows: a block of columns of a wider matrix). 4×4 tiles through
+  ;; registers where rows and cols are multiples of 4, else one float at a time.
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $ld i32)
     (local $r i32) (local $c i32) (local $s i32) (local $d i32) (local $rb i32) (local $cb i32)
-    (local $a v128) (local $b v128) (local $x v128) (local $y v128) (local $t0 v128) (local $t1 v128)
-    (local $t2 v128) (local $t3 v128)
-    (local.set $rb (i32.shl (local.get $rows) (i32.const 2)))
+    (local $r0 i32) (local $rEnd i32)
+    (local $a v128) (local $b v128) (local $x v128) (local $y v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rb (i32.shl (local.get $ld) (i32.const 2)))
     (local.set $cb (i32.shl (local.get $cols) (i32.const 2)))
     (if (i32.and (i32.eqz (i32.and (local.get $rows) (i32.const 3))) (i32.eqz (i32.and (local.get $cols) (i32.const 3))))
       (then
+        ;; strips of 16 source rows: each column group of 4 then writes 64 contiguous bytes (a cache line) of
+        ;; each of its 4 destination rows
         (block $done
-          (loop $rl
-            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+          (loop $sl
+            (br_if $done (i32.ge_u (local.get $r0) (local.get $rows)))
+            (local.set $rEnd (select (i32.add (local.get $r0) (i32.const 16)) (local.get $rows)
+              (i32.lt_u (i32.add (local.get $r0) (i32.const 16)) (local.get $rows))))
             (local.set $c (i32.const 0))
-            (block $rowDone
+            (block $stripDone
               (loop $cl
-                (br_if $rowDone (i32.ge_u (local.get $c) (local.get $cols)))
-                (local.set $s (i32.add (local.get $src)
-                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
-                (local.set $a (v128.load (local.get $s)))
-                (local.set $b (v128.load (i32.add (local.get $s) (local.get $cb))))
-                (local.set $x (v128.load (i32.add (local.get $s) (i32.shl (local.get $cb) (i32.const 1)))))
-                (local.set $y (v128.load (i32.add (local.get $s) (i32.mul (local.get $cb) (i32.const 3)))))
-                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
-                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
-                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $y)))
-                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $y)))
-                (local.set $d (i32.add (local.get $dst)
-                  (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
-                (v128.store (local.get $d)
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
-                (v128.store (i32.add (local.get $d) (local.get $rb))
-                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
-                (v128.store (i32.add (local.get $d) (i32.shl (local.get $rb) (i32.const 1)))
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
-                (v128.store (i32.add (local.get $d) (i32.mul (local.get $rb) (i32.const 3)))
-                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                (br_if $stripDone (i32.ge_u (local.get $c) (local.get $cols)))
+                (local.set $r (local.get $r0))
+                (loop $rl
+                  (local.set $s (i32.add (local.get $src)
+                    (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+                  (local.set $a (v128.load (local.get $s)))
+                  (local.set $b (v128.load (i32.add (local.get $s) (local.get $cb))))
+                  (local.set $x (v128.load (i32.add (local.get $s) (i32.shl (local.get $cb) (i32.const 1)))))
+                  (local.set $y (v128.load (i32.add (local.get $s) (i32.mul (local.get $cb) (i32.const 3)))))
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $y)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $y)))
+                  (local.set $d (i32.add (local.get $dst)
+                    (i32.shl (i32.add (i32.mul (local.get $c) (local.get $ld)) (local.get $r)) (i32.const 2))))
+                  (v128.store (local.get $d)
+                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store (i32.add (local.get $d) (local.get $rb))
+                    (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store (i32.add (local.get $d) (i32.shl (local.get $rb) (i32.const 1)))
+                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store (i32.add (local.get $d) (i32.mul (local.get $rb) (i32.const 3)))
+                    (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $r (i32.add (local.get $r) (i32.const 4)))
+                  (br_if $rl (i32.lt_u (local.get $r) (local.get $rEnd))))
                 (local.set $c (i32.add (local.get $c) (i32.const 4)))
                 (br $cl)))
-            (local.set $r (i32.add (local.get $r) (i32.const 4)))
-            (br $rl))))
+            (local.set $r0 (local.get $rEnd))
+            (br $sl))))
       (else
         (block $done2
           (loop $rl2
@@ -199,7 +209,7 @@
                 (br_if $rowDone2 (i32.ge_u (local.get $c) (local.get $cols)))
                 (f32.store
                   (i32.add (local.get $dst)
-                    (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                    (i32.shl (i32.add (i32.mul (local.get $c) (local.get $ld)) (local.get $r)) (i32.const 2)))
                   (f32.load (i32.add (local.get $src)
                     (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
                 (local.set $c (i32.add (local.get $c) (i32.const 1)))

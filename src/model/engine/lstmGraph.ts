@@ -14,8 +14,8 @@
 //  - no Math.exp/Math.tanh in the time loop: σ is XNNPACK's vectorised sigmoid over a whole (B,4H)
 //    block and tanh(x) = 2σ(2x) − 1 (≈1.5 ns per value instead of 25-50 ns).
 //  - with the arena's SIMD kernels (kernels.wat; H a multiple of 4) the gate loops run there, one call per
-//    step and layer, and the transposed activations (HsT, dZT) are one tiled transpose per layer instead of
-//    strided writes in the loops. The JS loops below stay as the reference (test/unit/model/kernels.test.ts).
+//    step and layer, and the transposed activations (HsT, dZT) get each step's (B, ·) block as B columns
+//    by the kernel's tiled transpose while it is hot (B = 16: a cache line per row) instead of strided writes. The JS loops below stay as the reference (test/unit/model/kernels.test.ts).
 import type { Arena, Buf } from '../arena';
 import type { ModelConfig } from '../config';
 import type { Kernels } from './kernels';
@@ -182,7 +182,6 @@ export class LstmGraph extends GraphBase implements TrainGraph {
       yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
-    if (this.k && backward) transposeBuf(arena, top.hs, top.hsT, TB, H); // HsT for dWy (the loops write it as they go)
     // logits = Hs·Wy + by: (TB,H)·(H,V)
     this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
     const loss = this.softmaxCrossEntropy(backward);
@@ -192,7 +191,6 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
       yield* this.backwardLayer(l);
-      if (this.k) transposeBuf(arena, ly.dZ, ly.dZT, TB, 4 * H); // dZT (the loops write it as they go)
       // dWhᵀ = dZᵀ·Hprev (4H,TB)(TB,H); db = Σ rows dZ
       arena.gemm(ly.dZT, ly.hPrevAll, ly.gWT, 4 * H, TB, H);
       transposeBuf(arena, ly.gWT, ly.gWh, 4 * H, H);
@@ -287,7 +285,9 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     const cPrev = ly.Call.ptr + t * B * H * 4; // block t: c_{t-1}
     k.lstmCell(ly.gatesT[t].ptr, cPrev, cPrev + B * H * 4, ly.twoC.ptr, B, H); // g = tanh z_g, c_t = f*c_{t-1} + i*g
     arena.sigmoid(ly.twoC, ly.tanhCT[t]); // σ(2c)
-    k.lstmOut(ly.gatesT[t].ptr, ly.tanhCT[t].ptr, ly.Hall.ptr + (t + 1) * B * H * 4, B, H); // h_t = o*tanh(c_t)
+    const h = ly.Hall.ptr + (t + 1) * B * H * 4;
+    k.lstmOut(ly.gatesT[t].ptr, ly.tanhCT[t].ptr, h, B, H); // h_t = o*tanh(c_t)
+    if (l === this.L - 1) k.transpose(h, ly.hsT.ptr + t * B * 4, B, H, this.T * B); // hsT[:, tB..tB+B) for dWy
   }
 
   /** Backward through one step of one layer: dZ[t] from dh (from above and from step t+1) and dc. */
@@ -308,10 +308,11 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     if (t === T - 1) dcNext.fill(0);
     const k = this.k;
     if (k) {
-      // ∂/∂z for all B streams, and dc·f into dcNext, in one kernel call (dZT: one transpose per layer in run)
+      // ∂/∂z for all B streams and dc·f into dcNext in one kernel call, then this step's columns of dZT
       const row0 = t * B * H * 4;
       const [dH, dR, G, TC] = [ly.dHs.ptr + row0, ly.dhRec.ptr, ly.gatesT[t].ptr, ly.tanhCT[t].ptr];
       k.lstmBack(dH, dR, hasRec, G, TC, ly.Call.ptr + row0, ly.dZt[t].ptr, this.dcNext.ptr, B, H);
+      k.transpose(ly.dZt[t].ptr, ly.dZT.ptr + t * B * 4, B, H4, TB); // dZT[:, tB..tB+B)
     } else
       for (let b = 0; b < B; b++) {
         const row = t * B + b;

@@ -57,7 +57,7 @@ export function meanScale(targets: Int32Array): number {
 
 /** transpose() on buffers: the SIMD kernel's 4×4 tiles when the arena has kernels. */
 export function transposeBuf(arena: Arena, src: Buf, dst: Buf, rows: number, cols: number): void {
-  if (arena.kernels) arena.kernels.transpose(src.ptr, dst.ptr, rows, cols);
+  if (arena.kernels) arena.kernels.transpose(src.ptr, dst.ptr, rows, cols, rows);
   else transpose(src.v, dst.v, rows, cols);
 }
 

@@ -35,6 +35,8 @@ describe('model/kernels (SIMD kernels vs the JS loops)', () => {
     [8, 12],
     [7, 5],
     [64, 32],
+    [36, 8],
+    [1024, 20],
   ])
     it(`transpose (${rows},${cols}) is the same floats`, async () => {
       const { arena } = await wasmBackend();
@@ -43,8 +45,24 @@ describe('model/kernels (SIMD kernels vs the JS loops)', () => {
       const dst = arena.alloc(rows * cols);
       const want = new Float32Array(rows * cols);
       transpose(src.v, want, rows, cols);
-      k.transpose(src.ptr, dst.ptr, rows, cols);
+      k.transpose(src.ptr, dst.ptr, rows, cols, rows);
       console.log(`      transpose (${rows},${cols}): max |Δ| ${maxAbsDiff(dst.v, want)}`);
+      assert.deepEqual(dst.v, want);
+      arena.free(src);
+      arena.free(dst);
+    });
+
+  for (const B of [16, 5])
+    it(`transpose of a (${B}, 12) block into columns of a wider matrix (ld 3·${B}) is the same floats`, async () => {
+      const { arena } = await wasmBackend();
+      const k = arena.kernels!;
+      const cols = 12;
+      const ld = 3 * B;
+      const src = filled(arena, B * cols, B);
+      const dst = filled(arena, cols * ld, 99); // the other columns must be left as they are
+      const want = dst.v.slice();
+      for (let r = 0; r < B; r++) for (let c = 0; c < cols; c++) want[c * ld + B + r] = src.v[r * cols + c];
+      k.transpose(src.ptr, dst.ptr + B * 4, B, cols, ld);
       assert.deepEqual(dst.v, want);
       arena.free(src);
       arena.free(dst);
@@ -102,6 +120,7 @@ describe('model/kernels (SIMD kernels vs the JS loops)', () => {
     [8, 1, 3, 7],
     [12, 2, 4, 8],
     [16, 2, 5, 6],
+    [32, 1, 16, 4], // B = 16: the per-step transposes write whole cache lines
   ])
     it(`LSTM forward + backward, H=${H}, ${layers} layer(s), B=${B}, T=${T}: kernels = JS loops to float rounding`, async () => {
       const { arena } = await wasmBackend();
