@@ -31,7 +31,14 @@ const watPlugin = {
   name: 'wat',
   setup(build) {
     build.onLoad({ filter: /\.wat$/ }, async (args) => {
-      wabt ??= (await import('wabt')).default();
+      wabt ??= import('wabt').then(
+        (m) => m.default(),
+        () => {
+          throw new Error(
+            'the wabt devDependency is missing (it compiles src/model/engine/kernels.wat): run npm install',
+          );
+        },
+      );
       const w = await wabt;
       const mod = w.parseWat(args.path, readFileSync(args.path, 'utf8'));
       try {
