@@ -1,11 +1,12 @@
 // Training a document's model: a run starts on `train` (stopping the one before), reports status and
 // progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`, at
 // its budget, or when held-out bits per character stop improving. The document's model (predictions,
-// labels, overlays, the lab, saving) is always the best held-out checkpoint so far, not the last weights.
+// labels, overlays, the lab, saving) is the best held-out checkpoint so far, not the last weights, unless the
+// held-out tail is too short to choose one by (then it follows the latest weights).
 import { backend, platform } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
 import { startTrainer, type Trainer } from '../model/trainer';
-import { keptModelMessage, runOptionsFor } from '../model/bestModel';
+import { keptModelMessage, MIN_HELDOUT_FOR_CHECKPOINT, runOptionsFor } from '../model/bestModel';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import type { Handlers } from '../protocol/channel';
@@ -101,8 +102,9 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     noteVersion = trainer.governor.version;
     status(m.docId, st, 'training', trainer.governor.note);
   };
-  /** Whether a best checkpoint exists: then the model only ever changes to a better one. */
-  let haveBest = priorBest !== null;
+  /** Whether a best checkpoint exists: then the model only ever changes to a better one. A held-out tail too
+   * short to choose one by (bestModel.ts) never has one: the model follows the latest weights. */
+  let haveBest = priorBest !== null && trainer.heldOutLength >= MIN_HELDOUT_FOR_CHECKPOINT;
   // A document disposed (or replaced) mid-run takes no model: its predictor would never be freed.
   const current = () => docs.get(m.docId) === st;
   const body = (async () => {
@@ -113,7 +115,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
           threadsChanged();
         },
         onRecovered: (message) => status(m.docId, st, 'training', message),
-        // Without a held-out score (a tiny text, no held-out split) the live weights are all there is.
+        // Without a held-out score to choose by (no split, or too short a one) the live weights are all there is.
         onSnapshot: (w) => (current() && !haveBest ? setModel(st, w, vocab, text, trainer.step) : undefined),
         onBest: (w, best) => {
           haveBest = true;

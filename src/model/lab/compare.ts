@@ -12,6 +12,7 @@ import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type T
 import { stateSize, stepWeights } from '../lstm';
 import type { ModelWeights } from '../params';
 import { batchLayout, Trainer } from '../trainer';
+import { MIN_HELDOUT_FOR_CHECKPOINT } from '../bestModel';
 import { runTraining } from '../trainingRun';
 import { Vocab } from '../vocab';
 import { scanFeatures } from '../lexers/scan';
@@ -165,6 +166,7 @@ export class CompareSession {
               evalEveryMs: until === 'plateau' ? PLATEAU_EVAL_MS : Math.max(500, (o.budgetSec * 1000) / 5),
               snapshotEveryMs: 1e12, // only the final weights matter here
               earlyStop: until === 'plateau' ? PLATEAU : undefined,
+              minHeldOutForBest: MIN_HELDOUT_FOR_CHECKPOINT, // a tiny tail: the last weights, no plateau stop
             },
             {
               onProgress: (p) =>
