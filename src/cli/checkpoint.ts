@@ -1,5 +1,5 @@
-// `npm run checkpoint -- FILE… [--seconds 120] [--dropout R] [--patience P] [--simulate]`: trains on each
-// file as the extension does (its defaults, early stopping, best checkpoint) and prints the held-out bits
+// `npm run checkpoint -- FILE… [--seconds 120] [--dropout R] [--patience P] [--threads N] [--simulate]`: trains on
+// each file as the extension does (its defaults, every core, early stopping, best checkpoint) and prints the held-out bits
 // per character of the model the panel would use and of the last weights, over the whole held-out split.
 // --simulate (use with --patience 0, so the run goes to its budget) also prints, for each patience, where
 // early stopping would have stopped and the bpc of the model it would have kept.
@@ -8,13 +8,15 @@
 // steps of H=128 and the 5 s evaluation period ~70 steps).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { initBackend } from '../model/backend';
 import { EARLY_STOP_MIN_DELTA, keptModelMessage, runOptionsFor } from '../model/bestModel';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, resolveTrainingConfig } from '../model/config';
 import type { ModelWeights } from '../model/params';
 import { Plateau } from '../model/plateau';
 import { TextDoc } from '../model/textDoc';
-import { runSync, Trainer } from '../model/trainer';
+import { nodeHelperSpawn } from '../model/gradShard';
+import { runSync, startTrainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { numberOption, parseArgs } from './args';
@@ -46,7 +48,16 @@ async function main(): Promise<void> {
   for (const file of pos) {
     const doc = new TextDoc(fs.readFileSync(file, 'utf8'), 1);
     const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-    const tr = new Trainer({ model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size });
+    // Every core, as the extension trains (model/parallel.ts); --threads 1 for the one-thread figure.
+    const tr = await startTrainer(
+      { model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size },
+      {
+        threads: opt.has('threads') ? numberOption(opt, 'threads', 1, true) : undefined,
+        cores: os.availableParallelism(),
+        spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
+        log: (m) => console.error(m),
+      },
+    );
     let kept: ModelWeights | null = null;
     const evals: { sec: number; step: number; bpc: number }[] = [];
     // Every held-out evaluation of the run (the periodic ones and the final one), as runTraining saw it.
@@ -85,7 +96,7 @@ async function main(): Promise<void> {
     const keptBpc = runSync(tr.evaluate(WHOLE));
     const name = file.split('/').slice(-2).join('/');
     console.log(
-      `${name}: ${doc.tokenCount} chars, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(1)}, ${(res.latest?.elapsedSec ?? 0).toFixed(0)} s; ` +
+      `${name}: ${doc.tokenCount} chars, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(1)}, ${(res.latest?.elapsedSec ?? 0).toFixed(0)} s, ${tr.governor.note}; ` +
         `${keptModelMessage(res)}\n  held-out bpc: model used ${keptBpc?.toFixed(3)}  (last weights ${lastBpc?.toFixed(3)})`,
     );
     if (opt.has('curve'))

@@ -47,6 +47,7 @@ describe('the long-term-dependency lab (UI, packaged vsix)', function () {
     const message = (await field('training-message').textContent()) ?? '';
     assert.match(message, /the held-out text \(\d+ characters\) is too short to choose a checkpoint by/);
     assert.equal(await field('model-in-use').locator('dd').textContent(), 'latest weights');
+    await session.workbench.screenshot('lab-0-latest-weights');
   });
 
   it('measures the memory span at the cursor and draws it as a strip over the preceding text', async () => {
