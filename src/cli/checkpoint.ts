@@ -8,18 +8,17 @@
 // steps of H=128 and the 5 s evaluation period ~70 steps).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { initBackend } from '../model/backend';
 import { EARLY_STOP_MIN_DELTA, keptModelMessage, runOptionsFor } from '../model/bestModel';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, resolveTrainingConfig } from '../model/config';
 import type { ModelWeights } from '../model/params';
 import { Plateau } from '../model/plateau';
 import { TextDoc } from '../model/textDoc';
-import { nodeHelperSpawn } from '../model/gradShard';
-import { runSync, startTrainer } from '../model/trainer';
+import { runSync } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { numberOption, parseArgs } from './args';
+import { nodeTrainers, threadsOption } from './nodeTrainer';
 
 /** Every held-out position (the periodic evaluation caps them; this figure should not). */
 const WHOLE = Number.MAX_SAFE_INTEGER;
@@ -49,15 +48,13 @@ async function main(): Promise<void> {
     const doc = new TextDoc(fs.readFileSync(file, 'utf8'), 1);
     const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
     // Every core, as the extension trains (model/parallel.ts); --threads 1 for the one-thread figure.
-    const tr = await startTrainer(
-      { model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size },
-      {
-        threads: opt.has('threads') ? numberOption(opt, 'threads', 1, true) : undefined,
-        cores: os.availableParallelism(),
-        spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
-        log: (m) => console.error(m),
-      },
-    );
+    const tr = await nodeTrainers(threadsOption(opt))({
+      model,
+      training,
+      arena: backend.arena,
+      ids: vocab.ids(doc.syms),
+      vocabSize: vocab.size,
+    });
     let kept: ModelWeights | null = null;
     const evals: { sec: number; step: number; bpc: number }[] = [];
     // Every held-out evaluation of the run (the periodic ones and the final one), as runTraining saw it.

@@ -1,6 +1,5 @@
 // Command line over the same engine: `train FILE [--seconds N] [--hidden H] [--layers L] [--threads N] [--out model.json]`
 // and `predict FILE OFFSET [--model model.json] [--top K] [--context N]`.
-import { availableParallelism } from 'node:os';
 import * as fs from 'node:fs';
 import { initBackend } from '../model/backend';
 import { keptModelMessage, runOptionsFor } from '../model/bestModel';
@@ -15,13 +14,11 @@ import type { ModelWeights } from '../model/params';
 import type { BestPoint } from '../model/plateau';
 import { loadModel, saveModel } from '../model/persist';
 import { TextDoc } from '../model/textDoc';
-import * as path from 'node:path';
-import { nodeHelperSpawn } from '../model/gradShard';
-import { startTrainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { GATE_NAMES } from '../shared/domain';
 import { parseArgs } from './args';
+import { nodeTrainers, threadsOption } from './nodeTrainer';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';
 
@@ -40,16 +37,14 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
   const doc = new TextDoc(text, 1);
   const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-  const tr = await startTrainer(
-    { model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size },
-    // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
-    {
-      threads: opt.has('threads') ? Number(opt.get('threads')) : undefined,
-      cores: availableParallelism(),
-      spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
-      log: (m) => console.error(m),
-    },
-  );
+  // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
+  const tr = await nodeTrainers(threadsOption(opt))({
+    model,
+    training,
+    arena: backend.arena,
+    ids: vocab.ids(doc.syms),
+    vocabSize: vocab.size,
+  });
   console.log(
     `training H=${model.hiddenSize} L=${model.layers} on ${doc.tokenCount} chars, vocab ${vocab.size}, ${backend.detail}; ${tr.governor.note}`,
   );

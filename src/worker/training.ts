@@ -3,9 +3,9 @@
 // its budget, or when held-out bits per character stop improving. The document's model (predictions,
 // labels, overlays, the lab, saving) is the best held-out checkpoint so far, not the last weights, unless the
 // held-out tail is too short to choose one by (then it follows the latest weights).
-import { backend, platform } from './platform';
+import { backend } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
-import { startTrainer, type Trainer } from '../model/trainer';
+import type { Trainer } from '../model/trainer';
 import { keptModelMessage, MIN_HELDOUT_FOR_CHECKPOINT, runOptionsFor } from '../model/bestModel';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
@@ -15,6 +15,7 @@ import { docs, newState, setModel, status, type DocState } from './documents';
 import { stopComparison } from './lab';
 import { errText } from './answering';
 import { channel, log } from './port';
+import { startOnEveryCore } from './trainers';
 
 export async function stopRun(st: DocState): Promise<void> {
   if (!st.run) return;
@@ -57,7 +58,9 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
   };
   let trainer: Trainer;
   try {
-    trainer = await startTrainer(
+    // Every core by default, helpers from the platform (none on the web). They join as they come up, so the
+    // first steps (and the 'training' status) do not wait for them.
+    trainer = await startOnEveryCore(
       {
         model,
         training,
@@ -68,15 +71,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
         firstStep: resume ? st.model!.steps : 0,
         faultAtStep: m.faultAtStepForTesting,
       },
-      // Every core by default (model/parallel.ts), helpers from the platform (none on the web). They join
-      // as they come up, so the first steps (and the 'training' status) do not wait for them.
-      {
-        cores: platform().threads.available,
-        spawn: platform().helpers?.spawn,
-        wasmDir: platform().helpers?.wasmDir,
-        log: (msg) => log('warn', msg),
-        background: true,
-      },
+      true,
     );
   } catch (e) {
     end();
