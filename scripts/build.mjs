@@ -2,7 +2,7 @@
 // the Web), and the CLI and tests into out/.
 // Usage: node scripts/build.mjs [--watch] [--production] [--no-tests]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,35 @@ function filesUnder(dir, suffixes) {
   return out;
 }
 
+/** `import bytes from './x.wat'`: the module compiled by wabt (wat2wasm), embedded as a Uint8Array. */
+let wabt = null;
+const watPlugin = {
+  name: 'wat',
+  setup(build) {
+    build.onLoad({ filter: /\.wat$/ }, async (args) => {
+      wabt ??= import('wabt').then(
+        (m) => m.default(),
+        () => {
+          throw new Error(
+            'the wabt devDependency is missing (it compiles src/model/engine/kernels.wat): run npm install',
+          );
+        },
+      );
+      const w = await wabt;
+      const mod = w.parseWat(args.path, readFileSync(args.path, 'utf8'));
+      try {
+        mod.validate();
+        const bytes = mod.toBinary({}).buffer;
+        return { contents: `export default new Uint8Array([${bytes.join(',')}]);`, loader: 'js' };
+      } finally {
+        mod.destroy();
+      }
+    });
+  },
+};
+
 const common = {
+  plugins: [watPlugin],
   absWorkingDir: root,
   bundle: true,
   sourcemap: true,

@@ -18,6 +18,7 @@ import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
 import { printCellSpeeds, printShardCosts } from './cellSpeed';
+import { printCoreSpeeds } from './coreSpeed';
 import { cursorWhileTraining } from './cursorWhileTraining';
 import { vsTorch } from './vsTorch';
 
@@ -372,16 +373,35 @@ async function cellsMain(): Promise<void> {
   if (process.argv.includes('--shards')) printShardCosts(arena, arg('--hidden', 128), quick ? 6 : 20);
 }
 
+/** `--core [--hidden H] [--layers L] [--seconds S] [--solo]`: one thread's chars/s on one shard (B=16), H=128 and 256. */
+async function coreMain(): Promise<void> {
+  const { arena } = await initBackend('wasm', {});
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+  };
+  const H = arg('--hidden');
+  printCoreSpeeds(
+    arena,
+    H ? [H] : [128, 256],
+    arg('--layers') ?? 1,
+    arg('--seconds') ?? (quick ? 3 : 8),
+    process.argv.includes('--solo'),
+  );
+}
+
 const bi = process.argv.indexOf('--baseline');
 (bi >= 0
   ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2]))
   : process.argv.includes('--vs-torch')
     ? vsTorch(quick)
-    : process.argv.includes('--cells')
-      ? cellsMain()
-      : process.argv.includes('--cursor-while-training')
-        ? cursorWhileTraining(quick)
-        : main()
+    : process.argv.includes('--core')
+      ? coreMain()
+      : process.argv.includes('--cells')
+        ? cellsMain()
+        : process.argv.includes('--cursor-while-training')
+          ? cursorWhileTraining(quick)
+          : main()
 ).catch((e) => {
   console.error(e);
   process.exitCode = 1;

@@ -4,6 +4,7 @@
 // ourselves, so a matmul costs one wasm call (no tfjs op dispatch, no copies). Its only fast path is
 // a(1,M,K) · b(1,K,N) with neither operand transposed; XNNPACK packs `b` once per tensor id and caches
 // the packed copy, so a `b` whose contents change must be re-registered under a new id (see touch()).
+import type { Kernels } from './engine/kernels';
 
 /** A float buffer. `v` is a live view; in wasm it is rebuilt when the heap grows (call arena.refresh()). */
 export interface Buf {
@@ -21,6 +22,8 @@ export interface Buf {
 
 export interface Arena {
   readonly kind: 'wasm' | 'js';
+  /** The SIMD kernels working in place on this arena's buffers (engine/kernels.ts); null: use the JS loops. */
+  readonly kernels: Kernels | null;
   alloc(length: number): Buf;
   /** A window [offset, offset+length) of `parent` sharing its memory. */
   view(parent: Buf, offset: number, length: number): Buf;
@@ -40,6 +43,7 @@ export interface Arena {
 /** Plain-JS arena: separate Float32Arrays and a cache-friendly triple loop. The cpu fallback. */
 export class JsArena implements Arena {
   readonly kind = 'js' as const;
+  readonly kernels = null;
   private readonly live = new WeakSet<Buf>();
   liveBuffers = 0;
 
@@ -116,6 +120,8 @@ export interface WasmModule {
     tb: number,
     outId: number,
   ): void;
+  /** The instance's exports; `memory` is the heap the kernels import. */
+  asm?: { memory?: unknown };
   tfjs: { registerTensor(id: number, size: number, ptr: number): void; disposeData(id: number): void };
 }
 
@@ -130,13 +136,15 @@ interface WasmBuf extends Buf {
 
 export class WasmArena implements Arena {
   readonly kind = 'wasm' as const;
-  private readonly bufs = new Set<WasmBuf>();
   private heap: ArrayBuffer;
   private readonly shapes: number; // 6 int32: [1, M, K] and [1, K, N]
 
   constructor(
     private readonly wasm: WasmModule,
     private readonly ids: IdSource,
+    readonly kernels: Kernels | null = null,
+    /** Every live buffer on this heap (shared with withoutKernels' arena, so a heap move rebuilds all views). */
+    private readonly bufs = new Set<WasmBuf>(),
   ) {
     this.shapes = wasm._malloc(24);
     this.heap = wasm.HEAPU8.buffer as ArrayBuffer;
@@ -201,6 +209,11 @@ export class WasmArena implements Arena {
 
   touch(b: Buf): void {
     b.dirty = true;
+  }
+
+  /** A second arena on the same heap and ids without the SIMD kernels: the JS loops, for side-by-side timing. */
+  withoutKernels(): WasmArena {
+    return new WasmArena(this.wasm, this.ids, null, this.bufs);
   }
 
   get liveBuffers(): number {

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from './config';
 import { JsArena, WasmArena, type Arena, type WasmModule } from './arena';
+import { loadKernels } from './engine/kernels';
 
 export interface EngineBackend {
   name: BackendName;
@@ -78,9 +79,15 @@ async function startWasm(source: WasmSource, log: LogFn): Promise<EngineBackend 
       throw new Error('this tfjs-backend-wasm build does not export _BatchMatMul');
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     const ids = { nextId: () => be.dataIdNextNumber++ };
-    const detail = `tfjs-backend-wasm ${simd ? 'SIMD' : 'no SIMD'}, 1 thread, XNNPACK matmul called directly (${where})`;
+    // The SIMD kernels need SIMD and the heap's Memory object; without them the graphs run their JS loops.
+    const kernels = simd
+      ? loadKernels(be.wasm.asm?.memory, (m) => log('warn', `SIMD kernels unavailable (${m}); JS loops instead`))
+      : null;
+    const detail =
+      `tfjs-backend-wasm ${simd ? 'SIMD' : 'no SIMD'}, 1 thread, XNNPACK matmul called directly, ` +
+      `${kernels ? 'SIMD kernels for the elementwise work' : 'JS elementwise loops'} (${where})`;
     log('info', `backend: ${detail}`);
-    return { name: 'wasm', detail, arena: new WasmArena(be.wasm, ids) };
+    return { name: 'wasm', detail, arena: new WasmArena(be.wasm, ids, kernels) };
   } catch (e) {
     log('warn', `wasm back-end failed to start: ${e instanceof Error ? e.message : String(e)}`);
     try {

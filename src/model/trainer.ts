@@ -1,6 +1,6 @@
 // Training: B contiguous streams through the training split, truncated BPTT with carried state,
 // Adam with global-norm clipping, held-out bits per char, and recovery from NaN/Inf divergence.
-import type { Arena } from './arena';
+import type { Arena, Buf } from './arena';
 import type { ModelConfig, TrainingConfig } from './config';
 import { CARRY, GradHelper, LOAD, RESET, splitState, type SpawnHelper } from './gradShard';
 import { OutputDropout } from './engine/dropout';
@@ -167,8 +167,9 @@ export class Trainer {
   private readonly trainIds: Int32Array;
   private readonly heldIds: Int32Array;
   private readonly rng: Rng;
-  private readonly m: Float32Array;
-  private readonly v: Float32Array;
+  /** Adam's moments, in the arena so the SIMD kernel updates them in place (read through .v: the heap can move). */
+  private readonly mBuf: Buf;
+  private readonly vBuf: Buf;
   private adamT = 0;
   private good: { params: Float32Array; m: Float32Array; v: Float32Array; adamT: number; step: number } | null = null;
   private readonly evalMax: number;
@@ -229,8 +230,8 @@ export class Trainer {
     const w0 = init.initial ?? initWeights(init.model, init.vocabSize, tc.seed).data;
     this.graph.setWeights(w0);
     const P = w0.length;
-    this.m = new Float32Array(P);
-    this.v = new Float32Array(P);
+    this.mBuf = init.arena.alloc(P);
+    this.vBuf = init.arena.alloc(P);
     this.startEpoch();
   }
 
@@ -383,7 +384,7 @@ export class Trainer {
       this.init.faultAtStep = undefined; // fire once
       loss = NaN;
     }
-    const gradNorm = globalNorm(this.graph.grads.v);
+    const gradNorm = this.gradNorm();
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return this.recover(loss);
     this.adamUpdate(gradNorm);
     this.graph.carryState();
@@ -413,21 +414,32 @@ export class Trainer {
     return loss;
   }
 
+  private get m(): Float32Array {
+    return this.mBuf.v;
+  }
+
+  private get v(): Float32Array {
+    return this.vBuf.v;
+  }
+
+  /** The global gradient norm: the arena's SIMD kernel (f64 lanes) when it has one, else globalNorm. */
+  private gradNorm(): number {
+    const k = this.init.arena.kernels;
+    const g = this.graph.grads;
+    return k ? Math.sqrt(k.sumSquares(g.ptr, g.length)) : globalNorm(g.v);
+  }
+
   private adamUpdate(gradNorm: number): void {
     const { clipNorm } = this.init.training;
     const scale = clipNorm > 0 && gradNorm > clipNorm ? clipNorm / gradNorm : 1;
     this.adamT++;
-    const p = this.graph.params.v;
-    const g = this.graph.grads.v;
-    const m = this.m;
-    const v = this.v;
     const lrT = (this.lr * Math.sqrt(1 - Math.pow(ADAM_B2, this.adamT))) / (1 - Math.pow(ADAM_B1, this.adamT));
-    for (let k = 0; k < p.length; k++) {
-      const gk = g[k] * scale;
-      m[k] = ADAM_B1 * m[k] + (1 - ADAM_B1) * gk;
-      v[k] = ADAM_B2 * v[k] + (1 - ADAM_B2) * gk * gk;
-      p[k] -= (lrT * m[k]) / (Math.sqrt(v[k]) + ADAM_EPS);
-    }
+    const kernels = this.init.arena.kernels;
+    if (kernels) {
+      // adamStep in one SIMD pass over the arena, the clip folded in (f32 throughout).
+      const [p, g] = [this.graph.params, this.graph.grads];
+      kernels.adam(p.ptr, g.ptr, this.mBuf.ptr, this.vBuf.ptr, p.length, scale, ADAM_B1, ADAM_B2, lrT, ADAM_EPS);
+    } else adamStep(this.graph.params.v, this.graph.grads.v, this.m, this.v, scale, lrT);
     this.graph.weightsChanged();
   }
 
@@ -543,12 +555,34 @@ export class Trainer {
   dispose(): void {
     this.disposed = true;
     this.graph.dispose();
+    this.init.arena.free(this.mBuf);
+    this.init.arena.free(this.vBuf);
     for (const sh of this.shards) {
       sh.helper?.dispose();
       sh.local?.dispose();
     }
   }
 }
+
+/** One Adam step over every weight, g scaled by the clip: the reference for the kernel (kernels.wat `adam`). */
+export function adamStep(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  scale: number,
+  lrT: number,
+): void {
+  for (let k = 0; k < p.length; k++) {
+    const gk = g[k] * scale;
+    m[k] = ADAM_B1 * m[k] + (1 - ADAM_B1) * gk;
+    v[k] = ADAM_B2 * v[k] + (1 - ADAM_B2) * gk * gk;
+    p[k] -= (lrT * m[k]) / (Math.sqrt(v[k]) + ADAM_EPS);
+  }
+}
+
+/** Adam's decays and guard, for tests of the kernel. */
+export const ADAM = { b1: ADAM_B1, b2: ADAM_B2, eps: ADAM_EPS } as const;
 
 export function globalNorm(g: Float32Array): number {
   let s = 0;

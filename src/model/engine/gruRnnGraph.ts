@@ -16,7 +16,7 @@ import { inputSize, totalLength } from '../params';
 import { CarriedState } from './carried';
 import { GraphBase } from './graphBase';
 import { softmaxCrossEntropy } from './crossEntropy';
-import { columnSums, gatherRows, scatterAddRows, transpose } from './ops';
+import { columnSumsBuf, gatherRows, scatterAddRows, transposeBuf } from './ops';
 import { ReadOut } from './readOut';
 import type { TrainGraph } from './trainGraph';
 
@@ -194,10 +194,10 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
           for (let j = 0; j < 2 * H; j++) zr[k * 2 * H + j] = Wh[k * GH + j];
           for (let j = 0; j < H; j++) n[k * H + j] = Wh[k * GH + 2 * H + j];
         }
-        transpose(zr, ly.RzrT.v, H, 2 * H);
-        transpose(n, ly.RnT.v, H, H);
-      } else transpose(Wh, ly.RnT.v, H, H);
-      transpose(ly.Wx.v, ly.WxT.v, ly.In, GH);
+        transposeBuf(arena, ly.Rzr, ly.RzrT, H, 2 * H);
+        transposeBuf(arena, ly.Rn, ly.RnT, H, H);
+      } else transposeBuf(arena, ly.Wh, ly.RnT, H, H);
+      transposeBuf(arena, ly.Wx, ly.WxT, ly.In, GH);
       for (const b of [ly.Wx, ly.Wh, ly.Rzr, ly.Rn, ly.RzrT, ly.RnT, ly.WxT]) arena.touch(b);
     }
     this.out.weightsChanged();
@@ -229,11 +229,11 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
       // Weight gradients, transposed: dWxᵀ = dUᵀ·X, db = Σ dU, dWhᵀ = dUᵀ·h_{t−1} (gru: the z|r rows;
       // the n rows from (r⊙h)), each then put in place.
       arena.gemm(ly.dUT, ly.X, ly.gWT, GH, TB, ly.In); // (GH,TB)(TB,In)
-      transpose(ly.gWT.v, ly.gWx.v, GH, ly.In);
-      columnSums(ly.dU.v, ly.gb.v, TB, GH);
+      transposeBuf(arena, ly.gWT, ly.gWx, GH, ly.In);
+      columnSumsBuf(arena, ly.dU, ly.gb, TB, GH);
       if (this.cell === 'rnn') {
         arena.gemm(ly.dUT, ly.hPrevAll, ly.gWT, H, TB, H);
-        transpose(ly.gWT.v, ly.gWh.v, H, H);
+        transposeBuf(arena, ly.gWT, ly.gWh, H, H);
       } else {
         arena.gemm(ly.dUTzr, ly.hPrevAll, ly.gWT, 2 * H, TB, H); // (2H,TB)(TB,H)
         placeTransposed(ly.gWT.v, ly.gWh.v, 2 * H, H, GH, 0);

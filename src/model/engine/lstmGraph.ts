@@ -13,13 +13,17 @@
 //    re-packs the narrow X (TB,H) rather than the wide dZ (TB,4H) on every call (measured 20 vs 33 ms).
 //  - no Math.exp/Math.tanh in the time loop: σ is XNNPACK's vectorised sigmoid over a whole (B,4H)
 //    block and tanh(x) = 2σ(2x) − 1 (≈1.5 ns per value instead of 25-50 ns).
+//  - with the arena's SIMD kernels (kernels.wat; H a multiple of 4) the gate loops run there, one call per
+//    step and layer, and the transposed activations (HsT, dZT) get each step's (B, ·) block as B columns
+//    by the kernel's tiled transpose while it is hot (B = 16: a cache line per row) instead of strided writes. The JS loops below stay as the reference (test/unit/model/kernels.test.ts).
 import type { Arena, Buf } from '../arena';
 import type { ModelConfig } from '../config';
+import type { Kernels } from './kernels';
 import { inputSize, totalLength } from '../params';
 import { CarriedState } from './carried';
 import { GraphBase } from './graphBase';
 import { softmaxCrossEntropy } from './crossEntropy';
-import { addRowVector, columnSums, scatterAddRows, transpose } from './ops';
+import { addRowVector, addRowVectorBuf, columnSumsBuf, scatterAddRowsBuf, transposeBuf } from './ops';
 import { ReadOut } from './readOut';
 import type { TrainGraph } from './trainGraph';
 
@@ -66,11 +70,15 @@ export class LstmGraph extends GraphBase implements TrainGraph {
   private readonly out: ReadOut;
   private readonly probs: Buf; // (TB,V) σ(logit − max), turned into exp() by s/(1−s)
   protected readonly state: CarriedState; // h and c of every layer
-  private readonly dcNext: Float32Array;
+  private readonly dcNext: Buf; // (B,H) ∂/∂c_t carried back from step t+1
+  /** The SIMD gate kernels, or null: the JS loops (the reference; the plain-JS arena; H not a multiple of 4). */
+  private readonly k: Kernels | null;
 
-  constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number) {
+  /** `kernels: false` runs the JS reference loops even where the arena has SIMD kernels (tests compare them). */
+  constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number, opts: { kernels?: boolean } = {}) {
     super(arena, cfg, V, B, T);
     const H = this.H;
+    this.k = opts.kernels !== false && arena.kernels && H % 4 === 0 ? arena.kernels : null;
     const E = this.E;
     const TB = T * B;
     const P = totalLength(this.specs);
@@ -134,7 +142,7 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     }
     this.out = new ReadOut(arena, H, V, TB, pv, (n, t = false) => (t ? tracked(n) : arena.alloc(n)));
     this.probs = arena.alloc(TB * V);
-    this.dcNext = new Float32Array(B * H);
+    this.dcNext = arena.alloc(B * H);
     this.state = new CarriedState(
       this.layers.flatMap((ly) => [ly.Hall, ly.Call]),
       B * H,
@@ -147,12 +155,12 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     const { arena, H, V, E } = this;
     arena.refresh();
     for (const ly of this.layers) {
-      transpose(ly.Wh.v, ly.WhT.v, H, 4 * H);
-      transpose(ly.Wx.v, ly.WxT.v, ly.In, 4 * H);
+      transposeBuf(arena, ly.Wh, ly.WhT, H, 4 * H);
+      transposeBuf(arena, ly.Wx, ly.WxT, ly.In, 4 * H);
       for (const b of [ly.Wx, ly.Wh, ly.WhT, ly.WxT]) arena.touch(b);
     }
     this.out.weightsChanged();
-    transpose(this.emb.v, this.embT.v, V, E);
+    transposeBuf(arena, this.emb, this.embT, V, E);
   }
 
   /**
@@ -167,11 +175,14 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     addRowVector(this.P0.v, this.layers[0].bias.v, V, 4 * H);
     for (let l = 0; l < this.L; l++) {
       const ly = this.layers[l];
-      if (l > 0) arena.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp, TB, H, 4 * H); // (TB,H)·(H,4H)
+      if (l > 0) {
+        arena.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp, TB, H, 4 * H); // (TB,H)·(H,4H)
+        if (this.k) addRowVectorBuf(arena, ly.xp, ly.bias, TB, 4 * H); // the bias once, not per step
+      }
       yield* this.forwardLayer(l);
     }
-    // logits = Hs·Wy + by: (TB,H)·(H,V)
     const top = this.layers[this.L - 1];
+    // logits = Hs·Wy + by: (TB,H)·(H,V)
     this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
@@ -182,20 +193,19 @@ export class LstmGraph extends GraphBase implements TrainGraph {
       yield* this.backwardLayer(l);
       // dWhᵀ = dZᵀ·Hprev (4H,TB)(TB,H); db = Σ rows dZ
       arena.gemm(ly.dZT, ly.hPrevAll, ly.gWT, 4 * H, TB, H);
-      transpose(ly.gWT.v, ly.gWh.v, 4 * H, H);
+      transposeBuf(arena, ly.gWT, ly.gWh, 4 * H, H);
       if (l > 0) {
-        columnSums(ly.dZ.v, ly.gb.v, TB, 4 * H);
+        columnSumsBuf(arena, ly.dZ, ly.gb, TB, 4 * H);
         const below = this.layers[l - 1];
         arena.gemm(ly.dZT, below.hs, ly.gWT, 4 * H, TB, H); // dWxᵀ = dZᵀ·X
-        transpose(ly.gWT.v, ly.gWx.v, 4 * H, H);
+        transposeBuf(arena, ly.gWT, ly.gWx, 4 * H, H);
         arena.gemm(ly.dZ, ly.WxT, below.dHs, TB, 4 * H, H); // dX = dZ·WxT
       } else {
         // Layer 0: accumulate dZ rows by input token → G0 (V,4H); then dWx0 = EmbT·G0, dEmb = G0·Wx0T.
-        const g0 = this.g0.v;
         const H4 = 4 * H;
-        g0.fill(0);
-        scatterAddRows(ly.dZ.v, this.inputs, g0, H4);
-        columnSums(g0, ly.gb.v, V, H4);
+        this.g0.v.fill(0);
+        scatterAddRowsBuf(arena, ly.dZ, this.inputs, this.g0, H4);
+        columnSumsBuf(arena, this.g0, ly.gb, V, H4);
         arena.gemm(this.embT, this.g0, ly.gWx, E, V, H4);
         arena.gemm(this.g0, ly.WxT, this.gEmb, V, H4, E);
       }
@@ -211,6 +221,7 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     const H4 = 4 * H;
     const ly = this.layers[l];
     arena.gemm(ly.hPrev[t], ly.Wh, ly.zr, B, H, H4); // (B,H)·(H,4H) recurrent term
+    if (this.k) return this.forwardStepSimd(l, t);
     // z = h_{t-1}·Wh + x-term (+ b); the g block is doubled so one sigmoid gives tanh as 2σ(2z) − 1.
     const z = ly.zr.v;
     const X = l === 0 ? this.P0.v : ly.xp.v;
@@ -259,6 +270,26 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     }
   }
 
+  /** forwardStep's gate equations in the SIMD kernels, after the recurrent matmul (same order, f32 throughout). */
+  private forwardStepSimd(l: number, t: number): void {
+    const { arena, H, B } = this;
+    const k = this.k!;
+    const ly = this.layers[l];
+    const H4 = 4 * H;
+    const z = ly.zr.ptr;
+    // z = h_{t-1}·Wh + x-term (the bias is in P0 and xp), g block doubled
+    if (l === 0)
+      for (let b = 0; b < B; b++) k.lstmZ(z + b * H4 * 4, this.P0.ptr + this.inputs[t * B + b] * H4 * 4, 1, H);
+    else k.lstmZ(z, ly.xp.ptr + t * B * H4 * 4, B, H);
+    arena.sigmoid(ly.zr, ly.gatesT[t]); // (B,4H): σ(z_i) σ(z_f) σ(2z_g) σ(z_o)
+    const cPrev = ly.Call.ptr + t * B * H * 4; // block t: c_{t-1}
+    k.lstmCell(ly.gatesT[t].ptr, cPrev, cPrev + B * H * 4, ly.twoC.ptr, B, H); // g = tanh z_g, c_t = f*c_{t-1} + i*g
+    arena.sigmoid(ly.twoC, ly.tanhCT[t]); // σ(2c)
+    const h = ly.Hall.ptr + (t + 1) * B * H * 4;
+    k.lstmOut(ly.gatesT[t].ptr, ly.tanhCT[t].ptr, h, B, H); // h_t = o*tanh(c_t)
+    if (l === this.L - 1) k.transpose(h, ly.hsT.ptr + t * B * 4, B, H, this.T * B); // hsT[:, tB..tB+B) for dWy
+  }
+
   /** Backward through one step of one layer: dZ[t] from dh (from above and from step t+1) and dc. */
   protected backwardStep(l: number, t: number): void {
     const { arena, H, B, T } = this;
@@ -273,35 +304,43 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     const dZ = ly.dZ.v;
     const dZT = ly.dZT.v;
     const TB = T * B;
-    const dcNext = this.dcNext;
+    const dcNext = this.dcNext.v;
     if (t === T - 1) dcNext.fill(0);
-    for (let b = 0; b < B; b++) {
-      const row = t * B + b;
-      const g0 = row * H4;
-      for (let k = 0; k < H; k++) {
-        const dh = dHs[row * H + k] + hasRec * dhRec[b * H + k]; // (B,H) from the read-out/layer above + from t+1
-        const i = gates[g0 + k];
-        const f = gates[g0 + H + k];
-        const g = gates[g0 + 2 * H + k];
-        const o = gates[g0 + 3 * H + k];
-        const tc = tanhC[row * H + k];
-        const cPrev = cAll[row * H + k];
-        const dc = dcNext[b * H + k] + dh * o * (1 - tc * tc); // (B,H) ∂/∂c_t
-        const dzi = dc * g * i * (1 - i); // ∂/∂z_i
-        const dzf = dc * cPrev * f * (1 - f); // ∂/∂z_f
-        const dzg = dc * i * (1 - g * g); // ∂/∂z_g
-        const dzo = dh * tc * o * (1 - o); // ∂/∂z_o
-        dZ[g0 + k] = dzi;
-        dZ[g0 + H + k] = dzf;
-        dZ[g0 + 2 * H + k] = dzg;
-        dZ[g0 + 3 * H + k] = dzo;
-        dZT[k * TB + row] = dzi;
-        dZT[(H + k) * TB + row] = dzf;
-        dZT[(2 * H + k) * TB + row] = dzg;
-        dZT[(3 * H + k) * TB + row] = dzo;
-        dcNext[b * H + k] = dc * f; // ∂/∂c_{t-1}
+    const k = this.k;
+    if (k) {
+      // ∂/∂z for all B streams and dc·f into dcNext in one kernel call, then this step's columns of dZT
+      const row0 = t * B * H * 4;
+      const [dH, dR, G, TC] = [ly.dHs.ptr + row0, ly.dhRec.ptr, ly.gatesT[t].ptr, ly.tanhCT[t].ptr];
+      k.lstmBack(dH, dR, hasRec, G, TC, ly.Call.ptr + row0, ly.dZt[t].ptr, this.dcNext.ptr, B, H);
+      k.transpose(ly.dZt[t].ptr, ly.dZT.ptr + t * B * 4, B, H4, TB); // dZT[:, tB..tB+B)
+    } else
+      for (let b = 0; b < B; b++) {
+        const row = t * B + b;
+        const g0 = row * H4;
+        for (let k = 0; k < H; k++) {
+          const dh = dHs[row * H + k] + hasRec * dhRec[b * H + k]; // (B,H) from the read-out/layer above + from t+1
+          const i = gates[g0 + k];
+          const f = gates[g0 + H + k];
+          const g = gates[g0 + 2 * H + k];
+          const o = gates[g0 + 3 * H + k];
+          const tc = tanhC[row * H + k];
+          const cPrev = cAll[row * H + k];
+          const dc = dcNext[b * H + k] + dh * o * (1 - tc * tc); // (B,H) ∂/∂c_t
+          const dzi = dc * g * i * (1 - i); // ∂/∂z_i
+          const dzf = dc * cPrev * f * (1 - f); // ∂/∂z_f
+          const dzg = dc * i * (1 - g * g); // ∂/∂z_g
+          const dzo = dh * tc * o * (1 - o); // ∂/∂z_o
+          dZ[g0 + k] = dzi;
+          dZ[g0 + H + k] = dzf;
+          dZ[g0 + 2 * H + k] = dzg;
+          dZ[g0 + 3 * H + k] = dzo;
+          dZT[k * TB + row] = dzi;
+          dZT[(H + k) * TB + row] = dzf;
+          dZT[(2 * H + k) * TB + row] = dzg;
+          dZT[(3 * H + k) * TB + row] = dzo;
+          dcNext[b * H + k] = dc * f; // ∂/∂c_{t-1}
+        }
       }
-    }
     if (t > 0) arena.gemm(ly.dZt[t], ly.WhT, ly.dhRec, B, H4, H); // dh_{t-1} = dZ_t·WhT (B,4H)(4H,H)
   }
 
@@ -336,6 +375,6 @@ export class LstmGraph extends GraphBase implements TrainGraph {
       for (const b of [ly.dZ, ly.dZT, ly.gWT, ly.dHs, ly.dhRec]) free(b);
     }
     for (const b of [this.emb, this.gEmb, ...this.out.buffers]) free(b);
-    for (const b of [this.embT, this.P0, this.g0, this.probs, this.params, this.grads]) free(b);
+    for (const b of [this.embT, this.P0, this.g0, this.probs, this.dcNext, this.params, this.grads]) free(b);
   }
 }

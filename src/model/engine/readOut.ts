@@ -2,7 +2,7 @@
 // pass (dWy = hᵀ·dLogits, dby = Σ rows, dh = dLogits·Wyᵀ). The cross-entropy between them is each graph's.
 // With a dropout mask (training only, see dropout.ts) it reads h ⊙ mask and masks dh the same way.
 import type { Arena, Buf } from '../arena';
-import { columnSums, transpose } from './ops';
+import { columnSumsBuf, transposeBuf } from './ops';
 
 /** A view of one named parameter in the flat weights (grad: in the gradients), as each graph makes them. */
 export type ParamView = (name: string, grad: boolean, tracked?: boolean) => Buf;
@@ -41,7 +41,7 @@ export class ReadOut {
 
   /** After a change to the weights: the transposed copy, and both marked changed for the matmul. */
   weightsChanged(): void {
-    transpose(this.Wy.v, this.WyT.v, this.H, this.V);
+    transposeBuf(this.arena, this.Wy, this.WyT, this.H, this.V);
     this.arena.touch(this.Wy);
     this.arena.touch(this.WyT);
   }
@@ -71,7 +71,7 @@ export class ReadOut {
   backward(hsT: Buf, dHs: Buf): void {
     const { arena, H, V, TB, mask } = this;
     arena.gemm(mask ? this.dropped!.hdT : hsT, this.dLogits, this.gWy, H, TB, V);
-    columnSums(this.dLogits.v, this.gby.v, TB, V);
+    columnSumsBuf(arena, this.dLogits, this.gby, TB, V);
     arena.gemm(this.dLogits, this.WyT, dHs, TB, V, H);
     if (mask) {
       const d = dHs.v;
