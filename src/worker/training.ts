@@ -120,6 +120,8 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
           if (current()) setModel(st, w, vocab, text, best.step, best);
         },
         shouldStop: () => run.stop || !current(),
+        // A cursor query (any message) waiting: answered at the next sub-step, not after the slice.
+        messageWaiting: platform().host.waiting,
       });
       // Steps count all the training behind the model, so a continued run goes on from here (its curve
       // never goes back) while starting from the best weights.
