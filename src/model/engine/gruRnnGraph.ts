@@ -217,11 +217,12 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
       yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
-    this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield* this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield;
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
-    this.out.backward(this.hsT, top.dHs);
+    yield* this.out.backward(this.hsT, top.dHs);
     this.gEmb.v.fill(0);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];

@@ -21,6 +21,7 @@ import { GraphBase } from './graphBase';
 import { softmaxCrossEntropy } from './crossEntropy';
 import { addRowVector, columnSums, scatterAddRows, transpose } from './ops';
 import { ReadOut } from './readOut';
+import { RowBlocks } from './rowBlocks';
 import type { TrainGraph } from './trainGraph';
 
 interface LayerBufs {
@@ -52,6 +53,8 @@ interface LayerBufs {
   dZt: Buf[]; // views: dZ block t, (B,4H)
   dHs: Buf; // (TB,H) gradient reaching this layer's outputs
   dhRec: Buf; // (B,H) gradient reaching h_{t-1} through Wh
+  /** The layer's big products in row blocks, a yield between blocks: dWᵀ (4H,TB)·(TB,H), dX (TB,4H)·(4H,H), xp (TB,H)·(H,4H). */
+  blocks: { dWT: RowBlocks; dX: RowBlocks; xp: RowBlocks };
 }
 
 export class LstmGraph extends GraphBase implements TrainGraph {
@@ -125,6 +128,11 @@ export class LstmGraph extends GraphBase implements TrainGraph {
         dZt: Array.from({ length: T }, (_, t) => arena.view(dZ, t * B * 4 * H, B * 4 * H)),
         dHs: arena.alloc(TB * H),
         dhRec: arena.alloc(B * H),
+        blocks: {
+          dWT: new RowBlocks(arena, 4 * H, TB, H),
+          dX: new RowBlocks(arena, TB, 4 * H, H),
+          xp: new RowBlocks(arena, TB, H, 4 * H),
+        },
       });
       const ly = this.layers[l];
       for (let t = 0; t < T; t++) {
@@ -167,30 +175,34 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     addRowVector(this.P0.v, this.layers[0].bias.v, V, 4 * H);
     for (let l = 0; l < this.L; l++) {
       const ly = this.layers[l];
-      if (l > 0) arena.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp, TB, H, 4 * H); // (TB,H)·(H,4H)
+      if (l > 0) yield* ly.blocks.xp.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp); // (TB,H)·(H,4H)
       yield* this.forwardLayer(l);
     }
     // logits = Hs·Wy + by: (TB,H)·(H,V)
     const top = this.layers[this.L - 1];
-    this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield* this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield;
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
-    this.out.backward(top.hsT, top.dHs);
+    yield* this.out.backward(top.hsT, top.dHs);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
       yield* this.backwardLayer(l);
       // dWhᵀ = dZᵀ·Hprev (4H,TB)(TB,H); db = Σ rows dZ
-      arena.gemm(ly.dZT, ly.hPrevAll, ly.gWT, 4 * H, TB, H);
+      yield* ly.blocks.dWT.gemm(ly.dZT, ly.hPrevAll, ly.gWT);
       transpose(ly.gWT.v, ly.gWh.v, 4 * H, H);
       if (l > 0) {
         columnSums(ly.dZ.v, ly.gb.v, TB, 4 * H);
         const below = this.layers[l - 1];
-        arena.gemm(ly.dZT, below.hs, ly.gWT, 4 * H, TB, H); // dWxᵀ = dZᵀ·X
+        yield;
+        yield* ly.blocks.dWT.gemm(ly.dZT, below.hs, ly.gWT); // dWxᵀ = dZᵀ·X
         transpose(ly.gWT.v, ly.gWx.v, 4 * H, H);
-        arena.gemm(ly.dZ, ly.WxT, below.dHs, TB, 4 * H, H); // dX = dZ·WxT
+        yield;
+        yield* ly.blocks.dX.gemm(ly.dZ, ly.WxT, below.dHs); // dX = dZ·WxT
       } else {
         // Layer 0: accumulate dZ rows by input token → G0 (V,4H); then dWx0 = EmbT·G0, dEmb = G0·Wx0T.
+        yield;
         const g0 = this.g0.v;
         const H4 = 4 * H;
         g0.fill(0);
@@ -330,6 +342,7 @@ export class LstmGraph extends GraphBase implements TrainGraph {
       }
     };
     for (const ly of this.layers) {
+      for (const b of Object.values(ly.blocks).flatMap((x) => x.buffers)) free(b);
       for (const b of [...ly.hPrev, ...ly.dZt, ...ly.gatesT, ...ly.tanhCT, ly.hs, ly.hPrevAll]) free(b);
       for (const b of [ly.Wx, ly.Wh, ly.bias, ly.gWx, ly.gWh, ly.gb]) free(b);
       for (const b of [ly.WhT, ly.WxT, ly.Hall, ly.Call, ly.gates, ly.tanhC, ly.hsT, ly.xp, ly.zr, ly.twoC]) free(b);
