@@ -8,7 +8,7 @@
 // private Trainers (their own buffers) in slices of ~10 ms, like the document's own training; the recall
 // experiment trains its own small models one step at a time (tens of ms at H = 32), yielding between steps.
 import { canClamp } from '../model/cells/cell';
-import { backend } from './platform';
+import { backend, platform } from './platform';
 import { cellOf } from '../model/config';
 import type { Predictor } from '../model/inference';
 import type { ModelWeights } from '../model/params';
@@ -142,7 +142,7 @@ export function labHandlers(
         if (sessions.get(m.docId)?.running) throw new Refusal('A cell comparison is already running for this document');
         sessions.get(m.docId)?.dispose();
         const engine = await backend('wasm');
-        const session = new CompareSession(engine.arena);
+        const session = new CompareSession(engine.arena, platform().host.waiting);
         sessions.set(m.docId, session);
         const until = m.steps ? ('steps' as const) : ('plateau' as const);
         const res = await session.run(st.doc, { ...m, until }, (p) => progress({ docId: m.docId, ...p }));

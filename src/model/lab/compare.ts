@@ -97,7 +97,11 @@ export class CompareSession {
   private heldFrom = 0;
   private languageId: string | undefined;
 
-  constructor(private readonly arena: Arena) {}
+  /** `messageWaiting`: the worker's doorbell (trainingRun's hook), so a cursor query is answered mid-step. */
+  constructor(
+    private readonly arena: Arena,
+    private readonly messageWaiting?: () => boolean,
+  ) {}
 
   /** Cancels a running comparison within one slice (~10 ms); the cells done so far are kept. */
   stop(): void {
@@ -178,6 +182,7 @@ export class CompareSession {
               onSnapshot: (w) => (final = w),
               onBest: (w) => (best = w),
               shouldStop: () => this.stopRequested,
+              messageWaiting: this.messageWaiting,
             },
           );
           if (!pace) pace = Math.max(1, trainer.step);
