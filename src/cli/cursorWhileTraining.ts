@@ -9,8 +9,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { initBackend } from '../model/backend';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG } from '../model/config';
 import { Rng } from '../model/rng';
+import { TextDoc } from '../model/textDoc';
+import { Trainer } from '../model/trainer';
+import { Vocab } from '../model/vocab';
 import { Channel } from '../protocol/channel';
 import { Doorbell } from '../protocol/doorbell';
 import {
@@ -105,6 +109,37 @@ async function session(dist: string, real: RealText, n: number, quietSec: number
   return { busy, idle, quietStepsPerSec, queriedStepsPerSec, threads, load };
 }
 
+/**
+ * What bounds a waiting query's wait: the longest stretches of a training step between two yields (one thread,
+ * this build's engine, in this process), over `steps` steps after two warm-up steps.
+ */
+async function stretches(real: RealText, steps: number): Promise<number[]> {
+  const { arena } = await initBackend('wasm', {});
+  const doc = new TextDoc(real.text, 1);
+  const vocab = Vocab.fromSymbols(doc.syms, DEFAULT_MODEL_CONFIG.maxVocab);
+  const model = DEFAULT_MODEL_CONFIG;
+  const tr = new Trainer({
+    model,
+    training: DEFAULT_TRAINING_CONFIG,
+    arena,
+    ids: vocab.ids(doc.syms),
+    vocabSize: vocab.size,
+  });
+  const gaps: number[] = [];
+  for (let s = 0; s < steps + 2; s++) {
+    const gen = tr.trainStep();
+    let t = performance.now();
+    for (let done = false; !done;) {
+      done = gen.next().done === true;
+      const t1 = performance.now();
+      if (s >= 2) gaps.push(t1 - t);
+      t = t1;
+    }
+  }
+  tr.dispose();
+  return gaps;
+}
+
 const fig = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms`;
 
 function print(label: string, s: Session): void {
@@ -136,6 +171,11 @@ export async function cursorWhileTraining(quick: boolean, against?: string): Pro
     mine.push(await session(ours, real, n, quietSec));
     print(`this build${against ? `, round ${r + 1}` : ''}`, mine[mine.length - 1]);
   }
+  const gaps = await stretches(real, quick ? 4 : 12);
+  console.log(
+    `this build's training step between two yields (one thread, in-process): p50 ${pct(gaps, 50).toFixed(2)} ms, ` +
+      `p95 ${pct(gaps, 95).toFixed(2)} ms, max ${Math.max(...gaps).toFixed(2)} ms over ${gaps.length} stretches; load average ${os.loadavg()[0].toFixed(2)}`,
+  );
   const all = (ss: Session[], k: 'busy' | 'idle') => ss.flatMap((s) => s[k]);
   const sum = (ss: Session[], k: 'quietStepsPerSec' | 'queriedStepsPerSec') => ss.reduce((a, s) => a + s[k], 0);
   const p95 = pct(all(mine, 'busy'), 95);
