@@ -1,5 +1,5 @@
-// `npm run checkpoint -- FILE… [--seconds 120] [--dropout R] [--patience P] [--simulate]`: trains on each
-// file as the extension does (its defaults, early stopping, best checkpoint) and prints the held-out bits
+// `npm run checkpoint -- FILE… [--seconds 120] [--dropout R] [--patience P] [--threads N] [--simulate]`: trains on
+// each file as the extension does (its defaults, every core, early stopping, best checkpoint) and prints the held-out bits
 // per character of the model the panel would use and of the last weights, over the whole held-out split.
 // --simulate (use with --patience 0, so the run goes to its budget) also prints, for each patience, where
 // early stopping would have stopped and the bpc of the model it would have kept.
@@ -14,10 +14,11 @@ import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, resolveTrainingConfig } 
 import type { ModelWeights } from '../model/params';
 import { Plateau } from '../model/plateau';
 import { TextDoc } from '../model/textDoc';
-import { runSync, Trainer } from '../model/trainer';
+import { runSync } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { numberOption, parseArgs } from './args';
+import { nodeTrainers, threadsOption } from './nodeTrainer';
 
 /** Every held-out position (the periodic evaluation caps them; this figure should not). */
 const WHOLE = Number.MAX_SAFE_INTEGER;
@@ -46,7 +47,14 @@ async function main(): Promise<void> {
   for (const file of pos) {
     const doc = new TextDoc(fs.readFileSync(file, 'utf8'), 1);
     const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-    const tr = new Trainer({ model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size });
+    // Every core, as the extension trains (model/parallel.ts); --threads 1 for the one-thread figure.
+    const tr = await nodeTrainers(threadsOption(opt))({
+      model,
+      training,
+      arena: backend.arena,
+      ids: vocab.ids(doc.syms),
+      vocabSize: vocab.size,
+    });
     let kept: ModelWeights | null = null;
     const evals: { sec: number; step: number; bpc: number }[] = [];
     // Every held-out evaluation of the run (the periodic ones and the final one), as runTraining saw it.
@@ -85,7 +93,7 @@ async function main(): Promise<void> {
     const keptBpc = runSync(tr.evaluate(WHOLE));
     const name = file.split('/').slice(-2).join('/');
     console.log(
-      `${name}: ${doc.tokenCount} chars, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(1)}, ${(res.latest?.elapsedSec ?? 0).toFixed(0)} s; ` +
+      `${name}: ${doc.tokenCount} chars, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(1)}, ${(res.latest?.elapsedSec ?? 0).toFixed(0)} s, ${tr.governor.note}; ` +
         `${keptModelMessage(res)}\n  held-out bpc: model used ${keptBpc?.toFixed(3)}  (last weights ${lastBpc?.toFixed(3)})`,
     );
     if (opt.has('curve'))

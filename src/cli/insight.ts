@@ -1,6 +1,6 @@
 // `npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]
-//                         [--model saved.json] [--history continuous|bounded]`
-// Trains with the extension's defaults on FILE (same engine, same 90/10 split), then labels units: Pearson r
+//                         [--model saved.json] [--history continuous|bounded] [--threads N]`
+// Trains with the extension's defaults on FILE (every core, early stopping, the best held-out checkpoint) (same engine, same 90/10 split), then labels units: Pearson r
 // of every unit's cell and hidden value with the lexical features of FILE's language family, on the
 // held-out tail. Prints the best |r| per feature as a table, one linear probe per feature (AUC or R² on held-out
 // positions it was not fitted on, and how long the fits took), the unit inspector's top contexts for the best
@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import type { Arena } from '../model/arena';
 import { initBackend, type EngineBackend } from '../model/backend';
+import { keptModelMessage, runOptionsFor } from '../model/bestModel';
 import {
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
@@ -18,6 +19,7 @@ import {
   type TrainingConfig,
 } from '../model/config';
 import { Predictor } from '../model/inference';
+import type { ModelWeights } from '../model/params';
 import { loadModel } from '../model/persist';
 import { inspect, targetValues } from '../model/insight/inspector';
 import { labelUnits } from '../model/insight/labels';
@@ -25,13 +27,13 @@ import { fitProbes, probeLine, unitName } from '../model/insight/probes';
 import { surprisal, unitValuesSync } from '../model/insight/overlay';
 import { TraceStore } from '../model/insight/traces';
 import { TextDoc } from '../model/textDoc';
-import { Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { FEATURE_DESCRIPTIONS } from '../shared/domain';
 import { visibleToken } from '../shared/glyphs';
 import { numberOption, parseArgs } from './args';
 import { languageIdOfFile } from './languages';
+import { nodeTrainers, threadsOption } from './nodeTrainer';
 
 async function main(): Promise<void> {
   const { pos, opt } = parseArgs(process.argv.slice(2));
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   const saved = opt.get('model');
   const { predictor, vocab } = saved
     ? loadSaved(saved, backend.arena)
-    : await train(doc, model, training, backend, languageId, file);
+    : await train(doc, model, training, backend, languageId, file, threadsOption(opt));
   const history = (opt.get('history') ?? 'continuous') as 'continuous' | 'bounded';
   if (history !== 'continuous' && history !== 'bounded') throw new Error('--history takes continuous or bounded');
   if (saved)
@@ -195,38 +197,44 @@ async function train(
   backend: EngineBackend,
   languageId: string,
   file: string,
+  threads: number | undefined,
 ): Promise<{ predictor: Predictor; vocab: Vocab }> {
   const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-  const tr = new Trainer({ model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size });
+  // As the extension trains: every core, early stopping, and the best held-out checkpoint is what gets labelled.
+  const tr = await nodeTrainers(threads)({
+    model,
+    training,
+    arena: backend.arena,
+    ids: vocab.ids(doc.syms),
+    vocabSize: vocab.size,
+  });
   console.log(
     `${file}: ${doc.text.length} UTF-16 units, ${doc.tokenCount} tokens, language ${languageId}, vocab ${vocab.size}\n` +
       `training H=${model.hiddenSize} L=${model.layers} seq ${training.seqLength} batch ${training.batchSize} ` +
-      `for ${training.timeBudgetSec} s on ${backend.name}`,
+      `for ${training.timeBudgetSec} s on ${backend.name}; ${tr.governor.note}`,
   );
   let last = -Infinity;
   const t0 = performance.now();
-  const res = await runTraining(
-    tr,
-    { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
-    {
-      onProgress: (p) => {
-        if (p.elapsedSec - last < 15 && p.etaSec !== 0) return;
-        last = p.elapsedSec;
-        const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
-        console.log(
-          `  ${p.elapsedSec.toFixed(0).padStart(4)} s  step ${String(p.step).padStart(5)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  epoch ${p.epoch.toFixed(2)}`,
-        );
-      },
-      onRecovered: (m) => console.log(`  recovered: ${m}`),
-      onSnapshot: () => {},
-      shouldStop: () => false,
+  let kept: ModelWeights | null = null;
+  const res = await runTraining(tr, runOptionsFor(training), {
+    onBest: (w) => (kept = w),
+    onProgress: (p) => {
+      if (p.elapsedSec - last < 15 && p.etaSec !== 0) return;
+      last = p.elapsedSec;
+      const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
+      console.log(
+        `  ${p.elapsedSec.toFixed(0).padStart(4)} s  step ${String(p.step).padStart(5)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  epoch ${p.epoch.toFixed(2)}`,
+      );
     },
-  );
+    onRecovered: (m) => console.log(`  recovered: ${m}`),
+    onSnapshot: () => {},
+    shouldStop: () => false,
+  });
   const trainSec = (performance.now() - t0) / 1000;
-  const predictor = Predictor.from(tr.weights(), vocab, undefined, backend.arena);
+  const predictor = Predictor.from(kept ?? tr.weights(), vocab, undefined, backend.arena);
   tr.dispose();
   console.log(
-    `trained ${trainSec.toFixed(0)} s, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(2)}, held-out ${res.latest?.heldOutBpc?.toFixed(3) ?? '-'} bits/char (${res.message})`,
+    `trained ${trainSec.toFixed(0)} s, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(2)}, held-out ${res.latest?.heldOutBpc?.toFixed(3) ?? '-'} bits/char (${keptModelMessage(res)})`,
   );
   return { predictor, vocab };
 }

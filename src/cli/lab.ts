@@ -1,5 +1,5 @@
 // `npm run lab -- FILE [--seconds 60] [--hidden 128] [--match params|hidden] [--until pace|plateau|steps]
-// [--steps N]`, or `npm run lab -- FILE --recall …` for the recall experiment (cli/recall.ts).
+// [--steps N] [--threads N]`, or `npm run lab -- FILE --recall …` for the recall experiment (cli/recall.ts).
 // The long-term-dependency lab on a file: trains an LSTM, a GRU and a vanilla RNN (same engine, same
 // 90/10 split, `--seconds` each; by default the GRU and RNN get the parameter count of an LSTM of
 // `--hidden` units), prints held-out bits per character per cell, then the long-range probe: for every
@@ -13,6 +13,7 @@ import { TextDoc } from '../model/textDoc';
 import { numberOption, parseArgs } from './args';
 import { languageIdOfFile } from './languages';
 import { recallMain } from './recall';
+import { nodeTrainers, threadsOption } from './nodeTrainer';
 
 const CELLS = ['lstm', 'gru', 'rnn'] as const;
 const fmt = (x: number | null, d = 3) => (x === null ? '–' : x.toFixed(d));
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   console.log(
     `${file}: ${doc.tokenCount} characters; ${backend.name}; ${seconds} s per cell, until ${until}${until === 'steps' ? ` ${steps}` : ''}; match ${match} (LSTM H=${hidden})`,
   );
-  const session = new CompareSession(backend.arena);
+  const session = new CompareSession(backend.arena, nodeTrainers(threadsOption(opt)));
   let lastPrint = 0;
   const languageId = languageIdOfFile(file);
   const res = await session.run(

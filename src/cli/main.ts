@@ -1,8 +1,8 @@
 // Command line over the same engine: `train FILE [--seconds N] [--hidden H] [--layers L] [--threads N] [--out model.json]`
 // and `predict FILE OFFSET [--model model.json] [--top K] [--context N]`.
-import { availableParallelism } from 'node:os';
 import * as fs from 'node:fs';
 import { initBackend } from '../model/backend';
+import { keptModelMessage, runOptionsFor } from '../model/bestModel';
 import {
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
@@ -10,15 +10,15 @@ import {
   resolveTrainingConfig,
 } from '../model/config';
 import { Predictor } from '../model/inference';
+import type { ModelWeights } from '../model/params';
+import type { BestPoint } from '../model/plateau';
 import { loadModel, saveModel } from '../model/persist';
 import { TextDoc } from '../model/textDoc';
-import * as path from 'node:path';
-import { nodeHelperSpawn } from '../model/gradShard';
-import { startTrainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { GATE_NAMES } from '../shared/domain';
 import { parseArgs } from './args';
+import { nodeTrainers, threadsOption } from './nodeTrainer';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';
 
@@ -37,47 +37,52 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
   const doc = new TextDoc(text, 1);
   const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-  const tr = await startTrainer(
-    { model, training, arena: backend.arena, ids: vocab.ids(doc.syms), vocabSize: vocab.size },
-    // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
-    {
-      threads: opt.has('threads') ? Number(opt.get('threads')) : undefined,
-      cores: availableParallelism(),
-      spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
-      log: (m) => console.error(m),
-    },
-  );
+  // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
+  const tr = await nodeTrainers(threadsOption(opt))({
+    model,
+    training,
+    arena: backend.arena,
+    ids: vocab.ids(doc.syms),
+    vocabSize: vocab.size,
+  });
   console.log(
     `training H=${model.hiddenSize} L=${model.layers} on ${doc.tokenCount} chars, vocab ${vocab.size}, ${backend.detail}; ${tr.governor.note}`,
   );
   let note = tr.governor.version;
   let last = 0;
-  const res = await runTraining(
-    tr,
-    { timeBudgetSec: training.timeBudgetSec, maxEpochs: training.maxEpochs },
-    {
-      onProgress: (p) => {
-        if (p.elapsedSec - last < 2 && p.etaSec !== 0) return;
-        last = p.elapsedSec;
-        if (tr.governor.version !== note) {
-          note = tr.governor.version;
-          console.log(tr.governor.note);
-        }
-        const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
-        console.log(
-          `step ${String(p.step).padStart(6)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  ${Math.round(p.charsPerSec)} chars/s  epoch ${p.epoch.toFixed(2)}`,
-        );
-      },
-      onRecovered: (m) => console.log(`recovered: ${m}`),
-      onSnapshot: () => {},
-      shouldStop: () => false,
+  // As the extension trains: early stopping and the best held-out checkpoint (model/bestModel.ts).
+  let kept: { weights: ModelWeights; best: BestPoint } | null = null;
+  const res = await runTraining(tr, runOptionsFor(training), {
+    onBest: (weights, best) => (kept = { weights, best }),
+    onProgress: (p) => {
+      if (p.elapsedSec - last < 2 && p.etaSec !== 0) return;
+      last = p.elapsedSec;
+      if (tr.governor.version !== note) {
+        note = tr.governor.version;
+        console.log(tr.governor.note);
+      }
+      const bpc = p.heldOutBpc === null ? '  -  ' : p.heldOutBpc.toFixed(3);
+      console.log(
+        `step ${String(p.step).padStart(6)}  loss ${p.loss.toFixed(3)}  held-out bpc ${bpc}  ${Math.round(p.charsPerSec)} chars/s  epoch ${p.epoch.toFixed(2)}`,
+      );
     },
-  );
+    onRecovered: (m) => console.log(`recovered: ${m}`),
+    onSnapshot: () => {},
+    shouldStop: () => false,
+  });
   const out = opt.get('out') ?? 'model.json';
-  const saved = saveModel(tr.weights(), vocab, text, { steps: tr.step, heldOutBpc: res.latest?.heldOutBpc ?? null });
+  const k = kept as { weights: ModelWeights; best: BestPoint } | null;
+  const saved = k
+    ? saveModel(k.weights, vocab, text, {
+        steps: k.best.step,
+        heldOutBpc: k.best.heldOutBpc,
+        checkpoint: k.best,
+        heldOutFraction: training.heldOutFraction,
+      })
+    : saveModel(tr.weights(), vocab, text, { steps: tr.step, heldOutBpc: res.latest?.heldOutBpc ?? null });
   fs.writeFileSync(out, saved.json);
   fs.writeFileSync(weightsPath(out), new Uint8Array(saved.weights));
-  console.log(`${res.message}; saved ${out} and ${weightsPath(out)}`);
+  console.log(`${keptModelMessage(res)}; saved ${out} and ${weightsPath(out)}`);
   tr.dispose();
 }
 

@@ -249,6 +249,11 @@ export class Trainer {
     return this.heldIds.length >= 2;
   }
 
+  /** Characters in the held-out tail (what a checkpoint would be chosen by). */
+  get heldOutLength(): number {
+    return this.heldIds.length;
+  }
+
   /** Fraction of the way through the current epoch, added to the epoch count. */
   get epochProgress(): number {
     return this.epoch + this.windowInEpoch / this.windowsPerEpoch;

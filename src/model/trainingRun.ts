@@ -42,6 +42,11 @@ export interface RunOptions {
   earlyStop?: PlateauOptions;
   /** The best point of the run this one continues (same text and split): only beating it is a new best. */
   best?: BestPoint | null;
+  /**
+   * Held-out characters below which no checkpoint is chosen and early stopping is off: on a tiny tail the best
+   * score can fall on a nearly untrained early step, so the run follows the last weights instead. Default 0.
+   */
+  minHeldOutForBest?: number;
 }
 
 export interface RunResult {
@@ -55,6 +60,8 @@ export interface RunResult {
   best: BestPoint | null;
   /** True when early stopping ended the run. */
   stoppedEarly: boolean;
+  /** Set when the held-out tail was too short to choose a checkpoint by (`minHeldOutForBest`): its length. */
+  heldOutTooShort: number | null;
 }
 
 const now = () => performance.now();
@@ -80,11 +87,16 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
   const startEpoch = tr.epochProgress;
   const firstStep = tr.step; // a resumed trainer starts past 0
   const elapsed = () => (now() - t0) / 1000;
-  const plateau = new Plateau(opts.earlyStop ?? { patience: 0, minDelta: 0 }, opts.best ?? null);
+  const heldOutTooShort = tr.hasHeldOut && tr.heldOutLength < (opts.minHeldOutForBest ?? 0) ? tr.heldOutLength : null;
+  // On a too-short tail there is no best to beat or report (not even a prior run's).
+  const plateau = new Plateau(
+    opts.earlyStop ?? { patience: 0, minDelta: 0 },
+    heldOutTooShort === null ? (opts.best ?? null) : null,
+  );
   let stoppedEarly = false;
-  /** Records an evaluation; a new best hands its weights to the hook. */
+  /** Records an evaluation; a new best hands its weights to the hook (never on a too-short held-out tail). */
   const observe = (bpc: number | null) => {
-    if (bpc === null) return;
+    if (bpc === null || heldOutTooShort !== null) return;
     if (plateau.observe(tr.step, bpc) && hooks.onBest) hooks.onBest(tr.weights(), plateau.best!);
   };
 
@@ -149,6 +161,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
       medianCharsPerSec: sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0,
       best: plateau.best,
       stoppedEarly,
+      heldOutTooShort,
     };
   };
 

@@ -26,6 +26,8 @@ export const WEBVIEW_STRINGS = [
   'Model in use',
   'step {0} · {1} bpc',
   'The weights with the best held-out score so far: predictions, labels, overlays, the lab and saving use them.',
+  'latest weights',
+  'No best checkpoint (yet, or the held-out text is too short to choose one by): predictions, labels, overlays, the lab and saving use the latest weights.',
   'Train',
   'Stop',
   'Resume',

@@ -22,6 +22,7 @@ import { Transferring, type Handlers } from '../protocol/channel';
 import type { CompareProgressEvent, CursorParams, labCalls, RecallProgressEvent } from '../protocol/lab';
 import { LIMITS } from '../shared/domain';
 import { answering, Refusal } from './answering';
+import { startOnEveryCore } from './trainers';
 
 /** What the lab reads of a worker document (read live: the worker may replace doc, model or predictor). */
 export interface LabDoc {
@@ -142,7 +143,8 @@ export function labHandlers(
         if (sessions.get(m.docId)?.running) throw new Refusal('A cell comparison is already running for this document');
         sessions.get(m.docId)?.dispose();
         const engine = await backend('wasm');
-        const session = new CompareSession(engine.arena, platform().host.waiting);
+        // Each cell on every core, like the document's training (which a comparison pauses).
+        const session = new CompareSession(engine.arena, (init) => startOnEveryCore(init), platform().host.waiting);
         sessions.set(m.docId, session);
         const until = m.steps ? ('steps' as const) : ('plateau' as const);
         const res = await session.run(st.doc, { ...m, until }, (p) => progress({ docId: m.docId, ...p }));

@@ -1,11 +1,12 @@
 // Training a document's model: a run starts on `train` (stopping the one before), reports status and
 // progress as events, yields every ~10 ms so other messages are answered, and ends on `stopTraining`, at
 // its budget, or when held-out bits per character stop improving. The document's model (predictions,
-// labels, overlays, the lab, saving) is always the best held-out checkpoint so far, not the last weights.
+// labels, overlays, the lab, saving) is the best held-out checkpoint so far, not the last weights, unless the
+// held-out tail is too short to choose one by (then it follows the latest weights).
 import { backend, platform } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
-import { startTrainer, type Trainer } from '../model/trainer';
-import { keptModelMessage, runOptionsFor } from '../model/bestModel';
+import type { Trainer } from '../model/trainer';
+import { keptModelMessage, MIN_HELDOUT_FOR_CHECKPOINT, runOptionsFor } from '../model/bestModel';
 import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import type { Handlers } from '../protocol/channel';
@@ -14,6 +15,7 @@ import { docs, newState, setModel, status, type DocState } from './documents';
 import { stopComparison } from './lab';
 import { errText } from './answering';
 import { channel, log } from './port';
+import { startOnEveryCore } from './trainers';
 
 export async function stopRun(st: DocState): Promise<void> {
   if (!st.run) return;
@@ -56,7 +58,9 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
   };
   let trainer: Trainer;
   try {
-    trainer = await startTrainer(
+    // Every core by default, helpers from the platform (none on the web). They join as they come up, so the
+    // first steps (and the 'training' status) do not wait for them.
+    trainer = await startOnEveryCore(
       {
         model,
         training,
@@ -67,15 +71,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
         firstStep: resume ? st.model!.steps : 0,
         faultAtStep: m.faultAtStepForTesting,
       },
-      // Every core by default (model/parallel.ts), helpers from the platform (none on the web). They join
-      // as they come up, so the first steps (and the 'training' status) do not wait for them.
-      {
-        cores: platform().threads.available,
-        spawn: platform().helpers?.spawn,
-        wasmDir: platform().helpers?.wasmDir,
-        log: (msg) => log('warn', msg),
-        background: true,
-      },
+      true,
     );
   } catch (e) {
     end();
@@ -101,8 +97,9 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
     noteVersion = trainer.governor.version;
     status(m.docId, st, 'training', trainer.governor.note);
   };
-  /** Whether a best checkpoint exists: then the model only ever changes to a better one. */
-  let haveBest = priorBest !== null;
+  /** Whether a best checkpoint exists: then the model only ever changes to a better one. A held-out tail too
+   * short to choose one by (bestModel.ts) never has one: the model follows the latest weights. */
+  let haveBest = priorBest !== null && trainer.heldOutLength >= MIN_HELDOUT_FOR_CHECKPOINT;
   // A document disposed (or replaced) mid-run takes no model: its predictor would never be freed.
   const current = () => docs.get(m.docId) === st;
   const body = (async () => {
@@ -113,7 +110,7 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
           threadsChanged();
         },
         onRecovered: (message) => status(m.docId, st, 'training', message),
-        // Without a held-out score (a tiny text, no held-out split) the live weights are all there is.
+        // Without a held-out score to choose by (no split, or too short a one) the live weights are all there is.
         onSnapshot: (w) => (current() && !haveBest ? setModel(st, w, vocab, text, trainer.step) : undefined),
         onBest: (w, best) => {
           haveBest = true;

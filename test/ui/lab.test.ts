@@ -43,6 +43,13 @@ describe('the long-term-dependency lab (UI, packaged vsix)', function () {
     if (session) assert.deepEqual(session.extHostErrors(), [], 'no [error] lines in the extension host log');
   });
 
+  it('on this 1.3 KB file follows the latest weights: 130 held-out characters are too few to choose a checkpoint by', async () => {
+    const message = (await field('training-message').textContent()) ?? '';
+    assert.match(message, /the held-out text \(\d+ characters\) is too short to choose a checkpoint by/);
+    assert.equal(await field('model-in-use').locator('dd').textContent(), 'latest weights');
+    await session.workbench.screenshot('lab-0-latest-weights');
+  });
+
   it('measures the memory span at the cursor and draws it as a strip over the preceding text', async () => {
     await session.page.locator('.editor-instance .view-lines').first().click();
     await gotoLine(session.page, 43, 60); // inside the f-string, after "{item.quantity:3d} x {item.p"

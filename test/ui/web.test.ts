@@ -2,12 +2,14 @@
 // Node) opens a file, trains and shows predictions at the cursor, as in Node's extension host. The same
 // scenario runs in both hosts in this one run, same document and settings, and prints the figures the web
 // build is judged by (training chars/s in each host, Open Explorer → first prediction, cursor → painted
-// prediction p50/p95) into .test-output/web-figures.json. Only behaviour is asserted, never a time.
+// prediction p50/p95) into .test-output/web-figures.json, then reloads the window and finds the saved model
+// restored (from workspace.fs on the web). Only behaviour is asserted, never a time.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outputRoot } from '../rig/paths';
 import { Session } from '../rig/session';
+import { eventually } from '../rig/workbench';
 import {
   COMMAND_TITLE,
   FAST_SETTINGS,
@@ -18,6 +20,8 @@ import {
   lastKey,
   lineStarts,
   prng,
+  reloadWindow,
+  savedModelMetas,
   summary,
   type PaintRecord,
 } from './panelHelpers';
@@ -146,6 +150,21 @@ for (const host of ['web', 'node'] as const) {
       partial.cursorToPaint = summary(latencies);
       figures.push(partial as HostFigures);
       await session.workbench.screenshot(`web-${host}-3-after-jumps`);
+    });
+
+    it('after "Developer: Reload Window" restores the saved model from the extension storage, untrained no more', async () => {
+      await eventually(() => assert.ok(savedModelMetas(session.server).length > 0, 'a saved model'), 20_000, 200);
+      const steps = savedModelMetas(session.server)[0].steps;
+      await reloadWindow(session.workbench);
+      await panel.waitReady(60_000);
+      await panel.waitStatus('done', 'Done', 30_000);
+      assert.equal(await panel.text('training-message'), 'Loaded the saved model for this document.');
+      await eventually(async () => {
+        const rows = await panel.predictions();
+        assert.ok(rows.length > 0, 'predictions from the restored model');
+      }, 20_000);
+      assert.ok(steps > 0, `the saved model's ${steps} steps`);
+      await session.workbench.screenshot(`web-${host}-4-restored`);
     });
   });
 }

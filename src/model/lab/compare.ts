@@ -11,7 +11,8 @@ import { CELL_TYPES, gateCount, type CellType } from '../cells/cell';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../config';
 import { stateSize, stepWeights } from '../lstm';
 import type { ModelWeights } from '../params';
-import { batchLayout, Trainer } from '../trainer';
+import { batchLayout, Trainer, type TrainerInit } from '../trainer';
+import { MIN_HELDOUT_FOR_CHECKPOINT } from '../bestModel';
 import { runTraining } from '../trainingRun';
 import { Vocab } from '../vocab';
 import { scanFeatures } from '../lexers/scan';
@@ -97,9 +98,14 @@ export class CompareSession {
   private heldFrom = 0;
   private languageId: string | undefined;
 
-  /** `messageWaiting`: the worker's doorbell (trainingRun's hook), so a cursor query is answered mid-step. */
+  /**
+   * `start` makes each cell's trainer: one thread by default; the worker and the CLI pass one that trains on
+   * every core as the document's own training does (the comparison runs while that training is paused).
+   */
   constructor(
     private readonly arena: Arena,
+    private readonly start: (init: TrainerInit) => Promise<Trainer> = (init) => Promise.resolve(new Trainer(init)),
+    /** The worker's doorbell (trainingRun's messageWaiting), so a cursor query is answered mid-step. */
     private readonly messageWaiting?: () => boolean,
   ) {}
 
@@ -153,7 +159,7 @@ export class CompareSession {
         const H = o.match === 'hidden' ? o.hiddenSize : hiddenForParams(cell, target, E, V, base.layers);
         const model: ModelConfig = { ...base, hiddenSize: H, cell };
         const params = paramCount(cell, H, E, V, base.layers);
-        const trainer = new Trainer({ model, training, arena: this.arena, ids, vocabSize: V });
+        const trainer = await this.start({ model, training, arena: this.arena, ids, vocabSize: V });
         let final: ModelWeights | null = null;
         let best: ModelWeights | null = null;
         const until = o.until ?? 'pace';
@@ -169,6 +175,7 @@ export class CompareSession {
               evalEveryMs: until === 'plateau' ? PLATEAU_EVAL_MS : Math.max(500, (o.budgetSec * 1000) / 5),
               snapshotEveryMs: 1e12, // only the final weights matter here
               earlyStop: until === 'plateau' ? PLATEAU : undefined,
+              minHeldOutForBest: MIN_HELDOUT_FOR_CHECKPOINT, // a tiny tail: the last weights, no plateau stop
             },
             {
               onProgress: (p) =>

@@ -41,6 +41,42 @@ export interface LineStyle {
   alpha?: number;
   /** A dot on the last point, where a growing curve is now. */
   endDot?: boolean;
+  /** The series' point marker, drawn on its legend swatch too. */
+  marker?: MarkerShape;
+}
+
+/** Point markers that tell series apart without colour. */
+export type MarkerShape = 'circle' | 'square' | 'triangle';
+
+/** A filled marker about `size` px across centred at (px, py), ringed in `outline` (none when empty). */
+export function drawMarker(
+  g: CanvasRenderingContext2D,
+  px: number,
+  py: number,
+  shape: MarkerShape,
+  colour: string,
+  outline: string,
+  size = 7,
+): void {
+  const r = size / 2;
+  g.save();
+  g.globalAlpha = 1;
+  g.fillStyle = colour;
+  g.strokeStyle = outline;
+  g.lineWidth = 1;
+  g.setLineDash([]);
+  g.beginPath();
+  if (shape === 'circle') g.arc(px, py, r, 0, Math.PI * 2);
+  else if (shape === 'square') g.rect(px - r * 0.85, py - r * 0.85, r * 1.7, r * 1.7);
+  else {
+    g.moveTo(px, py - r * 1.1);
+    g.lineTo(px + r, py + r * 0.75);
+    g.lineTo(px - r, py + r * 0.75);
+    g.closePath();
+  }
+  g.fill();
+  if (outline) g.stroke();
+  g.restore();
 }
 
 /** One group of bars (a bucket) and its label under the axis; a null value was not measured. */
@@ -199,6 +235,11 @@ export class Chart {
     g.restore();
   }
 
+  /** A point marker at pixel (px, py), ringed in `outline` (the background) so overlapping markers stay apart. */
+  marker(px: number, py: number, shape: MarkerShape, colour: string, outline: string): void {
+    drawMarker(this.g, px, py, shape, colour, outline);
+  }
+
   /** An interval whisker at pixel x from data lo to hi, with caps `cap` px wide. */
   whisker(px: number, lo: number, hi: number, colour: string, cap = 5): void {
     const { g } = this;
@@ -285,5 +326,6 @@ export function lineSwatch(
   g.moveTo(bar ? 13 : 0, height / 2);
   g.lineTo(width, height / 2);
   g.stroke();
+  if (style.marker) drawMarker(g, bar ? 13 + (width - 13) / 2 : width / 2, height / 2, style.marker, style.colour, '');
   return s.canvas;
 }

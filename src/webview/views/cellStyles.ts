@@ -1,6 +1,7 @@
 // How the compared cells are told apart in charts: a theme chart colour each, plus a dash and a bar fill that read without colour.
 
 import type { CellType } from '../../shared/protocol';
+import type { MarkerShape } from '../ui/chart';
 import { Rgb, hueDistance, luminance, parseColor } from './colormap';
 
 /** Simplest first, as the section title reads (RNN vs GRU vs LSTM). */
@@ -11,12 +12,14 @@ export const CELL_NAMES: Record<CellType, string> = { rnn: 'RNN', gru: 'GRU', ls
 export interface CellStyle {
   dash: number[];
   fill: 'solid' | 'hatch' | 'outline';
+  /** The point marker on line charts: where two cells score the same, the shapes still tell them apart. */
+  marker: MarkerShape;
 }
 
 export const CELL_STYLES: Record<CellType, CellStyle> = {
-  lstm: { dash: [], fill: 'solid' },
-  gru: { dash: [6, 3], fill: 'hatch' },
-  rnn: { dash: [2, 3], fill: 'outline' },
+  lstm: { dash: [], fill: 'solid', marker: 'circle' },
+  gru: { dash: [6, 3], fill: 'hatch', marker: 'square' },
+  rnn: { dash: [2, 3], fill: 'outline', marker: 'triangle' },
 };
 
 /** Theme variables tried for each cell, in order. */

@@ -158,7 +158,11 @@ export class RecallView {
     const items = cells(result).map((c) =>
       legendItem(
         { 'data-cell': c.cell },
-        lineSwatch({ colour: css(colours[c.cell]), dash: CELL_STYLES[c.cell].dash }),
+        lineSwatch({
+          colour: css(colours[c.cell]),
+          dash: CELL_STYLES[c.cell].dash,
+          marker: CELL_STYLES[c.cell].marker,
+        }),
         t(state, '{0} · H {1} · {2} params', CELL_NAMES[c.cell], c.hiddenSize, formatCount(c.params)),
       ),
     );
@@ -205,8 +209,12 @@ export class RecallView {
       { colour: fg, dash: CHANCE_DASH, width: 1, alpha: 0.8 },
     );
     this.chart.canvas.dataset.chance = String(result.chance);
-    for (const c of cells(result)) {
+    const shown = cells(result);
+    const outline = css(themePalette().background);
+    shown.forEach((c, i) => {
       const colour = css(colours[c.cell]);
+      // Whiskers and markers are dodged a few pixels per cell so equal scores (often 1.0) stay readable.
+      const dodge = (i - (shown.length - 1) / 2) * 5;
       const pts = [...c.points].sort((a, b) => a.gap - b.gap);
       chart.band(
         pts.map((p) => p.gap),
@@ -218,8 +226,11 @@ export class RecallView {
         pts.map((p) => ({ x: p.gap, y: p.accuracy })),
         { colour, dash: CELL_STYLES[c.cell].dash },
       );
-      for (const p of pts) chart.whisker(chart.x(p.gap), p.lo, p.hi, colour, 4);
-    }
+      for (const p of pts) {
+        chart.whisker(chart.x(p.gap) + dodge, p.lo, p.hi, colour, 4);
+        chart.marker(chart.x(p.gap) + dodge, chart.y(p.accuracy), CELL_STYLES[c.cell].marker, colour, outline);
+      }
+    });
     const described = result.gaps.map((gap) => {
       const values = cells(result).map((c) => {
         const p = c.points.find((q) => q.gap === gap);

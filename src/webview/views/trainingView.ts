@@ -127,6 +127,17 @@ export class TrainingView {
           },
         ),
       );
+    // No checkpoint yet, or none to choose by (no held-out split, or too short a one): the live weights.
+    else if (p)
+      stats.push(
+        stat(t(state, 'Model in use'), t(state, 'latest weights'), {
+          'data-testid': 'model-in-use',
+          title: t(
+            state,
+            'No best checkpoint (yet, or the held-out text is too short to choose one by): predictions, labels, overlays, the lab and saving use the latest weights.',
+          ),
+        }),
+      );
     this.stats.replaceChildren(...stats);
   }
 

@@ -1,9 +1,12 @@
 // Cell comparison helpers: parameter matching and the bracket / quote pairing the
 // long-range probe buckets by.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { nodeHelperSpawn } from '../../../src/model/gradShard';
 import { bucketOf, closers, DISTANCE_BUCKETS } from '../../../src/model/lab/brackets';
 import { CompareSession, hiddenForParams, paramCount } from '../../../src/model/lab/compare';
 import { TextDoc } from '../../../src/model/textDoc';
+import { startTrainer } from '../../../src/model/trainer';
 import { charTokenizer } from '../../../src/model/vocab';
 import { wasmBackend } from '../model/helpers';
 
@@ -61,6 +64,45 @@ describe('lab/compare helpers', () => {
     for (const r of others) assert.equal(r.steps, lstm.steps, `${r.cell} took the LSTM's ${lstm.steps} steps`);
     const probe = await session.probe();
     assert.ok(probe.buckets.reduce((a, b) => a + b.count, 0) > 0);
+    session.dispose();
+    assert.equal(backend.arena.liveBuffers, live);
+  });
+
+  it('trains every cell on the threads its trainer factory gives, the same steps each, and frees them', async function () {
+    this.timeout(60000);
+    const backend = await wasmBackend();
+    const doc = new TextDoc('def f(a, b):\n    return [a, (b + 1), "x"]\n'.repeat(30), 1);
+    const live = backend.arena.liveBuffers;
+    const threads: number[] = [];
+    const spawn = nodeHelperSpawn(path.resolve(__dirname, '../../../cli/gradWorker.js'));
+    const session = new CompareSession(backend.arena, async (init) => {
+      const tr = await startTrainer(init, { threads: 2, cores: 2, spawn });
+      threads.push(tr.threads);
+      return tr;
+    });
+    const res = await session.run(
+      doc,
+      {
+        budgetSec: 5,
+        match: 'hidden',
+        hiddenSize: 8,
+        model: { embeddingSize: 4 },
+        training: { batchSize: 16, seqLength: 16 },
+        until: 'steps',
+        steps: 12,
+      },
+      () => {},
+    );
+    assert.deepEqual(threads, [2, 2, 2], 'each cell trained on its two threads');
+    assert.deepEqual(
+      res.results.map((r) => [r.cell, r.steps, r.ended]),
+      [
+        ['lstm', 12, 'steps'],
+        ['gru', 12, 'steps'],
+        ['rnn', 12, 'steps'],
+      ],
+    );
+    for (const r of res.results) assert.ok(r.heldOutBpc !== null && r.heldOutBpc > 0 && r.heldOutBpc < 8, `${r.cell}`);
     session.dispose();
     assert.equal(backend.arena.liveBuffers, live);
   });

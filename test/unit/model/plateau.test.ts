@@ -7,9 +7,11 @@ import type { Trainer } from '../../../src/model/trainer';
 import { runTraining } from '../../../src/model/trainingRun';
 
 /** A stand-in trainer whose k-th evaluation returns curve[k] (then the last value forever). */
-function scripted(curve: number[]) {
+function scripted(curve: number[], heldOutLength = 5000) {
   let evals = 0;
   const fake = {
+    hasHeldOut: heldOutLength >= 2,
+    heldOutLength,
     step: 0,
     epoch: 0,
     epochProgress: 0,
@@ -104,8 +106,56 @@ describe('model/plateau', () => {
     assert.equal(res.best?.heldOutBpc, 2.1);
   });
 
+  it('on a held-out tail too short to choose by, keeps no checkpoint and never stops early', async () => {
+    const tr = scripted([5.0, 2.4, 2.2, 2.3, 2.35, 2.5, 2.6, 2.7, 2.8], 130);
+    let bests = 0;
+    const res = await runTraining(
+      tr as unknown as Trainer,
+      {
+        timeBudgetSec: 0,
+        maxEpochs: 0,
+        maxSteps: 60,
+        evalEveryMs: 0,
+        earlyStop: { patience: 3, minDelta: 0 },
+        best: { step: 0, heldOutBpc: 2.0 },
+        minHeldOutForBest: 1000,
+      },
+      {
+        onProgress: () => {},
+        onRecovered: () => {},
+        onSnapshot: () => {},
+        shouldStop: () => false,
+        onBest: () => bests++,
+      },
+    );
+    assert.equal(bests, 0, 'no evaluation becomes the model');
+    assert.equal(res.best, null, 'not even the continued run’s best');
+    assert.equal(res.stoppedEarly, false);
+    assert.equal(tr.step, 60, 'ran to its budget');
+    assert.equal(res.heldOutTooShort, 130);
+    assert.equal(res.latest?.best, null, 'the panel is told there is no checkpoint');
+    assert.equal(res.latest?.heldOutBpc, 2.8, 'held-out bpc is still measured and shown');
+    // The same curve on a long enough tail does stop early.
+    const long = scripted([5.0, 2.4, 2.2, 2.3, 2.35, 2.5, 2.6, 2.7, 2.8], 1000);
+    const res2 = await runTraining(
+      long as unknown as Trainer,
+      {
+        timeBudgetSec: 0,
+        maxEpochs: 0,
+        maxSteps: 60,
+        evalEveryMs: 0,
+        earlyStop: { patience: 3, minDelta: 0 },
+        minHeldOutForBest: 1000,
+      },
+      { onProgress: () => {}, onRecovered: () => {}, onSnapshot: () => {}, shouldStop: () => false },
+    );
+    assert.equal(res2.stoppedEarly, true);
+    assert.equal(res2.heldOutTooShort, null);
+    assert.deepEqual(res2.best, { step: 3, heldOutBpc: 2.2 });
+  });
+
   it('says why the run ended and which model it kept', () => {
-    const base = { status: 'done' as const, curve: [], medianCharsPerSec: 0 };
+    const base = { status: 'done' as const, curve: [], medianCharsPerSec: 0, heldOutTooShort: null };
     const latest = {
       step: 900,
       loss: 1,
@@ -129,6 +179,17 @@ describe('model/plateau', () => {
       keptModelMessage({ ...base, message: 'done', latest, best: null, stoppedEarly: false }),
       'done',
       'no held-out split: nothing to say about checkpoints',
+    );
+    assert.equal(
+      keptModelMessage({
+        ...base,
+        message: 'time budget of 10 s used',
+        latest,
+        best: null,
+        stoppedEarly: false,
+        heldOutTooShort: 130,
+      }),
+      'time budget of 10 s used; the held-out text (130 characters) is too short to choose a checkpoint by, so the model is the last weights',
     );
   });
 });
