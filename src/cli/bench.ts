@@ -390,6 +390,12 @@ async function coreMain(): Promise<void> {
   );
 }
 
+/** The value after a flag, or undefined when the flag is absent. */
+function argAfter(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 const bi = process.argv.indexOf('--baseline');
 (bi >= 0
   ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2]))
@@ -400,7 +406,7 @@ const bi = process.argv.indexOf('--baseline');
       : process.argv.includes('--cells')
         ? cellsMain()
         : process.argv.includes('--cursor-while-training')
-          ? cursorWhileTraining(quick)
+          ? cursorWhileTraining(quick, argAfter('--against'))
           : main()
 ).catch((e) => {
   console.error(e);

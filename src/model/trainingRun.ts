@@ -16,6 +16,12 @@ export interface RunHooks {
   onSnapshot(w: ModelWeights): void;
   /** Polled at every yield; true ends the run within one slice (~10 ms). */
   shouldStop(): boolean;
+  /**
+   * Polled at every sub-step (each yield of the step's generator, ~2 ms of compute apart): true yields to the
+   * event loop now rather than at the end of the slice, so a waiting message (a cursor query) is answered
+   * within one sub-step. Absent: the slice alone decides.
+   */
+  messageWaiting?(): boolean;
   /** A held-out evaluation set a new best; `w` are the weights that scored it. */
   onBest?(w: ModelWeights, best: BestPoint): void;
 }
@@ -99,7 +105,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
     for (;;) {
       const r = gen.next();
       if (r.done) return { ok: true, value: r.value };
-      if (now() - lastYield > slice) {
+      if (now() - lastYield > slice || hooks.messageWaiting?.()) {
         await tick();
         lastYield = now();
         if (hooks.shouldStop()) return { ok: false };

@@ -8,7 +8,7 @@
 // private Trainers (their own buffers) in slices of ~10 ms, like the document's own training; the recall
 // experiment trains its own small models one step at a time (tens of ms at H = 32), yielding between steps.
 import { canClamp } from '../model/cells/cell';
-import { backend } from './platform';
+import { backend, platform } from './platform';
 import { cellOf } from '../model/config';
 import type { Predictor } from '../model/inference';
 import type { ModelWeights } from '../model/params';
@@ -144,7 +144,7 @@ export function labHandlers(
         sessions.get(m.docId)?.dispose();
         const engine = await backend('wasm');
         // Each cell on every core, like the document's training (which a comparison pauses).
-        const session = new CompareSession(engine.arena, (init) => startOnEveryCore(init));
+        const session = new CompareSession(engine.arena, (init) => startOnEveryCore(init), platform().host.waiting);
         sessions.set(m.docId, session);
         const until = m.steps ? ('steps' as const) : ('plateau' as const);
         const res = await session.run(st.doc, { ...m, until }, (p) => progress({ docId: m.docId, ...p }));

@@ -10,6 +10,11 @@ import type { Envelope } from '../protocol/envelope';
 export interface HostPort {
   post(message: Envelope, transfer: ArrayBuffer[]): void;
   onMessage(handler: (raw: unknown) => void): void;
+  /**
+   * True while a message the host posted has not reached onMessage yet (protocol/doorbell.ts): a training
+   * run polls it between sub-steps to yield at once. Absent where the threads share no memory.
+   */
+  waiting?(): boolean;
 }
 
 export interface ThreadSupport {

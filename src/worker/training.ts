@@ -3,7 +3,7 @@
 // its budget, or when held-out bits per character stop improving. The document's model (predictions,
 // labels, overlays, the lab, saving) is the best held-out checkpoint so far, not the last weights, unless the
 // held-out tail is too short to choose one by (then it follows the latest weights).
-import { backend } from './platform';
+import { backend, platform } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
 import type { Trainer } from '../model/trainer';
 import { keptModelMessage, MIN_HELDOUT_FOR_CHECKPOINT, runOptionsFor } from '../model/bestModel';
@@ -117,6 +117,8 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
           if (current()) setModel(st, w, vocab, text, best.step, best);
         },
         shouldStop: () => run.stop || !current(),
+        // A cursor query (any message) waiting: answered at the next sub-step, not after the slice.
+        messageWaiting: platform().host.waiting,
       });
       // Steps count all the training behind the model, so a continued run goes on from here (its curve
       // never goes back) while starting from the best weights.

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import type * as v from 'valibot';
 import { Channel, type CallOptions, type ParamsOf, type ResultOf } from '../../src/protocol/channel';
+import { Doorbell } from '../../src/protocol/doorbell';
 import {
   TRAINER_CONTRACT,
   TRAINER_EVENTS,
@@ -30,10 +31,15 @@ export class WorkerClient {
     workerPath: string,
     private readonly callTimeoutMs = 30000,
   ) {
-    this.w = new Worker(workerPath);
+    // Started as the extension starts it: with the doorbell it rings after every post.
+    const doorbell = new Doorbell();
+    this.w = new Worker(workerPath, { workerData: { doorbell: doorbell.sab } });
     this.channel = new Channel({
       contract: TRAINER_CONTRACT,
-      post: (m, transfer) => this.w.postMessage(m, transfer),
+      post: (m, transfer) => {
+        this.w.postMessage(m, transfer);
+        doorbell.ring();
+      },
       onProblem: (why, raw) => assert.fail(`worker sent a message the host refuses (${why}): ${snippet(raw)}`),
       peer: 'The test worker',
     });

@@ -4,22 +4,33 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { HostPlatform, TrainerThread } from './platform';
 import { LinuxRunQueueClock } from './runQueueClock';
+import { Doorbell } from '../../protocol/doorbell';
 
 export function nodeHostPlatform(extensionUri: vscode.Uri): HostPlatform {
   const workerPath = vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath;
   return {
     kind: 'node',
     trainerSource: workerPath,
-    startTrainer: () => nodeThread(new Worker(workerPath, { name: 'lstm-lens-trainer' })),
+    startTrainer: () => {
+      // Rung after every post, so a training run yields at its next sub-step when a message waits.
+      const doorbell = new Doorbell();
+      return nodeThread(
+        new Worker(workerPath, { name: 'lstm-lens-trainer', workerData: { doorbell: doorbell.sab } }),
+        doorbell,
+      );
+    },
     runQueueClock: () => new LinuxRunQueueClock(),
     defer: (fn) => void setImmediate(fn),
   };
 }
 
-function nodeThread(worker: Worker): TrainerThread {
+function nodeThread(worker: Worker, doorbell: Doorbell): TrainerThread {
   let quiet = false;
   return {
-    post: (message, transfer) => worker.postMessage(message, transfer),
+    post: (message, transfer) => {
+      worker.postMessage(message, transfer);
+      doorbell.ring();
+    },
     onMessage: (handler) => void worker.on('message', handler),
     onError: (handler) => void worker.on('error', handler),
     onExit: (handler) =>

@@ -18,6 +18,7 @@ import { GraphBase } from './graphBase';
 import { softmaxCrossEntropy } from './crossEntropy';
 import { columnSumsBuf, gatherRows, scatterAddRows, transposeBuf } from './ops';
 import { ReadOut } from './readOut';
+import { RowBlocks } from './rowBlocks';
 import type { TrainGraph } from './trainGraph';
 
 interface Layer {
@@ -59,6 +60,8 @@ interface Layer {
   dhRec: Buf; // (B, H) gradient reaching h_{t−1} through the recurrence
   gWT: Buf; // (GH, max(H, In)) a weight gradient, transposed, before it goes to its place
   dX: Buf; // (TB, In)
+  /** The big products in row blocks, a yield between blocks (rowBlocks.ts): the input projection, dWxᵀ, dWhᵀ, dX. */
+  blocks: { xp: RowBlocks; dWxT: RowBlocks; dWhT: RowBlocks; dWhTn: RowBlocks; dX: RowBlocks };
 }
 
 /** The heap views one step reads, fresh: call after every gemm (it may move the heap). */
@@ -168,6 +171,13 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
         dhRec: alloc(B * H),
         gWT: alloc(GH * Math.max(H, In)),
         dX: alloc(TB * In),
+        blocks: {
+          xp: new RowBlocks(arena, TB, In, GH),
+          dWxT: new RowBlocks(arena, GH, TB, In),
+          dWhT: new RowBlocks(arena, gru ? 2 * H : H, TB, H),
+          dWhTn: new RowBlocks(arena, H, TB, H),
+          dX: new RowBlocks(arena, TB, GH, In),
+        },
       });
     }
     this.out = new ReadOut(arena, H, V, TB, pv, alloc);
@@ -213,35 +223,40 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     for (let l = 0; l < this.L; l++) {
       const ly = this.layers[l];
       if (l > 0) ly.X.v.set(this.layers[l - 1].hs.v);
-      arena.gemm(ly.X, ly.Wx, ly.xp, TB, ly.In, GH); // (TB,In)·(In,GH)
+      yield* ly.blocks.xp.gemm(ly.X, ly.Wx, ly.xp); // (TB,In)·(In,GH)
       yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
-    this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield* this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield;
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
-    this.out.backward(this.hsT, top.dHs);
+    yield* this.out.backward(this.hsT, top.dHs);
     this.gEmb.v.fill(0);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
       yield* this.backwardLayer(l);
       // Weight gradients, transposed: dWxᵀ = dUᵀ·X, db = Σ dU, dWhᵀ = dUᵀ·h_{t−1} (gru: the z|r rows;
       // the n rows from (r⊙h)), each then put in place.
-      arena.gemm(ly.dUT, ly.X, ly.gWT, GH, TB, ly.In); // (GH,TB)(TB,In)
+      yield* ly.blocks.dWxT.gemm(ly.dUT, ly.X, ly.gWT); // (GH,TB)(TB,In)
       transposeBuf(arena, ly.gWT, ly.gWx, GH, ly.In);
       columnSumsBuf(arena, ly.dU, ly.gb, TB, GH);
       if (this.cell === 'rnn') {
-        arena.gemm(ly.dUT, ly.hPrevAll, ly.gWT, H, TB, H);
+        yield;
+        yield* ly.blocks.dWhT.gemm(ly.dUT, ly.hPrevAll, ly.gWT);
         transposeBuf(arena, ly.gWT, ly.gWh, H, H);
       } else {
-        arena.gemm(ly.dUTzr, ly.hPrevAll, ly.gWT, 2 * H, TB, H); // (2H,TB)(TB,H)
+        yield;
+        yield* ly.blocks.dWhT.gemm(ly.dUTzr, ly.hPrevAll, ly.gWT); // (2H,TB)(TB,H)
         placeTransposed(ly.gWT.v, ly.gWh.v, 2 * H, H, GH, 0);
-        arena.gemm(ly.dUTn, ly.q, ly.gWT, H, TB, H); // (H,TB)(TB,H)
+        yield;
+        yield* ly.blocks.dWhTn.gemm(ly.dUTn, ly.q, ly.gWT); // (H,TB)(TB,H)
         placeTransposed(ly.gWT.v, ly.gWh.v, H, H, GH, 2 * H);
       }
       // dX = dU·Wxᵀ: into the layer below's outputs, or (layer 0) scattered into the embedding rows.
-      arena.gemm(ly.dU, ly.WxT, ly.dX, TB, GH, ly.In);
+      yield;
+      yield* ly.blocks.dX.gemm(ly.dU, ly.WxT, ly.dX);
       if (l > 0) this.layers[l - 1].dHs.v.set(ly.dX.v);
       else scatterAddRows(ly.dX.v, this.inputs, this.gEmb.v, E);
       yield;
@@ -410,6 +425,8 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
 
   dispose(): void {
     // Views first, then the buffers they live in.
+    for (const ly of this.layers)
+      for (const b of Object.values(ly.blocks).flatMap((x) => x.buffers)) this.arena.free(b);
     for (const b of [...this.owned].reverse()) this.arena.free(b);
     this.owned.length = 0;
   }

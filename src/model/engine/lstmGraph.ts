@@ -25,6 +25,7 @@ import { GraphBase } from './graphBase';
 import { softmaxCrossEntropy } from './crossEntropy';
 import { addRowVector, addRowVectorBuf, columnSumsBuf, scatterAddRowsBuf, transposeBuf } from './ops';
 import { ReadOut } from './readOut';
+import { RowBlocks } from './rowBlocks';
 import type { TrainGraph } from './trainGraph';
 
 interface LayerBufs {
@@ -56,6 +57,8 @@ interface LayerBufs {
   dZt: Buf[]; // views: dZ block t, (B,4H)
   dHs: Buf; // (TB,H) gradient reaching this layer's outputs
   dhRec: Buf; // (B,H) gradient reaching h_{t-1} through Wh
+  /** The layer's big products in row blocks, a yield between blocks: dWᵀ (4H,TB)·(TB,H), dX (TB,4H)·(4H,H), xp (TB,H)·(H,4H). */
+  blocks: { dWT: RowBlocks; dX: RowBlocks; xp: RowBlocks };
 }
 
 export class LstmGraph extends GraphBase implements TrainGraph {
@@ -133,6 +136,11 @@ export class LstmGraph extends GraphBase implements TrainGraph {
         dZt: Array.from({ length: T }, (_, t) => arena.view(dZ, t * B * 4 * H, B * 4 * H)),
         dHs: arena.alloc(TB * H),
         dhRec: arena.alloc(B * H),
+        blocks: {
+          dWT: new RowBlocks(arena, 4 * H, TB, H),
+          dX: new RowBlocks(arena, TB, 4 * H, H),
+          xp: new RowBlocks(arena, TB, H, 4 * H),
+        },
       });
       const ly = this.layers[l];
       for (let t = 0; t < T; t++) {
@@ -176,32 +184,36 @@ export class LstmGraph extends GraphBase implements TrainGraph {
     for (let l = 0; l < this.L; l++) {
       const ly = this.layers[l];
       if (l > 0) {
-        arena.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp, TB, H, 4 * H); // (TB,H)·(H,4H)
+        yield* ly.blocks.xp.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp); // (TB,H)·(H,4H)
         if (this.k) addRowVectorBuf(arena, ly.xp, ly.bias, TB, 4 * H); // the bias once, not per step
       }
       yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
     // logits = Hs·Wy + by: (TB,H)·(H,V)
-    this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield* this.out.forward(top.hs, backward ? (this.dropout?.mask ?? null) : null); // dropout: training only
+    yield;
     const loss = this.softmaxCrossEntropy(backward);
     if (!backward) return loss;
     yield;
-    this.out.backward(top.hsT, top.dHs);
+    yield* this.out.backward(top.hsT, top.dHs);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
       yield* this.backwardLayer(l);
       // dWhᵀ = dZᵀ·Hprev (4H,TB)(TB,H); db = Σ rows dZ
-      arena.gemm(ly.dZT, ly.hPrevAll, ly.gWT, 4 * H, TB, H);
+      yield* ly.blocks.dWT.gemm(ly.dZT, ly.hPrevAll, ly.gWT);
       transposeBuf(arena, ly.gWT, ly.gWh, 4 * H, H);
       if (l > 0) {
         columnSumsBuf(arena, ly.dZ, ly.gb, TB, 4 * H);
         const below = this.layers[l - 1];
-        arena.gemm(ly.dZT, below.hs, ly.gWT, 4 * H, TB, H); // dWxᵀ = dZᵀ·X
+        yield;
+        yield* ly.blocks.dWT.gemm(ly.dZT, below.hs, ly.gWT); // dWxᵀ = dZᵀ·X
         transposeBuf(arena, ly.gWT, ly.gWx, 4 * H, H);
-        arena.gemm(ly.dZ, ly.WxT, below.dHs, TB, 4 * H, H); // dX = dZ·WxT
+        yield;
+        yield* ly.blocks.dX.gemm(ly.dZ, ly.WxT, below.dHs); // dX = dZ·WxT
       } else {
         // Layer 0: accumulate dZ rows by input token → G0 (V,4H); then dWx0 = EmbT·G0, dEmb = G0·Wx0T.
+        yield;
         const H4 = 4 * H;
         this.g0.v.fill(0);
         scatterAddRowsBuf(arena, ly.dZ, this.inputs, this.g0, H4);
@@ -369,6 +381,7 @@ export class LstmGraph extends GraphBase implements TrainGraph {
       }
     };
     for (const ly of this.layers) {
+      for (const b of Object.values(ly.blocks).flatMap((x) => x.buffers)) free(b);
       for (const b of [...ly.hPrev, ...ly.dZt, ...ly.gatesT, ...ly.tanhCT, ly.hs, ly.hPrevAll]) free(b);
       for (const b of [ly.Wx, ly.Wh, ly.bias, ly.gWx, ly.gWh, ly.gb]) free(b);
       for (const b of [ly.WhT, ly.WxT, ly.Hall, ly.Call, ly.gates, ly.tanhC, ly.hsT, ly.xp, ly.zr, ly.twoC]) free(b);

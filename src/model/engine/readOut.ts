@@ -1,8 +1,10 @@
 // The output layer both training graphs end in: logits = h·Wy + by over all T·B rows, and its backward
 // pass (dWy = hᵀ·dLogits, dby = Σ rows, dh = dLogits·Wyᵀ). The cross-entropy between them is each graph's.
-// With a dropout mask (training only, see dropout.ts) it reads h ⊙ mask and masks dh the same way.
+// With a dropout mask (training only, see dropout.ts) it reads h ⊙ mask and masks dh the same way. Its three
+// products run in row blocks with yields between them (rowBlocks.ts): they are a training step's largest.
 import type { Arena, Buf } from '../arena';
 import { columnSumsBuf, transposeBuf } from './ops';
+import { RowBlocks } from './rowBlocks';
 
 /** A view of one named parameter in the flat weights (grad: in the gradients), as each graph makes them. */
 export type ParamView = (name: string, grad: boolean, tracked?: boolean) => Buf;
@@ -21,6 +23,8 @@ export class ReadOut {
   private dropped: { hd: Buf; hdT: Buf } | null = null;
   /** The mask the last forward pass applied (null: none), which its backward pass applies to dh. */
   private mask: Float32Array | null = null;
+  /** logits (TB,H)·(H,V), dWy (H,TB)·(TB,V), dHs (TB,V)·(V,H). */
+  private readonly blocks: { logits: RowBlocks; gWy: RowBlocks; dHs: RowBlocks };
 
   constructor(
     private readonly arena: Arena,
@@ -37,6 +41,11 @@ export class ReadOut {
     this.WyT = alloc(V * H, true);
     this.logits = alloc(TB * V);
     this.dLogits = alloc(TB * V);
+    this.blocks = {
+      logits: new RowBlocks(arena, TB, H, V),
+      gWy: new RowBlocks(arena, H, TB, V),
+      dHs: new RowBlocks(arena, TB, V, H),
+    };
   }
 
   /** After a change to the weights: the transposed copy, and both marked changed for the matmul. */
@@ -47,12 +56,9 @@ export class ReadOut {
   }
 
   /** logits = (hs ⊙ mask)·Wy (TB,H)·(H,V); the bias is added by the cross-entropy. No mask: hs as it is. */
-  forward(hs: Buf, mask: Float32Array | null = null): void {
+  *forward(hs: Buf, mask: Float32Array | null = null): Generator<void, void> {
     this.mask = mask;
-    if (!mask) {
-      this.arena.gemm(hs, this.Wy, this.logits, this.TB, this.H, this.V);
-      return;
-    }
+    if (!mask) return yield* this.blocks.logits.gemm(hs, this.Wy, this.logits);
     const { H, TB } = this;
     this.dropped ??= { hd: this.alloc(TB * H), hdT: this.alloc(H * TB) };
     const h = hs.v;
@@ -64,15 +70,16 @@ export class ReadOut {
         hd[r * H + k] = x;
         hdT[k * TB + r] = x;
       }
-    this.arena.gemm(this.dropped.hd, this.Wy, this.logits, TB, H, this.V);
+    yield* this.blocks.logits.gemm(this.dropped.hd, this.Wy, this.logits);
   }
 
   /** From dLogits: dWy = hsᵀ·dL (H,TB)(TB,V), dby = Σ rows dL, dHs = dL·Wyᵀ (TB,V)(V,H), then dHs ⊙= mask. */
-  backward(hsT: Buf, dHs: Buf): void {
+  *backward(hsT: Buf, dHs: Buf): Generator<void, void> {
     const { arena, H, V, TB, mask } = this;
-    arena.gemm(mask ? this.dropped!.hdT : hsT, this.dLogits, this.gWy, H, TB, V);
+    yield* this.blocks.gWy.gemm(mask ? this.dropped!.hdT : hsT, this.dLogits, this.gWy);
     columnSumsBuf(arena, this.dLogits, this.gby, TB, V);
-    arena.gemm(this.dLogits, this.WyT, dHs, TB, V, H);
+    yield;
+    yield* this.blocks.dHs.gemm(this.dLogits, this.WyT, dHs);
     if (mask) {
       const d = dHs.v;
       for (let i = 0; i < TB * H; i++) d[i] *= mask[i];
@@ -82,6 +89,7 @@ export class ReadOut {
   /** Views first, then buffers. */
   get buffers(): Buf[] {
     const dropped = this.dropped ? [this.dropped.hd, this.dropped.hdT] : [];
-    return [this.Wy, this.by, this.gWy, this.gby, this.WyT, this.logits, this.dLogits, ...dropped];
+    const blocks = Object.values(this.blocks).flatMap((b) => b.buffers);
+    return [...blocks, this.Wy, this.by, this.gWy, this.gby, this.WyT, this.logits, this.dLogits, ...dropped];
   }
 }

@@ -105,6 +105,8 @@ export class CompareSession {
   constructor(
     private readonly arena: Arena,
     private readonly start: (init: TrainerInit) => Promise<Trainer> = (init) => Promise.resolve(new Trainer(init)),
+    /** The worker's doorbell (trainingRun's messageWaiting), so a cursor query is answered mid-step. */
+    private readonly messageWaiting?: () => boolean,
   ) {}
 
   /** Cancels a running comparison within one slice (~10 ms); the cells done so far are kept. */
@@ -187,6 +189,7 @@ export class CompareSession {
               onSnapshot: (w) => (final = w),
               onBest: (w) => (best = w),
               shouldStop: () => this.stopRequested,
+              messageWaiting: this.messageWaiting,
             },
           );
           if (!pace) pace = Math.max(1, trainer.step);
