@@ -24,6 +24,11 @@ export const PROBE_CONFIG = {
   lambda: 1e-2,
   /** Positions the fit uses at most (evenly strided over the fit part): the Gram matrix costs n·D²/2. */
   maxFitRows: 4096,
+  /**
+   * Training-text tokens just before the held-out tail whose states the unit labels' probes fit on (strided to
+   * maxFitRows); each costs one model step more when the labels are computed.
+   */
+  trainingFitTokens: 65536,
   /** Fraction of the recorded positions the fit comes from (the first part); the rest scores it. */
   fitFraction: 0.5,
   /** Newton steps of the logistic fit at most, and the change in mean log-loss that ends it earlier. */
@@ -319,6 +324,20 @@ export interface ProbeFit {
   ms: number;
 }
 
+/** Rows of a state matrix (row-major, D columns) that a fit or a score reads. */
+export interface ProbeRows {
+  data: Float32Array;
+  rows: readonly number[];
+}
+
+/** One target's values on the fit rows and on the scored rows (in `ProbeRows.rows` order). */
+export interface SplitTarget {
+  feature: InsightFeature;
+  kind?: ProbeKind;
+  fit: ArrayLike<number>;
+  test: ArrayLike<number>;
+}
+
 /**
  * Fits one probe per target on rows [0, fitFraction·rows) (at most maxFitRows of them, evenly strided) and
  * scores it on the remaining rows. A target that is constant on either part gets no probe.
@@ -328,8 +347,6 @@ export function fitProbes(
   targets: readonly ProbeTarget[],
   split?: { fit: readonly number[]; test: readonly number[] },
 ): ProbeFit {
-  const t0 = performance.now();
-  const { D, H } = rec;
   const cfg = PROBE_CONFIG;
   let fitAll: readonly number[];
   let test: readonly number[];
@@ -343,18 +360,48 @@ export function fitProbes(
   }
   const step = Math.max(1, Math.ceil(fitAll.length / cfg.maxFitRows));
   const fit = fitAll.filter((_, i) => i % step === 0);
+  return fitProbesOn(
+    rec.D,
+    rec.H,
+    { data: rec.data, rows: fit },
+    { data: rec.data, rows: test },
+    targets.map((t) => ({
+      feature: t.feature,
+      kind: t.kind,
+      fit: fit.map((r) => t.y[r]),
+      test: test.map((r) => t.y[r]),
+    })),
+  );
+}
+
+/**
+ * Fits one probe per target on the `fit` rows and scores it on the `test` rows, which may come from another
+ * recording (states of the training text fit, states of the held-out tail score). A target that is constant on
+ * either part gets no probe.
+ */
+export function fitProbesOn(
+  D: number,
+  H: number,
+  fitRows: ProbeRows,
+  testRows: ProbeRows,
+  targets: readonly SplitTarget[],
+): ProbeFit {
+  const t0 = performance.now();
+  const cfg = PROBE_CONFIG;
+  const fit = fitRows.rows;
+  const test = testRows.rows;
   const probes: Probe[] = [];
   if (fit.length < 2 || test.length < 2 || D > cfg.maxStateUnits)
     return { probes, fitRows: fit.length, testRows: test.length, ms: 0 };
-  const s = standardize(rec.data, D, fit);
+  const s = standardize(fitRows.data, D, fit);
   const g = gram(s, D);
   const lambda = Math.max(cfg.lambda, D / (4 * fit.length));
   let cholFlag: Float64Array | undefined;
   let cholCount: Float64Array | undefined;
   for (const t of targets) {
     const kind = t.kind ?? (COUNT_FEATURES.includes(t.feature) ? 'count' : 'flag');
-    const y = Float64Array.from(fit, (r) => t.y[r]);
-    const yTest = Float64Array.from(test, (r) => t.y[r]);
+    const y = Float64Array.from(t.fit);
+    const yTest = Float64Array.from(t.test);
     if (isConstant(y) || isConstant(yTest)) continue;
     let w: Float64Array;
     let bias: number;
@@ -373,7 +420,7 @@ export function fitProbes(
       b -= w[u] * s.inv[u] * s.mean[u];
     }
     const probe = { weights, bias: b };
-    const out = Float64Array.from(test, (r) => probeOutput(probe, rec.data, r * D));
+    const out = Float64Array.from(test, (r) => probeOutput(probe, testRows.data, r * D));
     const score = kind === 'flag' ? rankAuc(out, yTest) : rSquared(out, yTest);
     if (!Number.isFinite(score)) continue;
     const ranked = Array.from({ length: D }, (_, u) => u).sort((a, c) => Math.abs(w[c]) - Math.abs(w[a]) || a - c);
