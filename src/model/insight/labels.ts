@@ -1,6 +1,7 @@
 // Automatic unit labels: Pearson r between every unit's cell (c) and hidden (h) value and each lexical
 // feature of the document's family, measured on held-out text (the tail the model never trained on),
-// with the same bounded-history values the overlays show (see traces.ts).
+// with the same bounded-history values the overlays show (see traces.ts); each flag's best unit by AUC; and
+// linear probes fitted on states of the training text just before the tail, scored on the tail.
 //
 // Runs on a private StepEngine over a frozen copy of the tokens, so a new model snapshot or an edit in the
 // middle of the job neither breaks it nor mixes versions: the answer is for the model and text at the start.

@@ -1,7 +1,8 @@
 // Linear probes: what the whole state (c and h of every unit and layer) knows about a lexical feature, when
 // no single unit carries it alone. Logistic regression scored by AUC for flags, ridge regression scored by R²
-// for counts; fitted on the first part of the recorded positions and scored on the rest, never on the
-// positions it was fitted on.
+// for counts; fitted on one set of positions and scored on another, never on the positions it was fitted on
+// (the unit labels fit on states of the training text and score on the held-out tail, see labels.ts;
+// fitProbes splits one recording into a first part that fits and the rest that scores).
 //
 // Inputs are standardized with the fit part's mean and sd (constant units get weight 0), so a weight reads
 // as "log-odds (or feature units) per standard deviation of that unit". Both fits are L2-regularized and
