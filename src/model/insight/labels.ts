@@ -218,14 +218,16 @@ export async function labelUnits(
   if (rec) {
     const heldOut = Array.from(rec.positions.subarray(0, rec.rows));
     if (fitRec) {
+      const every = Math.ceil(rec.rows / PROBE_CONFIG.maxScoreRows);
+      const scored = heldOut.map((_, i) => i).filter((i) => i % every === 0);
       const fitAt = Array.from(fitRec.positions.subarray(0, fitRec.rows));
       const targets = names.map((feature, k) => ({
         feature,
         fit: fitAt.map((p) => table[feature]![fitFirst + p]),
-        test: heldOut.map((p) => ys[k][p]),
+        test: scored.map((i) => ys[k][heldOut[i]]),
       }));
       const fitRows = { data: fitRec.data, rows: fitAt.map((_, i) => i) };
-      const testRows = { data: rec.data, rows: heldOut.map((_, i) => i) };
+      const testRows = { data: rec.data, rows: scored };
       refitProbes = () => fitProbesOn(rec.D, H, fitRows, testRows, targets);
     } else {
       const targets = names.map((feature, k) => ({ feature, y: heldOut.map((p) => ys[k][p]) }));

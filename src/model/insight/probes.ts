@@ -30,6 +30,12 @@ export const PROBE_CONFIG = {
    * maxFitRows); each costs one model step more when the labels are computed.
    */
   trainingFitTokens: 65536,
+  /**
+   * Held-out positions a training-text fit is scored on at most (evenly strided over the tail): scoring every one
+   * of 50k costs more than the fit (a dot product per probe each, and the AUC's sort), and 16k already pins
+   * an AUC to about ±0.005.
+   */
+  maxScoreRows: 16384,
   /** Fraction of the recorded positions the fit comes from (the first part); the rest scores it. */
   fitFraction: 0.5,
   /** Newton steps of the logistic fit at most, and the change in mean log-loss that ends it earlier. */
@@ -265,26 +271,36 @@ function fitRidge(s: Standardized, D: number, chol: Float64Array, y: Float64Arra
   return { w: cholSolve(chol, D, zt(s, D, yc)), bias: mean };
 }
 
-/** Exact AUC by average ranks (Mann–Whitney): P(score inside > score outside) + ½ P(tie). NaN without both classes. */
+/**
+ * Exact AUC (Mann–Whitney): P(score inside > score outside) + ½ P(tie). NaN without both classes. Sorts each
+ * class's scores natively and merges them, instead of sorting indices with a comparator (several times faster on
+ * ~50k held-out positions).
+ */
 export function rankAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b] || a - b);
   let pos = 0;
-  let rankSum = 0;
-  for (let i = 0; i < n;) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
-    const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++)
-      if (labels[order[k]] > 0.5) {
-        pos++;
-        rankSum += avg;
-      }
-    i = j + 1;
-  }
+  for (let i = 0; i < n; i++) if (labels[i] > 0.5) pos++;
   const neg = n - pos;
   if (pos === 0 || neg === 0) return NaN;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+  const inside = new Float64Array(pos);
+  const outside = new Float64Array(neg);
+  for (let i = 0, p = 0, q = 0; i < n; i++)
+    if (labels[i] > 0.5) inside[p++] = scores[i];
+    else outside[q++] = scores[i];
+  inside.sort();
+  outside.sort();
+  // For each inside score: the outside scores below it count 1, the equal ones ½.
+  let below = 0;
+  let upTo = 0;
+  let acc = 0;
+  for (let i = 0; i < pos; i++) {
+    const v = inside[i];
+    while (below < neg && outside[below] < v) below++;
+    if (upTo < below) upTo = below;
+    while (upTo < neg && outside[upTo] <= v) upTo++;
+    acc += below + 0.5 * (upTo - below);
+  }
+  return acc / (pos * neg);
 }
 
 /** Coefficient of determination of predictions against targets (NaN for a constant target). */
