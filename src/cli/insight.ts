@@ -1,5 +1,6 @@
 // `npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]
-//                         [--model saved.json] [--history continuous|bounded] [--threads N]`
+//                         [--model saved.json] [--history continuous|bounded] [--threads N]
+//                         [--probe-fit training|heldOut]`
 // Trains with the extension's defaults on FILE (every core, early stopping, the best held-out checkpoint) (same engine, same 90/10 split), then labels units: Pearson r
 // of every unit's cell and hidden value with the lexical features of FILE's language family, on the
 // held-out tail. Prints the best |r| per feature as a table, one linear probe per feature (AUC or R² on held-out
@@ -23,7 +24,7 @@ import type { ModelWeights } from '../model/params';
 import { loadModel } from '../model/persist';
 import { inspect, targetValues } from '../model/insight/inspector';
 import { labelUnits } from '../model/insight/labels';
-import { fitProbes, probeLine, unitName } from '../model/insight/probes';
+import { probeLine, unitName } from '../model/insight/probes';
 import { surprisal, unitValuesSync } from '../model/insight/overlay';
 import { TraceStore } from '../model/insight/traces';
 import { TextDoc } from '../model/textDoc';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     : await train(doc, model, training, backend, languageId, file, threadsOption(opt));
   const history = (opt.get('history') ?? 'continuous') as 'continuous' | 'bounded';
   if (history !== 'continuous' && history !== 'bounded') throw new Error('--history takes continuous or bounded');
+  const probeFit = (opt.get('probe-fit') ?? 'training') as 'training' | 'heldOut';
+  if (probeFit !== 'training' && probeFit !== 'heldOut') throw new Error('--probe-fit takes training or heldOut');
   if (saved)
     console.log(`${file}: ${text.length} UTF-16 units, language ${languageId}, model ${saved} (vocab ${vocab.size})`);
 
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     heldOutFraction: training.heldOutFraction,
     history,
     probes: true,
+    probeFit,
   });
   const labelMs = performance.now() - l0;
   console.log(
@@ -127,15 +131,24 @@ async function main(): Promise<void> {
     );
   }
 
+  for (const a of r.unitAuc)
+    console.log(
+      `best single unit for ${FEATURE_DESCRIPTIONS[a.feature]} by AUC: ${unitName(a)} ${a.auc.toFixed(3)}` +
+        (a.auc < 0.5 ? ` (fires outside: ${(1 - a.auc).toFixed(3)} reversed)` : ''),
+    );
+
   const fit = r.probes!;
   console.log(
-    `\nlinear probes on the whole state (c and h of every unit), fitted on ${fit.fitRows} held-out positions, ` +
-      `scored on the next ${fit.testRows}: ${fit.ms.toFixed(0)} ms`,
+    `\nlinear probes on the whole state (c and h of every unit), fitted on ${fit.fitRows} ` +
+      (probeFit === 'training'
+        ? `positions of the training text before the held-out tail, scored on ${fit.testRows} held-out positions`
+        : `held-out positions, scored on the next ${fit.testRows}`) +
+      `: ${fit.ms.toFixed(0)} ms`,
   );
   for (const p of fit.probes) console.log(probeLine(p, FEATURE_DESCRIPTIONS[p.feature]));
   // The fit alone, again: wall time depends on what else the machine runs, CPU time on this work only.
   const cpu0 = process.cpuUsage();
-  const again = fitProbes(r.probeInputs!.rec, r.probeInputs!.targets);
+  const again = r.refitProbes!();
   const cpu = process.cpuUsage(cpu0);
   const same = again.probes.every(
     (p, k) => p.score === fit.probes[k].score && p.weights.every((w, u) => w === fit.probes[k].weights[u]),

@@ -140,7 +140,12 @@ export interface LabelUnitsResult {
   labels: UnitLabel[];
   /** One probe per feature that varies on both parts of the held-out text, and what fitting them took. */
   probes: ProbeWire[];
-  probeFit: { fitTokens: number; testTokens: number; ms: number };
+  /**
+   * What fitting took: fitted on `fitTokens` positions of the training text before the held-out tail ('training')
+   * or of the tail's first part ('heldOut', when there is no training text before it), scored on `testTokens`
+   * held-out positions it was not fitted on.
+   */
+  probeFit: { fitOn: 'training' | 'heldOut'; fitTokens: number; testTokens: number; ms: number };
 }
 
 /** The unit inspector: a unit's (or a probe's) top and bottom contexts across the document, and its histogram. */
@@ -326,7 +331,12 @@ export const insightCalls = {
         features: v.array(featureStats),
         labels: v.array(unitLabel),
         probes: v.array(probeWire),
-        probeFit: v.object({ fitTokens: int(), testTokens: int(), ms: num() }),
+        probeFit: v.object({
+          fitOn: v.picklist(['training', 'heldOut']),
+          fitTokens: int(),
+          testTokens: int(),
+          ms: num(),
+        }),
       }),
     ),
   },

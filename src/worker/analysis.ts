@@ -8,7 +8,8 @@
 // ~8 ms of work, and re-checks that neither the document nor the model changed — if either did, the
 // request fails as stale rather than mixing versions. labelUnits runs on a private engine over a frozen
 // copy of the text, so it survives new snapshots and edits and answers for the state at its start; it fits the
-// probes on the states it already walks (a few hundred ms for ~50k held-out characters at H = 128), and the
+// probes on states of the training text just before the tail and scores them on the tail (a few hundred ms of
+// fitting at H = 128, plus one model step per training position walked), and the
 // inspector runs its own engine over a frozen copy too, so neither ever blocks the extension host.
 import type { Predictor } from '../model/inference';
 import type { TextDoc } from '../model/textDoc';
@@ -177,7 +178,7 @@ export function insightHandlers(
             features: r.features,
             labels: r.labels,
             probes,
-            probeFit: { fitTokens: fit.fitRows, testTokens: fit.testRows, ms: fit.ms },
+            probeFit: { fitOn: r.probeFitOn, fitTokens: fit.fitRows, testTokens: fit.testRows, ms: fit.ms },
           },
           probes.map((p) => p.weights.buffer as ArrayBuffer),
         );

@@ -48,7 +48,10 @@ describe('probes and the unit inspector (UI, packaged vsix)', function () {
     }, 90_000);
     for (const l of lines)
       assert.match(l, /^the state knows .+: (AUC|R²) -?\d+\.\d\d— strongest units (L2·)?[ch]\d+(, (L2·)?[ch]\d+)*$/, l);
-    assert.match((await field('probe-note').textContent()) ?? '', /Probes fitted on \d+ held-out characters/);
+    assert.match(
+      (await field('probe-note').textContent()) ?? '',
+      /Probes fitted on \d+ positions of the training text and scored on \d+ held-out characters they were not fitted on/,
+    );
     console.log(`      ${lines.slice(0, 3).join(' | ')}`);
   });
 

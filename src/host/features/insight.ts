@@ -118,12 +118,21 @@ export class InsightFeature implements vscode.Disposable {
       info.family = answer.family;
       info.labelsState = 'ready';
       this.inspector.setProbes(session, answer.probes);
-      info.probeNote = vscode.l10n.t(
-        'Probes fitted on {0} held-out characters and scored on the next {1} ({2} ms, in the worker).',
-        String(answer.probeFit.fitTokens),
-        String(answer.probeFit.testTokens),
-        answer.probeFit.ms.toFixed(0),
-      );
+      const fit = answer.probeFit;
+      info.probeNote =
+        fit.fitOn === 'training'
+          ? vscode.l10n.t(
+              'Probes fitted on {0} positions of the training text and scored on {1} held-out characters they were not fitted on ({2} ms, in the worker).',
+              String(fit.fitTokens),
+              String(fit.testTokens),
+              fit.ms.toFixed(0),
+            )
+          : vscode.l10n.t(
+              'Probes fitted on {0} held-out characters and scored on the next {1} ({2} ms, in the worker).',
+              String(fit.fitTokens),
+              String(fit.testTokens),
+              fit.ms.toFixed(0),
+            );
       if (info.pinnedProbe && !answer.probes.some((p) => p.feature === info.pinnedProbe)) info.pinnedProbe = null;
       this.inspector.refresh();
       info.note = vscode.l10n.t(

@@ -10,7 +10,14 @@ import { extremes, inspect, INSPECTOR_CONFIG, targetValues } from '../../../src/
 import { findUnits } from '../../../src/model/insight/hypothesis';
 import { labelUnits } from '../../../src/model/insight/labels';
 import { TraceStore } from '../../../src/model/insight/traces';
-import { fitProbes, probeLine, rankAuc, rSquared, StateRecording } from '../../../src/model/insight/probes';
+import {
+  fitProbes,
+  PROBE_CONFIG,
+  probeLine,
+  rankAuc,
+  rSquared,
+  StateRecording,
+} from '../../../src/model/insight/probes';
 import { exactAuc } from '../../../src/model/insight/stats';
 import { gateRow, ROWS } from '../../../src/model/insight/traces';
 import { ANTI_UNIT, DIGIT_UNIT, model, planted } from './planted';
@@ -53,6 +60,35 @@ describe('insight/probes', function () {
     assert.ok([DIGIT_UNIT, ANTI_UNIT].includes(top.unit), `strongest unit ${top.gate}${top.unit}`);
     assert.equal(Math.sign(top.weight), top.unit === DIGIT_UNIT ? 1 : -1, 'the planted unit votes its own way');
     assert.equal(digit.weights.length, 2 * model.layers * model.hiddenSize);
+  });
+
+  it('by default probes fit on the training text before the tail and score on the whole tail, in either history', async () => {
+    for (const history of ['continuous', 'bounded'] as const) {
+      const r = await labelUnits(p, doc, 'typescript', { probes: true, history });
+      const fit = r.probes!;
+      assert.equal(r.probeFitOn, 'training');
+      assert.equal(fit.testRows, r.last - r.first, 'every held-out position scores');
+      assert.ok(fit.fitRows > 1000 && fit.fitRows <= PROBE_CONFIG.maxFitRows, `fit rows ${fit.fitRows}`);
+      const digit = fit.probes.find((q) => q.feature === 'digit')!;
+      assert.ok(digit.score > 0.999, `${history}: AUC ${digit.score}`);
+      assert.ok([DIGIT_UNIT, ANTI_UNIT].includes(digit.units[0].unit), `${history}: ${digit.units[0].unit}`);
+    }
+    // The held-out split still exists on request: fewer fit rows from the tail, the rest scores.
+    const h = await labelUnits(p, doc, 'typescript', { probes: true, probeFit: 'heldOut' });
+    assert.equal(h.probeFitOn, 'heldOut');
+    assert.ok(h.probes!.testRows < h.last - h.first);
+    assert.ok(h.probes!.probes.find((q) => q.feature === 'digit')!.score > 0.999);
+  });
+
+  it('each flag’s best single unit by AUC: the planted digit unit ranks every digit above every other token', async () => {
+    const r = await labelUnits(p, doc, 'typescript');
+    const digit = r.unitAuc.find((a) => a.feature === 'digit')!;
+    console.log(`      best digit unit by AUC: ${digit.gate}${digit.unit} ${digit.auc.toFixed(4)}`);
+    assert.equal(digit.layer, 0);
+    assert.ok([DIGIT_UNIT, ANTI_UNIT].includes(digit.unit), `unit ${digit.unit}`);
+    assert.ok(Math.abs(digit.auc - 0.5) > 0.499, `AUC ${digit.auc}`);
+    assert.equal(digit.auc > 0.5, digit.unit === DIGIT_UNIT, 'the anti unit fires outside');
+    assert.ok(!r.unitAuc.some((a) => ['bracketDepth', 'indent', 'column'].includes(a.feature)), 'flags only');
   });
 
   it('find units by example also fits a probe to the selection: AUC ≈ 1 on the planted digits', async () => {
