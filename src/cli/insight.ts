@@ -1,7 +1,8 @@
 // `npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]
 //                         [--model saved.json] [--history continuous|bounded] [--threads N]
 //                         [--probe-fit training|heldOut]`
-// Trains with the extension's defaults on FILE (every core, early stopping, the best held-out checkpoint) (same engine, same 90/10 split), then labels units: Pearson r
+// Trains with the extension's defaults on FILE (same engine, same 90/10 split, every core, early stopping; the
+// best held-out checkpoint is what gets labelled), then labels units: Pearson r
 // of every unit's cell and hidden value with the lexical features of FILE's language family, on the
 // held-out tail. Prints the best |r| per feature as a table, one linear probe per feature (AUC or R² on held-out
 // positions it was not fitted on, and how long the fits took), the unit inspector's top contexts for the best

@@ -11,7 +11,6 @@ import {
 } from '../model/config';
 import { Predictor } from '../model/inference';
 import type { ModelWeights } from '../model/params';
-import type { BestPoint } from '../model/plateau';
 import { loadModel, saveModel } from '../model/persist';
 import { TextDoc } from '../model/textDoc';
 import { runTraining } from '../model/trainingRun';
@@ -51,9 +50,9 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   let note = tr.governor.version;
   let last = 0;
   // As the extension trains: early stopping and the best held-out checkpoint (model/bestModel.ts).
-  let kept: { weights: ModelWeights; best: BestPoint } | null = null;
+  let kept: ModelWeights | null = null;
   const res = await runTraining(tr, runOptionsFor(training), {
-    onBest: (weights, best) => (kept = { weights, best }),
+    onBest: (weights) => (kept = weights),
     onProgress: (p) => {
       if (p.elapsedSec - last < 2 && p.etaSec !== 0) return;
       last = p.elapsedSec;
@@ -71,15 +70,18 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
     shouldStop: () => false,
   });
   const out = opt.get('out') ?? 'model.json';
-  const k = kept as { weights: ModelWeights; best: BestPoint } | null;
-  const saved = k
-    ? saveModel(k.weights, vocab, text, {
-        steps: k.best.step,
-        heldOutBpc: k.best.heldOutBpc,
-        checkpoint: k.best,
-        heldOutFraction: training.heldOutFraction,
-      })
-    : saveModel(tr.weights(), vocab, text, { steps: tr.step, heldOutBpc: res.latest?.heldOutBpc ?? null });
+  // res.best is the point whose weights onBest handed over last.
+  const best = res.best;
+  const weights = kept as ModelWeights | null;
+  const saved =
+    best && weights
+      ? saveModel(weights, vocab, text, {
+          steps: best.step,
+          heldOutBpc: best.heldOutBpc,
+          checkpoint: best,
+          heldOutFraction: training.heldOutFraction,
+        })
+      : saveModel(tr.weights(), vocab, text, { steps: tr.step, heldOutBpc: res.latest?.heldOutBpc ?? null });
   fs.writeFileSync(out, saved.json);
   fs.writeFileSync(weightsPath(out), new Uint8Array(saved.weights));
   console.log(`${keptModelMessage(res)}; saved ${out} and ${weightsPath(out)}`);
