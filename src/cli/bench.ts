@@ -3,7 +3,6 @@
 // engine), and a table of every figure against its target. Figures, not assertions.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../model/backend';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../model/config';
@@ -12,14 +11,13 @@ import { DEFAULT_PARALLEL_CONFIG, type ParallelConfig } from '../model/parallel'
 import { stateSize } from '../model/lstm';
 import { Rng } from '../model/rng';
 import { TextDoc } from '../model/textDoc';
-import { nodeHelperSpawn } from '../model/gradShard';
-import { runSync, startTrainer, type Trainer } from '../model/trainer';
+import { runSync, type Trainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
-import { Vocab } from '../model/vocab';
 import { generateCorpus } from './corpus';
 import { printCellSpeeds, printShardCosts } from './cellSpeed';
 import { printCoreSpeeds } from './coreSpeed';
 import { cursorWhileTraining } from './cursorWhileTraining';
+import { trainerFor } from './nodeTrainer';
 import { vsTorch } from './vsTorch';
 
 const quick = process.argv.includes('--quick');
@@ -95,34 +93,13 @@ async function main(): Promise<void> {
   };
   let predictor: Predictor | null = null;
   const ours: Record<number, number> = {};
-  const spawn = nodeHelperSpawn(path.join(__dirname, 'gradWorker.js'));
   /** threads undefined: the extension's default (model/parallel.ts: every core up to the cap, governed). */
   const makeTrainer = (H: number, threads?: number, parallel?: ParallelConfig) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: H, embeddingSize: 32 };
-    const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-    const init = {
-      model,
-      training,
-      arena: backend.arena,
-      ids: vocab.ids(doc.syms),
-      vocabSize: vocab.size,
-      evalMaxTokens: 16384,
-    };
-    return {
-      vocab,
-      tr: startTrainer(init, {
-        threads,
-        cores: os.availableParallelism(),
-        spawn,
-        parallel,
-        log: (m: string) => console.error(m),
-      }),
-    };
+    return trainerFor(doc, model, training, backend.arena, { threads, parallel, evalMaxTokens: 16384 });
   };
   for (const H of [128, 256]) {
-    const made = makeTrainer(H);
-    const vocab = made.vocab;
-    const tr: Trainer = await made.tr;
+    const { tr, vocab } = await makeTrainer(H);
     const res = await runTraining(
       tr,
       { timeBudgetSec: TRAIN_SEC, maxEpochs: 0, evalEveryMs: 1e9, finalEvalTokens: 1e9 },
@@ -212,7 +189,7 @@ async function main(): Promise<void> {
   // Data parallel on every core (gradWorker threads): same seed twice → the same losses?
   {
     const curve = async () => {
-      const tr = await makeTrainer(128).tr;
+      const { tr } = await makeTrainer(128);
       const losses = Array.from({ length: 4 }, () => runSync(tr.trainStep()).loss);
       const threads = tr.shardCount;
       tr.dispose();
@@ -232,9 +209,13 @@ async function main(): Promise<void> {
   // the figure that decides whether the second core pays. After the engine's RSS figure: two trainers and
   // a helper thread at once are not the product's workload.
   {
-    const one = await makeTrainer(128, 1).tr;
+    const { tr: one } = await makeTrainer(128, 1);
     // Helpers kept whatever they measure (minGain 0), after the governor's first probe has run.
-    const many = await makeTrainer(128, undefined, { ...DEFAULT_PARALLEL_CONFIG, minGain: 0, probeEverySec: 1e9 }).tr;
+    const { tr: many } = await makeTrainer(128, undefined, {
+      ...DEFAULT_PARALLEL_CONFIG,
+      minGain: 0,
+      probeEverySec: 1e9,
+    });
     for (let k = 0; k < 2 * DEFAULT_PARALLEL_CONFIG.probeSteps + 2; k++) runSync(many.trainStep());
     const times = new Map<Trainer, number[]>([
       [one, []],

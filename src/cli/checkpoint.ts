@@ -16,9 +16,8 @@ import { Plateau } from '../model/plateau';
 import { TextDoc } from '../model/textDoc';
 import { runSync } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
-import { Vocab } from '../model/vocab';
 import { numberOption, parseArgs } from './args';
-import { nodeTrainers, threadsOption } from './nodeTrainer';
+import { threadsOption, trainerFor } from './nodeTrainer';
 
 /** Every held-out position (the periodic evaluation caps them; this figure should not). */
 const WHOLE = Number.MAX_SAFE_INTEGER;
@@ -46,15 +45,8 @@ async function main(): Promise<void> {
   );
   for (const file of pos) {
     const doc = new TextDoc(fs.readFileSync(file, 'utf8'), 1);
-    const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
     // Every core, as the extension trains (model/parallel.ts); --threads 1 for the one-thread figure.
-    const tr = await nodeTrainers(threadsOption(opt))({
-      model,
-      training,
-      arena: backend.arena,
-      ids: vocab.ids(doc.syms),
-      vocabSize: vocab.size,
-    });
+    const { tr } = await trainerFor(doc, model, training, backend.arena, { threads: threadsOption(opt) });
     let kept: ModelWeights | null = null;
     const evals: { sec: number; step: number; bpc: number }[] = [];
     // Every held-out evaluation of the run (the periodic ones and the final one), as runTraining saw it.

@@ -35,7 +35,7 @@ import { FEATURE_DESCRIPTIONS } from '../shared/domain';
 import { visibleToken } from '../shared/glyphs';
 import { numberOption, parseArgs } from './args';
 import { languageIdOfFile } from './languages';
-import { nodeTrainers, threadsOption } from './nodeTrainer';
+import { threadsOption, trainerFor } from './nodeTrainer';
 
 async function main(): Promise<void> {
   const { pos, opt } = parseArgs(process.argv.slice(2));
@@ -213,15 +213,8 @@ async function train(
   file: string,
   threads: number | undefined,
 ): Promise<{ predictor: Predictor; vocab: Vocab }> {
-  const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
   // As the extension trains: every core, early stopping, and the best held-out checkpoint is what gets labelled.
-  const tr = await nodeTrainers(threads)({
-    model,
-    training,
-    arena: backend.arena,
-    ids: vocab.ids(doc.syms),
-    vocabSize: vocab.size,
-  });
+  const { tr, vocab } = await trainerFor(doc, model, training, backend.arena, { threads });
   console.log(
     `${file}: ${doc.text.length} UTF-16 units, ${doc.tokenCount} tokens, language ${languageId}, vocab ${vocab.size}\n` +
       `training H=${model.hiddenSize} L=${model.layers} seq ${training.seqLength} batch ${training.batchSize} ` +

@@ -14,10 +14,9 @@ import type { ModelWeights } from '../model/params';
 import { loadModel, saveModel } from '../model/persist';
 import { TextDoc } from '../model/textDoc';
 import { runTraining } from '../model/trainingRun';
-import { Vocab } from '../model/vocab';
 import { GATE_NAMES } from '../shared/domain';
 import { parseArgs } from './args';
-import { nodeTrainers, threadsOption } from './nodeTrainer';
+import { threadsOption, trainerFor } from './nodeTrainer';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';
 
@@ -35,15 +34,8 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   });
   const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
   const doc = new TextDoc(text, 1);
-  const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
   // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
-  const tr = await nodeTrainers(threadsOption(opt))({
-    model,
-    training,
-    arena: backend.arena,
-    ids: vocab.ids(doc.syms),
-    vocabSize: vocab.size,
-  });
+  const { tr, vocab } = await trainerFor(doc, model, training, backend.arena, { threads: threadsOption(opt) });
   console.log(
     `training H=${model.hiddenSize} L=${model.layers} on ${doc.tokenCount} chars, vocab ${vocab.size}, ${backend.detail}; ${tr.governor.note}`,
   );

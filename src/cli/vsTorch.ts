@@ -9,11 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../model/backend';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../model/config';
-import { nodeHelperSpawn } from '../model/gradShard';
 import { TextDoc } from '../model/textDoc';
-import { startTrainer } from '../model/trainer';
 import { runTraining } from '../model/trainingRun';
-import { Vocab } from '../model/vocab';
+import { trainerFor } from './nodeTrainer';
 import { buildRealText } from './realText';
 
 const PYTHON = process.env.LSTM_LENS_PYTHON ?? '/usr/bin/python3'; // Debian's, where python3-torch installs
@@ -57,20 +55,11 @@ export async function vsTorch(quick: boolean): Promise<void> {
   try {
     for (const H of [128, 256]) {
       const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: H, embeddingSize: 32, layers: 1 };
-      const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
-      const ids = vocab.ids(doc.syms);
+      const l0 = load();
+      // As the extension starts a trainer (cli/nodeTrainer.ts): every core up to the cap, governed.
+      const { tr, vocab, ids } = await trainerFor(doc, model, training, backend.arena);
       const idsFile = path.join(tmp, 'ids.bin');
       fs.writeFileSync(idsFile, new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength));
-
-      const l0 = load();
-      const tr = await startTrainer(
-        { model, training, arena: backend.arena, ids, vocabSize: vocab.size },
-        {
-          cores: os.availableParallelism(),
-          spawn: nodeHelperSpawn(path.join(__dirname, 'gradWorker.js')),
-          log: (m) => console.error(m),
-        },
-      );
       const res = await runTraining(
         tr,
         { timeBudgetSec: seconds, maxEpochs: 0, evalEveryMs: 1e9, finalEvalTokens: 1e9 },

@@ -67,6 +67,18 @@ export interface RunResult {
 const now = () => performance.now();
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
+/**
+ * The held-out tail's length when it is too short to choose a checkpoint by (opts.minHeldOutForBest), else null.
+ * The one test of that rule: runTraining applies it, and a caller deciding whether a prior best still stands
+ * asks it of the same options.
+ */
+export function heldOutTooShortFor(
+  tr: Pick<Trainer, 'hasHeldOut' | 'heldOutLength'>,
+  opts: Pick<RunOptions, 'minHeldOutForBest'>,
+): number | null {
+  return tr.hasHeldOut && tr.heldOutLength < (opts.minHeldOutForBest ?? 0) ? tr.heldOutLength : null;
+}
+
 export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks): Promise<RunResult> {
   const progressEvery = opts.progressEveryMs ?? 250; // ≤ 4 progress messages a second
   const evalEvery = opts.evalEveryMs ?? 5000; // held-out check every 5 s of training
@@ -87,7 +99,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
   const startEpoch = tr.epochProgress;
   const firstStep = tr.step; // a resumed trainer starts past 0
   const elapsed = () => (now() - t0) / 1000;
-  const heldOutTooShort = tr.hasHeldOut && tr.heldOutLength < (opts.minHeldOutForBest ?? 0) ? tr.heldOutLength : null;
+  const heldOutTooShort = heldOutTooShortFor(tr, opts);
   // On a too-short tail there is no best to beat or report (not even a prior run's).
   const plateau = new Plateau(
     opts.earlyStop ?? { patience: 0, minDelta: 0 },

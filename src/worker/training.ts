@@ -6,8 +6,8 @@
 import { backend, platform } from './platform';
 import { resolveModelConfig, resolveTrainingConfig, type ModelConfig } from '../model/config';
 import type { Trainer } from '../model/trainer';
-import { keptModelMessage, MIN_HELDOUT_FOR_CHECKPOINT, runOptionsFor } from '../model/bestModel';
-import { runTraining } from '../model/trainingRun';
+import { keptModelMessage, runOptionsFor } from '../model/bestModel';
+import { heldOutTooShortFor, runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import type { Handlers } from '../protocol/channel';
 import type { TrainParams, trainingNotifications } from '../protocol/training';
@@ -99,12 +99,13 @@ async function train(m: TrainParams, st: DocState): Promise<void> {
   };
   /** Whether a best checkpoint exists: then the model only ever changes to a better one. A held-out tail too
    * short to choose one by (bestModel.ts) never has one: the model follows the latest weights. */
-  let haveBest = priorBest !== null && trainer.heldOutLength >= MIN_HELDOUT_FOR_CHECKPOINT;
+  const runOptions = runOptionsFor(training, priorBest);
+  let haveBest = priorBest !== null && heldOutTooShortFor(trainer, runOptions) === null;
   // A document disposed (or replaced) mid-run takes no model: its predictor would never be freed.
   const current = () => docs.get(m.docId) === st;
   const body = (async () => {
     try {
-      const res = await runTraining(trainer, runOptionsFor(training, priorBest), {
+      const res = await runTraining(trainer, runOptions, {
         onProgress: (progress) => {
           channel.emit('trainingProgress', { docId: m.docId, progress });
           threadsChanged();

@@ -1,10 +1,11 @@
 // Early stopping: the plateau detector and runTraining's best point, driven by a scripted held-out curve.
 import * as assert from 'node:assert/strict';
 import type { ModelWeights } from '../../../src/model/params';
-import { keptModelMessage } from '../../../src/model/bestModel';
+import { keptModelMessage, MIN_HELDOUT_FOR_CHECKPOINT, runOptionsFor } from '../../../src/model/bestModel';
+import { DEFAULT_TRAINING_CONFIG } from '../../../src/model/config';
 import { Plateau } from '../../../src/model/plateau';
 import type { Trainer } from '../../../src/model/trainer';
-import { runTraining } from '../../../src/model/trainingRun';
+import { heldOutTooShortFor, runTraining } from '../../../src/model/trainingRun';
 
 /** A stand-in trainer whose k-th evaluation returns curve[k] (then the last value forever). */
 function scripted(curve: number[], heldOutLength = 5000) {
@@ -152,6 +153,19 @@ describe('model/plateau', () => {
     assert.equal(res2.stoppedEarly, true);
     assert.equal(res2.heldOutTooShort, null);
     assert.deepEqual(res2.best, { step: 3, heldOutBpc: 2.2 });
+  });
+
+  it('the extension’s run options choose a checkpoint from 1,000 held-out characters on', () => {
+    const opts = runOptionsFor(DEFAULT_TRAINING_CONFIG);
+    assert.equal(MIN_HELDOUT_FOR_CHECKPOINT, 1000);
+    assert.equal(heldOutTooShortFor({ hasHeldOut: true, heldOutLength: 999 }, opts), 999);
+    assert.equal(heldOutTooShortFor({ hasHeldOut: true, heldOutLength: 1000 }, opts), null);
+    assert.equal(
+      heldOutTooShortFor({ hasHeldOut: false, heldOutLength: 0 }, opts),
+      null,
+      'no split: nothing to choose by',
+    );
+    assert.equal(heldOutTooShortFor({ hasHeldOut: true, heldOutLength: 10 }, {}), null, 'the rule is opt-in');
   });
 
   it('says why the run ended and which model it kept', () => {
