@@ -1,12 +1,12 @@
 // Steps per second of the three training graphs at matched parameter counts (the Compare Cells setting):
-// GRU and RNN at the hidden size whose parameter count is closest to the LSTM's, B=32, T=64, interleaved in
-// blocks of steps so every cell sees the same machine load. `npm run bench -- --cells [--hidden H] [--layers L]`.
+// GRU and RNN at the hidden size, a multiple of 4 (the SIMD kernels' width), whose parameter count is closest
+// to the LSTM's, B=32, T=64, interleaved in blocks of steps so every cell sees the same machine load. `npm run bench -- --cells [--hidden H] [--layers L]`.
 import * as os from 'node:os';
 import type { Arena } from '../model/arena';
 import type { CellType } from '../model/cells/cell';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config';
 import { trainGraphFor, type TrainGraph } from '../model/engine/trainGraph';
-import { hiddenForParams, paramCount } from '../model/lab/compare';
+import { paramCount } from '../model/lab/compare';
 import { initWeights } from '../model/params';
 import { Rng } from '../model/rng';
 import { runSync } from '../model/trainer';
@@ -26,7 +26,7 @@ export function cellSpeeds(arena: Arena, H: number, L: number, seconds: number):
   const target = paramCount('lstm', H, E, V, L);
   const rng = new Rng(5);
   const graphs = (['lstm', 'gru', 'rnn'] as const).map((cell) => {
-    const hidden = cell === 'lstm' ? H : hiddenForParams(cell, target, E, V, L);
+    const hidden = cell === 'lstm' ? H : matchedHidden(cell, target, E, V, L);
     const cfg: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: hidden, layers: L, embeddingSize: E, cell };
     const g: TrainGraph = trainGraphFor(arena, cfg, V, B, T);
     g.setWeights(initWeights(cfg, V, 1).data);
@@ -45,6 +45,14 @@ export function cellSpeeds(arena: Arena, H: number, L: number, seconds: number):
   return out;
 }
 
+/** The multiple of 4 (the kernels' width) whose parameter count is closest to `target`. */
+function matchedHidden(cell: CellType, target: number, E: number, V: number, L: number): number {
+  let best = 4;
+  for (let H = 4; H <= 1024; H += 4)
+    if (Math.abs(paramCount(cell, H, E, V, L) - target) < Math.abs(paramCount(cell, best, E, V, L) - target)) best = H;
+  return best;
+}
+
 /** Prints the table (`--cells`). */
 export function printCellSpeeds(arena: Arena, H: number, L: number, seconds: number): CellSpeed[] {
   const load = os.loadavg()[0];
@@ -53,8 +61,12 @@ export function printCellSpeeds(arena: Arena, H: number, L: number, seconds: num
   for (const x of r)
     console.log(
       `  ${x.cell.padEnd(4)} H=${String(x.hiddenSize).padStart(3)} L=${L} ${String(x.params).padStart(7)} params: ` +
-        `${x.stepsPerSec.toFixed(1).padStart(6)} steps/s, ${(x.stepsPerSec / lstm).toFixed(2)}× the LSTM's (target ≥ 0.80)`,
+        `${x.stepsPerSec.toFixed(1).padStart(6)} steps/s, ${(x.stepsPerSec / lstm).toFixed(2)}× the LSTM's (target ≥ 0.80)` +
+        (x.cell === 'lstm' ? '' : `, params ${signedPct(x.params / r[0].params - 1)}`),
     );
+  console.log(
+    '  (GRU and RNN: the hidden size, a multiple of 4 for the SIMD kernels, with params closest to the LSTM)',
+  );
   console.log(`  (B=32, T=64, median of interleaved steps, ${seconds} s, load average ${load.toFixed(2)})`);
   return r;
 }
@@ -112,5 +124,7 @@ function timeInterleaved(graphs: { g: TrainGraph; ms: number[] }[], seconds: num
         x.ms.push(performance.now() - t);
       }
 }
+
+const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)} %`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

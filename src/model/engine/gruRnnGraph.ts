@@ -1,10 +1,15 @@
 // The batched forward and backward pass (truncated BPTT) for the GRU and the vanilla RNN, over arena
 // buffers, behind the TrainGraph surface the Trainer drives (the LSTM has its own, lstmGraph.ts). Equations
-// in cells/cell.ts. Matmuls go to the arena (XNNPACK in wasm), elementwise math is JS loops. The LSTM graph's
-// cost-saving choices, where they apply: σ is XNNPACK's vectorised sigmoid over a (B, ·) block and
-// tanh(x) = 2σ(2x) − 1 (no Math.exp/Math.tanh in the time loop); the softmax is the shared one
-// (crossEntropy.ts); weight gradients are dWᵀ = dUᵀ·X from a transposed dU written while it is computed, so
+// in cells/cell.ts. Matmuls go to the arena (XNNPACK in wasm), elementwise math is JS loops or SIMD kernels.
+// The LSTM graph's cost-saving choices, where they apply: layer 0's input term is a row of P0 = Emb·Wx0 (V, GH)
+// by token id, its gradient summed by token id (no per-position product); σ is XNNPACK's vectorised sigmoid
+// over a (B, ·) block and tanh(x) = 2σ(2x) − 1 (no Math.exp/Math.tanh in the time loop); the softmax is the
+// shared one (crossEntropy.ts); weight gradients are dWᵀ = dUᵀ·X from a transposed dU written while it is computed, so
 // XNNPACK packs the narrow X rather than the wide dU, and no activation is transposed after the fact.
+// With the arena's SIMD kernels (kernels.wat; H a multiple of 4) the gate loops run there, a few calls per step
+// and layer, the bias is folded into the input projection once per layer, and each step's h and dU go into
+// their transposed copies as B columns by the kernel's tiled transpose; the JS loops below stay the reference
+// (test/unit/model/kernels.test.ts compares the two).
 //
 // Rows are time-major (t·B + b). Rule for wasm: a gemm may grow the heap (XNNPACK packing), after which
 // every `.v` view is rebuilt, so views are re-read (`views(ly)`) after each gemm, never cached across one.
@@ -16,7 +21,8 @@ import { inputSize, totalLength } from '../params';
 import { CarriedState } from './carried';
 import { GraphBase } from './graphBase';
 import { softmaxCrossEntropy } from './crossEntropy';
-import { columnSumsBuf, gatherRows, scatterAddRows, transposeBuf } from './ops';
+import type { Kernels } from './kernels';
+import { addRowVectorBuf, columnSumsBuf, gatherRows, scatterAddRowsBuf, transposeBuf } from './ops';
 import { ReadOut } from './readOut';
 import { RowBlocks } from './rowBlocks';
 import type { TrainGraph } from './trainGraph';
@@ -34,14 +40,16 @@ interface Layer {
   RzrT: Buf; // gru: (2H, H)
   RnT: Buf; // (H, H): gru Rnᵀ, rnn Whᵀ
   WxT: Buf; // (GH, In)
-  X: Buf; // (TB, In) this layer's input (layer 0: gathered embeddings; above: copy of the layer below's hs)
-  xp: Buf; // (TB, GH) X·Wx
+  xp: Buf; // (TB, GH) the input term: layer 0 P0's rows by token, above X·Wx with X the layer below's hs
   Hall: Buf; // ((T+1)B, H): block 0 the carried-in h, block t+1 = h_t
-  hPrev: Buf[]; // views: Hall block t (B, H)
+  hPrev: Buf[]; // views: Hall block t (B, H), t = 0..T (block t+1 is step t's h_t)
   hs: Buf; // view: Hall blocks 1..T (TB, H)
   hPrevAll: Buf; // view: Hall blocks 0..T−1 (TB, H), h_{t−1} of every step
-  act: Buf; // (TB, GH) gru z|r|n, rnn h
+  act: Buf; // (TB, GH) gru z|r|n, rnn h (JS loops only)
+  zr: Buf[]; // gru, kernels: views of a (TB, 2H) buffer, step t's σ(z pre) | σ(r pre) (B, 2H)
+  n: Buf[]; // gru, kernels: views of a (TB, H) buffer, step t's candidate n (B, H)
   q: Buf; // gru (TB, H) r⊙h_{t−1}
+  qT: Buf[]; // gru: views, q block t (B, H)
   qStep: Buf; // (B, H) the current step's r⊙h (gemm operand)
   rec: Buf; // (B, 2H | H) recurrent product of one step
   recN: Buf; // gru (B, H) (r⊙h)·Rn
@@ -51,6 +59,7 @@ interface Layer {
   sigN: Buf; // gru (B, H) its sigmoid
   dHs: Buf; // (TB, H) gradient reaching this layer's outputs
   dU: Buf; // (TB, GH) pre-activation gradients
+  dUt: Buf[]; // views: dU block t (B, GH)
   dUT: Buf; // (GH, TB) the same, transposed (written as computed)
   dUTzr: Buf; // gru view: dUT rows 0..2H, (2H, TB)
   dUTn: Buf; // gru view: dUT rows 2H..3H, (H, TB)
@@ -59,8 +68,7 @@ interface Layer {
   dq: Buf; // (B, H) gru ∂/∂(r⊙h)
   dhRec: Buf; // (B, H) gradient reaching h_{t−1} through the recurrence
   gWT: Buf; // (GH, max(H, In)) a weight gradient, transposed, before it goes to its place
-  dX: Buf; // (TB, In)
-  /** The big products in row blocks, a yield between blocks (rowBlocks.ts): the input projection, dWxᵀ, dWhᵀ, dX. */
+  /** The big products in row blocks, a yield between blocks (rowBlocks.ts): dWhᵀ and, above layer 0, xp, dWxᵀ, dX. */
   blocks: { xp: RowBlocks; dWxT: RowBlocks; dWhT: RowBlocks; dWhTn: RowBlocks; dX: RowBlocks };
 }
 
@@ -97,18 +105,25 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
   readonly layers: Layer[] = [];
   private readonly emb: Buf;
   private readonly gEmb: Buf;
+  private readonly embT: Buf; // (E, V)
+  private readonly P0: Buf; // (V, GH) Emb·Wx0 (+ b0 with the kernels): layer 0's input term is a row of it
+  private readonly g0: Buf; // (V, GH) layer 0's dU summed by input token
   private readonly out: ReadOut;
   private readonly hsT: Buf; // (H, TB) top layer outputs transposed (written as computed)
   private readonly probs: Buf; // (TB, V) softmax scratch
   protected readonly state: CarriedState; // h of every layer
   private readonly owned: Buf[] = [];
+  /** The SIMD gate kernels, or null: the JS loops (the reference; the plain-JS arena; H not a multiple of 4). */
+  private readonly k: Kernels | null;
 
-  constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number) {
+  /** `kernels: false` runs the JS reference loops even where the arena has SIMD kernels (tests compare them). */
+  constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number, opts: { kernels?: boolean } = {}) {
     super(arena, cfg, V, B, T);
     this.cell = cellOf(cfg);
     if (this.cell === 'lstm') throw new Error('GruRnnGraph is for gru and rnn; the LSTM trains on LstmGraph');
     const G = (this.G = gateCount(this.cell));
     const H = this.H;
+    const k = (this.k = opts.kernels !== false && arena.kernels && H % 4 === 0 ? arena.kernels : null);
     const GH = G * H;
     const TB = T * B;
     const P = totalLength(this.specs);
@@ -126,12 +141,21 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     };
     this.emb = pv('embedding', false);
     this.gEmb = pv('embedding', true);
+    this.embT = alloc(this.E * V);
+    this.P0 = alloc(V * GH);
+    this.g0 = alloc(V * GH);
     const gru = this.cell === 'gru';
     for (let l = 0; l < this.L; l++) {
       const In = inputSize(cfg, l);
       const p = `${this.cell}${l}`;
       const Hall = alloc((T + 1) * B * H);
       const dUT = alloc(GH * TB);
+      const dU = alloc(TB * GH);
+      const q = alloc(gru ? TB * H : 1);
+      const zrAll = alloc(gru && k ? TB * 2 * H : 1);
+      const nAll = alloc(gru && k ? TB * H : 1);
+      const steps = (parent: Buf, n: number) =>
+        gru && k ? Array.from({ length: T }, (_, t) => own(arena.view(parent, t * n, n))) : [];
       this.layers.push({
         In,
         Wx: pv(`${p}.kernel`, false, true),
@@ -145,14 +169,16 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
         RzrT: alloc(gru ? 2 * H * H : 1, true),
         RnT: alloc(H * H, true),
         WxT: alloc(GH * In, true),
-        X: alloc(TB * In),
         xp: alloc(TB * GH),
         Hall,
-        hPrev: Array.from({ length: T }, (_, t) => own(arena.view(Hall, t * B * H, B * H))),
+        hPrev: Array.from({ length: T + 1 }, (_, t) => own(arena.view(Hall, t * B * H, B * H))),
         hs: own(arena.view(Hall, B * H, TB * H)),
         hPrevAll: own(arena.view(Hall, 0, TB * H)),
-        act: alloc(TB * GH),
-        q: alloc(gru ? TB * H : 1),
+        act: alloc(k ? 1 : TB * GH),
+        zr: steps(zrAll, B * 2 * H),
+        n: steps(nAll, B * H),
+        q,
+        qT: gru ? Array.from({ length: T }, (_, t) => own(arena.view(q, t * B * H, B * H))) : [],
         qStep: alloc(B * H),
         rec: alloc(B * (gru ? 2 * H : H)),
         recN: alloc(B * H),
@@ -161,7 +187,8 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
         preN: alloc(gru ? B * H : 1),
         sigN: alloc(gru ? B * H : 1),
         dHs: alloc(TB * H),
-        dU: alloc(TB * GH),
+        dU,
+        dUt: Array.from({ length: T }, (_, t) => own(arena.view(dU, t * B * GH, B * GH))),
         dUT,
         dUTzr: own(arena.view(dUT, 0, gru ? 2 * H * TB : H * TB)),
         dUTn: own(arena.view(dUT, gru ? 2 * H * TB : 0, H * TB)),
@@ -170,7 +197,6 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
         dq: alloc(B * H),
         dhRec: alloc(B * H),
         gWT: alloc(GH * Math.max(H, In)),
-        dX: alloc(TB * In),
         blocks: {
           xp: new RowBlocks(arena, TB, In, GH),
           dWxT: new RowBlocks(arena, GH, TB, In),
@@ -201,8 +227,8 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
         const zr = ly.Rzr.v;
         const n = ly.Rn.v;
         for (let k = 0; k < H; k++) {
-          for (let j = 0; j < 2 * H; j++) zr[k * 2 * H + j] = Wh[k * GH + j];
-          for (let j = 0; j < H; j++) n[k * H + j] = Wh[k * GH + 2 * H + j];
+          zr.set(Wh.subarray(k * GH, k * GH + 2 * H), k * 2 * H);
+          n.set(Wh.subarray(k * GH + 2 * H, (k + 1) * GH), k * H);
         }
         transposeBuf(arena, ly.Rzr, ly.RzrT, H, 2 * H);
         transposeBuf(arena, ly.Rn, ly.RnT, H, H);
@@ -211,19 +237,27 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
       for (const b of [ly.Wx, ly.Wh, ly.Rzr, ly.Rn, ly.RzrT, ly.RnT, ly.WxT]) arena.touch(b);
     }
     this.out.weightsChanged();
+    transposeBuf(arena, this.emb, this.embT, this.V, this.E);
   }
 
   /** Mean cross-entropy (nats) over rows with a target ≥ 0; with `backward`, fills this.grads. */
   *run(backward: boolean): Generator<void, number> {
-    const { arena, H, T, B, E, G } = this;
+    const { arena, H, T, B, E, G, V } = this;
     const GH = G * H;
     const TB = T * B;
-    // Layer 0's input: the embedding rows of the tokens.
-    gatherRows(this.emb.v, this.inputs, this.layers[0].X.v, E);
     for (let l = 0; l < this.L; l++) {
       const ly = this.layers[l];
-      if (l > 0) ly.X.v.set(this.layers[l - 1].hs.v);
-      yield* ly.blocks.xp.gemm(ly.X, ly.Wx, ly.xp); // (TB,In)·(In,GH)
+      // The input term. Layer 0: P0 = Emb·Wx0 (V,E)(E,GH), a row per position by token id (no per-position
+      // product); above: (TB,H)·(H,GH) from the layer below's outputs. With the kernels the bias goes in
+      // here, once, not per step.
+      if (l === 0) {
+        arena.gemm(this.emb, ly.Wx, this.P0, V, E, GH);
+        if (this.k) addRowVectorBuf(arena, this.P0, ly.bias, V, GH);
+        gatherRows(this.P0.v, this.inputs, ly.xp.v, GH);
+      } else {
+        yield* ly.blocks.xp.gemm(this.layers[l - 1].hs, ly.Wx, ly.xp);
+        if (this.k) addRowVectorBuf(arena, ly.xp, ly.bias, TB, GH);
+      }
       yield* this.forwardLayer(l);
     }
     const top = this.layers[this.L - 1];
@@ -233,15 +267,11 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     if (!backward) return loss;
     yield;
     yield* this.out.backward(this.hsT, top.dHs);
-    this.gEmb.v.fill(0);
     for (let l = this.L - 1; l >= 0; l--) {
       const ly = this.layers[l];
       yield* this.backwardLayer(l);
-      // Weight gradients, transposed: dWxᵀ = dUᵀ·X, db = Σ dU, dWhᵀ = dUᵀ·h_{t−1} (gru: the z|r rows;
-      // the n rows from (r⊙h)), each then put in place.
-      yield* ly.blocks.dWxT.gemm(ly.dUT, ly.X, ly.gWT); // (GH,TB)(TB,In)
-      transposeBuf(arena, ly.gWT, ly.gWx, GH, ly.In);
-      columnSumsBuf(arena, ly.dU, ly.gb, TB, GH);
+      // Weight gradients, transposed: dWhᵀ = dUᵀ·h_{t−1} (gru: the z|r rows; the n rows from (r⊙h)), each
+      // then put in place; dWx and db below.
       if (this.cell === 'rnn') {
         yield;
         yield* ly.blocks.dWhT.gemm(ly.dUT, ly.hPrevAll, ly.gWT);
@@ -249,16 +279,28 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
       } else {
         yield;
         yield* ly.blocks.dWhT.gemm(ly.dUTzr, ly.hPrevAll, ly.gWT); // (2H,TB)(TB,H)
-        placeTransposed(ly.gWT.v, ly.gWh.v, 2 * H, H, GH, 0);
+        this.placeTransposed(ly.gWT, ly.gWh, 2 * H, H, 0);
         yield;
         yield* ly.blocks.dWhTn.gemm(ly.dUTn, ly.q, ly.gWT); // (H,TB)(TB,H)
-        placeTransposed(ly.gWT.v, ly.gWh.v, H, H, GH, 2 * H);
+        this.placeTransposed(ly.gWT, ly.gWh, H, H, 2 * H);
       }
-      // dX = dU·Wxᵀ: into the layer below's outputs, or (layer 0) scattered into the embedding rows.
       yield;
-      yield* ly.blocks.dX.gemm(ly.dU, ly.WxT, ly.dX);
-      if (l > 0) this.layers[l - 1].dHs.v.set(ly.dX.v);
-      else scatterAddRows(ly.dX.v, this.inputs, this.gEmb.v, E);
+      if (l > 0) {
+        // dWxᵀ = dUᵀ·X (GH,TB)(TB,H), db = Σ dU; dX = dU·Wxᵀ straight into the layer below's output gradient.
+        const below = this.layers[l - 1];
+        columnSumsBuf(arena, ly.dU, ly.gb, TB, GH);
+        yield* ly.blocks.dWxT.gemm(ly.dUT, below.hs, ly.gWT);
+        transposeBuf(arena, ly.gWT, ly.gWx, GH, ly.In);
+        yield;
+        yield* ly.blocks.dX.gemm(ly.dU, ly.WxT, below.dHs);
+      } else {
+        // Layer 0: dU rows summed by input token → g0 (V,GH); then db = Σ g0, dWx0 = Embᵀ·g0, dEmb = g0·Wx0ᵀ.
+        this.g0.v.fill(0);
+        scatterAddRowsBuf(arena, ly.dU, this.inputs, this.g0, GH);
+        columnSumsBuf(arena, this.g0, ly.gb, V, GH);
+        arena.gemm(this.embT, this.g0, ly.gWx, E, V, GH);
+        arena.gemm(this.g0, ly.WxT, this.gEmb, V, GH, E);
+      }
       yield;
     }
     return loss;
@@ -271,6 +313,7 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     const ly = this.layers[l];
     const row0 = t * B;
     const top = l === this.L - 1;
+    if (this.k) return this.forwardStepSimd(l, t);
     if (this.cell === 'rnn') {
       arena.gemm(ly.hPrev[t], ly.Wh, ly.rec, B, H, H); // (B,H)·(H,H) recurrent term
       {
@@ -341,6 +384,7 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     const ly = this.layers[l];
     const row0 = t * B;
     const hasRec = t < T - 1 ? 1 : 0;
+    if (this.k) return this.backwardStepSimd(l, t, hasRec);
     if (this.cell === 'rnn') {
       const { dHs, dhRec, act, dU, dUT, dUn: du } = views(ly);
       for (let s = 0; s < B; s++) {
@@ -406,6 +450,66 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
       const { rec, dhRec } = views(ly);
       for (let j = 0; j < B * H; j++) dhRec[j] += rec[j];
     }
+  }
+
+  /** forwardStep in the SIMD kernels (same equations, f32 throughout; the bias is already in xp). */
+  private forwardStepSimd(l: number, t: number): void {
+    const { arena, H, B, G, T } = this;
+    const k = this.k!;
+    const GH = G * H;
+    const ly = this.layers[l];
+    const x = ly.xp.ptr + t * B * GH * 4; // this step's rows of x·Wx + b
+    const [hPrev, h] = [ly.hPrev[t], ly.hPrev[t + 1]];
+    if (this.cell === 'rnn') {
+      arena.gemm(hPrev, ly.Wh, ly.rec, B, H, H); // (B,H)·(H,H) recurrent term
+      k.gatePre(ly.rec.ptr, x, B, H, H, 2); // 2u = 2(h_{t−1}·Wh + x·Wx + b)
+      arena.sigmoid(ly.rec, h); // σ(2u)
+      k.tanhOfSig(h.ptr, B * H); // (B,H) h_t = tanh(u)
+    } else {
+      const [zr, n] = [ly.zr[t], ly.n[t]];
+      arena.gemm(hPrev, ly.Rzr, ly.rec, B, H, 2 * H); // h_{t−1}·[Rz | Rr]
+      k.gatePre(ly.rec.ptr, x, B, 2 * H, GH, 1); // + x·[Wz | Wr] + b
+      arena.sigmoid(ly.rec, zr); // (B,2H) update gate z | reset gate r
+      k.gruQ(zr.ptr, hPrev.ptr, ly.qT[t].ptr, B, H); // (B,H) q = r ⊙ h_{t−1}
+      arena.gemm(ly.qT[t], ly.Rn, ly.recN, B, H, H); // (r⊙h_{t−1})·Rn
+      k.gatePre(ly.recN.ptr, x + 2 * H * 4, B, H, GH, 2); // 2·(n pre-activation)
+      arena.sigmoid(ly.recN, n); // σ(2·n pre)
+      k.gruH(zr.ptr, n.ptr, hPrev.ptr, h.ptr, B, H); // n = tanh(·); h_t = z⊙h_{t−1} + (1−z)⊙n
+    }
+    if (l === this.L - 1) k.transpose(h.ptr, this.hsT.ptr + t * B * 4, B, H, T * B); // hsT[:, tB..tB+B)
+  }
+
+  /** backwardStep in the SIMD kernels: this step's dU (and its columns of dUT) and dhRec for step t−1. */
+  private backwardStepSimd(l: number, t: number, hasRec: number): void {
+    const { arena, H, B, G, T } = this;
+    const k = this.k!;
+    const GH = G * H;
+    const ly = this.layers[l];
+    const dH = ly.dHs.ptr + t * B * H * 4; // from the read-out / the layer above
+    const dU = ly.dUt[t];
+    if (this.cell === 'rnn') {
+      k.rnnBack(dH, ly.dhRec.ptr, hasRec, ly.hPrev[t + 1].ptr, dU.ptr, B, H); // du = dh·(1 − h²)
+      k.transpose(dU.ptr, ly.dUT.ptr + t * B * 4, B, H, T * B); // dUT[:, tB..tB+B)
+      if (t > 0) arena.gemm(dU, ly.RnT, ly.dhRec, B, H, H); // dh_{t−1} = du·Whᵀ
+      return;
+    }
+    const [zr, n, hPrev] = [ly.zr[t].ptr, ly.n[t].ptr, ly.hPrev[t].ptr];
+    // du_z, du_n (and du_n alone in dUn), dhRec = dh·z: the direct path to h_{t−1}
+    k.gruBackZN(dH, ly.dhRec.ptr, hasRec, zr, n, hPrev, dU.ptr, ly.dUn.ptr, B, H);
+    arena.gemm(ly.dUn, ly.RnT, ly.dq, B, H, H); // dq = du_n·Rnᵀ, ∂/∂(r⊙h_{t−1})
+    k.gruBackR(ly.dq.ptr, zr, hPrev, dU.ptr, ly.dUzr.ptr, ly.dhRec.ptr, B, H); // du_r; dhRec += dq⊙r
+    k.transpose(dU.ptr, ly.dUT.ptr + t * B * 4, B, GH, T * B); // dUT[:, tB..tB+B)
+    if (t > 0) {
+      arena.gemm(ly.dUzr, ly.RzrT, ly.rec, B, 2 * H, H); // [du_z | du_r]·[Rz | Rr]ᵀ → (B,H) in rec
+      k.addTo(ly.dhRec.ptr, ly.rec.ptr, B * H); // dhRec += through z and r
+    }
+  }
+
+  /** gWh's columns [at, at + rows) ← gWT (rows, n)ᵀ: a transposed gradient block put in place. */
+  private placeTransposed(gWT: Buf, gWh: Buf, rows: number, n: number, at: number): void {
+    const width = this.G * this.H;
+    if (this.k) this.k.transpose(gWT.ptr, gWh.ptr + at * 4, rows, n, width);
+    else placeTransposed(gWT.v, gWh.v, rows, n, width, at);
   }
 
   /** Mean cross-entropy over the logits (crossEntropy.ts, shared with the LSTM); with `grad`, also dLogits. */

@@ -1,6 +1,7 @@
-// The elementwise half of the training step in wasm SIMD (kernels.wat), instantiated on the tfjs wasm backend's
-// own WebAssembly.Memory so it works in place on arena buffers. Null where it cannot load (no SIMD, a shared
-// heap, the plain-JS arena): the graphs and the trainer then run their JS loops, which stay the reference.
+// The elementwise half of the training step (the LSTM, GRU and RNN gates) in wasm SIMD (kernels.wat), instantiated
+// on the tfjs wasm backend's own WebAssembly.Memory so it works in place on arena buffers. Null where it cannot
+// load (no SIMD, a shared heap, the plain-JS arena): the graphs and the trainer then run their JS loops, which stay
+// the reference.
 import bytes from './kernels.wat';
 
 /** Pointers are byte offsets in the heap (Buf.ptr); counts are floats. Widths H must be multiples of 4. */
@@ -21,6 +22,40 @@ export interface Kernels {
     cPrev: number,
     dZ: number,
     dcNext: number,
+    rows: number,
+    H: number,
+  ): void;
+  /** dst (rows, w) = scale·(dst + x), x's rows ld floats apart: a gate block's pre-activation (GRU, RNN). */
+  gatePre(dst: number, x: number, rows: number, w: number, ld: number, scale: number): void;
+  /** p (n) = 2p − 1 in place: tanh u from σ(2u). */
+  tanhOfSig(p: number, n: number): void;
+  /** GRU: q (rows, H) = r ⊙ h_{t−1}, r the second block of zr (rows, 2H). */
+  gruQ(zr: number, hPrev: number, q: number, rows: number, H: number): void;
+  /** GRU: n = 2σ − 1 in place; h = z⊙h_{t−1} + (1−z)⊙n. */
+  gruH(zr: number, n: number, hPrev: number, h: number, rows: number, H: number): void;
+  /** RNN backward: du (rows, H) = (dHs + rec·dhRec)(1 − h²). */
+  rnnBack(dHs: number, dhRec: number, rec: number, h: number, du: number, rows: number, H: number): void;
+  /** GRU backward: dU's z and n blocks (rows, 3H) and dUn from dh = dHs + rec·dhRec; dhRec = dh·z. */
+  gruBackZN(
+    dHs: number,
+    dhRec: number,
+    rec: number,
+    zr: number,
+    n: number,
+    hPrev: number,
+    dU: number,
+    dUn: number,
+    rows: number,
+    H: number,
+  ): void;
+  /** GRU backward: dU's r block from dq = du_n·Rnᵀ, dUzr = du_z | du_r, dhRec += dq·r. */
+  gruBackR(
+    dq: number,
+    zr: number,
+    hPrev: number,
+    dU: number,
+    dUzr: number,
+    dhRec: number,
     rows: number,
     H: number,
   ): void;

@@ -148,6 +148,197 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
+  ;; A gate block's pre-activation, in place: dst (rows, w) = scale·(dst + x), x's rows ld floats apart (its
+  ;; columns of a wider input projection, the bias folded in). GRU z|r: scale 1; GRU n and RNN u: scale 2,
+  ;; the sigmoid input giving tanh as 2σ(2·) − 1.
+  (func (export "gatePre") (param $dst i32) (param $x i32) (param $rows i32) (param $w i32) (param $ld i32)
+    (param $scale f32)
+    (local $wb i32) (local $xb i32) (local $k i32) (local $r i32) (local $s v128)
+    (local.set $wb (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $xb (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $s (f32x4.splat (local.get $scale)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (loop $col
+          (v128.store (i32.add (local.get $dst) (local.get $k))
+            (f32x4.mul (local.get $s)
+              (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $k)))
+                (v128.load (i32.add (local.get $x) (local.get $k))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $col (i32.lt_u (local.get $k) (local.get $wb))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $wb)))
+        (local.set $x (i32.add (local.get $x) (local.get $xb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; p (n) = 2p − 1 in place: tanh u from p = σ(2u). The RNN's h_t.
+  (func (export "tanhOfSig") (param $p i32) (param $n i32)
+    (local $end i32) (local $one v128) (local $x v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (v128.store (local.get $p) (f32x4.sub (f32x4.add (local.get $x) (local.get $x)) (local.get $one)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l))))
+
+  ;; GRU reset: q (rows, H) = r ⊙ h_{t−1}, r the second block of zr (rows, 2H) = σ(z pre) | σ(r pre).
+  (func (export "gruQ") (param $zr i32) (param $hPrev i32) (param $q i32) (param $rows i32) (param $H i32)
+    (local $Hb i32) (local $k i32) (local $r i32)
+    (local.set $Hb (i32.shl (local.get $H) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (loop $col
+          (v128.store (i32.add (local.get $q) (local.get $k))
+            (f32x4.mul (v128.load (i32.add (i32.add (local.get $zr) (local.get $Hb)) (local.get $k)))
+              (v128.load (i32.add (local.get $hPrev) (local.get $k)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $col (i32.lt_u (local.get $k) (local.get $Hb))))
+        (local.set $zr (i32.add (local.get $zr) (i32.shl (local.get $Hb) (i32.const 1))))
+        (local.set $hPrev (i32.add (local.get $hPrev) (local.get $Hb)))
+        (local.set $q (i32.add (local.get $q) (local.get $Hb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; GRU output: n (rows, H) = 2σ − 1 in place (it holds σ(2·n pre)), h (rows, H) = z⊙h_{t−1} + (1−z)⊙n,
+  ;; computed as n + z⊙(h_{t−1} − n); z the first block of zr (rows, 2H).
+  (func (export "gruH") (param $zr i32) (param $n i32) (param $hPrev i32) (param $h i32) (param $rows i32)
+    (param $H i32)
+    (local $Hb i32) (local $k i32) (local $r i32) (local $one v128) (local $nv v128)
+    (local.set $Hb (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (loop $col
+          (local.set $nv (v128.load (i32.add (local.get $n) (local.get $k))))
+          (local.set $nv (f32x4.sub (f32x4.add (local.get $nv) (local.get $nv)) (local.get $one)))
+          (v128.store (i32.add (local.get $n) (local.get $k)) (local.get $nv))
+          (v128.store (i32.add (local.get $h) (local.get $k))
+            (f32x4.add (local.get $nv)
+              (f32x4.mul (v128.load (i32.add (local.get $zr) (local.get $k)))
+                (f32x4.sub (v128.load (i32.add (local.get $hPrev) (local.get $k))) (local.get $nv)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $col (i32.lt_u (local.get $k) (local.get $Hb))))
+        (local.set $zr (i32.add (local.get $zr) (i32.shl (local.get $Hb) (i32.const 1))))
+        (local.set $n (i32.add (local.get $n) (local.get $Hb)))
+        (local.set $hPrev (i32.add (local.get $hPrev) (local.get $Hb)))
+        (local.set $h (i32.add (local.get $h) (local.get $Hb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; RNN backward through one step: du (rows, H) = (dHs + rec·dhRec)·(1 − h²), h = tanh u the step's output.
+  (func (export "rnnBack") (param $dHs i32) (param $dhRec i32) (param $rec f32) (param $h i32) (param $du i32)
+    (param $rows i32) (param $H i32)
+    (local $end i32) (local $one v128) (local $recv v128) (local $hv v128)
+    (local.set $end (i32.add (local.get $du) (i32.mul (local.get $rows) (i32.shl (local.get $H) (i32.const 2)))))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $recv (f32x4.splat (local.get $rec)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $du) (local.get $end)))
+        (local.set $hv (v128.load (local.get $h)))
+        (v128.store (local.get $du)
+          (f32x4.mul
+            (f32x4.add (v128.load (local.get $dHs)) (f32x4.mul (local.get $recv) (v128.load (local.get $dhRec))))
+            (f32x4.sub (local.get $one) (f32x4.mul (local.get $hv) (local.get $hv)))))
+        (local.set $dHs (i32.add (local.get $dHs) (i32.const 16)))
+        (local.set $dhRec (i32.add (local.get $dhRec) (i32.const 16)))
+        (local.set $h (i32.add (local.get $h) (i32.const 16)))
+        (local.set $du (i32.add (local.get $du) (i32.const 16)))
+        (br $l))))
+
+  ;; GRU backward, first half, per row: dh = dHs + rec·dhRec; into dU (rows, 3H) z|r|n the update and candidate
+  ;; blocks, du_z = dh·(h_{t−1} − n)·z(1−z) and du_n = dh·(1−z)·(1−n²), du_n also into dUn (rows, H) (the
+  ;; next gemm's operand); dhRec = dh·z, the direct path to h_{t−1} (in place: each dhRec is read first).
+  (func (export "gruBackZN") (param $dHs i32) (param $dhRec i32) (param $rec f32) (param $zr i32) (param $n i32)
+    (param $hPrev i32) (param $dU i32) (param $dUn i32) (param $rows i32) (param $H i32)
+    (local $Hb i32) (local $k i32) (local $r i32) (local $one v128) (local $recv v128)
+    (local $dh v128) (local $z v128) (local $nv v128) (local $dun v128)
+    (local.set $Hb (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $recv (f32x4.splat (local.get $rec)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (loop $col
+          (local.set $dh
+            (f32x4.add (v128.load (i32.add (local.get $dHs) (local.get $k)))
+              (f32x4.mul (local.get $recv) (v128.load (i32.add (local.get $dhRec) (local.get $k))))))
+          (local.set $z (v128.load (i32.add (local.get $zr) (local.get $k))))
+          (local.set $nv (v128.load (i32.add (local.get $n) (local.get $k))))
+          ;; ∂/∂(z pre-activation)
+          (v128.store (i32.add (local.get $dU) (local.get $k))
+            (f32x4.mul
+              (f32x4.mul (f32x4.mul (local.get $dh)
+                (f32x4.sub (v128.load (i32.add (local.get $hPrev) (local.get $k))) (local.get $nv))) (local.get $z))
+              (f32x4.sub (local.get $one) (local.get $z))))
+          ;; ∂/∂(n pre-activation)
+          (local.set $dun
+            (f32x4.mul (f32x4.mul (local.get $dh) (f32x4.sub (local.get $one) (local.get $z)))
+              (f32x4.sub (local.get $one) (f32x4.mul (local.get $nv) (local.get $nv)))))
+          (v128.store (i32.add (i32.add (local.get $dU) (i32.shl (local.get $Hb) (i32.const 1))) (local.get $k))
+            (local.get $dun))
+          (v128.store (i32.add (local.get $dUn) (local.get $k)) (local.get $dun))
+          (v128.store (i32.add (local.get $dhRec) (local.get $k)) (f32x4.mul (local.get $dh) (local.get $z)))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $col (i32.lt_u (local.get $k) (local.get $Hb))))
+        (local.set $dHs (i32.add (local.get $dHs) (local.get $Hb)))
+        (local.set $dhRec (i32.add (local.get $dhRec) (local.get $Hb)))
+        (local.set $zr (i32.add (local.get $zr) (i32.shl (local.get $Hb) (i32.const 1))))
+        (local.set $n (i32.add (local.get $n) (local.get $Hb)))
+        (local.set $hPrev (i32.add (local.get $hPrev) (local.get $Hb)))
+        (local.set $dU (i32.add (local.get $dU) (i32.mul (local.get $Hb) (i32.const 3))))
+        (local.set $dUn (i32.add (local.get $dUn) (local.get $Hb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; GRU backward, second half, per row, with dq = du_n·Rnᵀ (∂/∂(r⊙h_{t−1})): du_r = dq·h_{t−1}·r(1−r) into
+  ;; dU's reset block; dUzr (rows, 2H) = du_z | du_r (the last gemm's operand); dhRec += dq·r.
+  (func (export "gruBackR") (param $dq i32) (param $zr i32) (param $hPrev i32) (param $dU i32) (param $dUzr i32)
+    (param $dhRec i32) (param $rows i32) (param $H i32)
+    (local $Hb i32) (local $k i32) (local $r i32) (local $one v128) (local $dqv v128) (local $rv v128)
+    (local $dur v128)
+    (local.set $Hb (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (loop $col
+          (local.set $dqv (v128.load (i32.add (local.get $dq) (local.get $k))))
+          (local.set $rv (v128.load (i32.add (i32.add (local.get $zr) (local.get $Hb)) (local.get $k))))
+          ;; ∂/∂(r pre-activation)
+          (local.set $dur
+            (f32x4.mul
+              (f32x4.mul (f32x4.mul (local.get $dqv) (v128.load (i32.add (local.get $hPrev) (local.get $k))))
+                (local.get $rv))
+              (f32x4.sub (local.get $one) (local.get $rv))))
+          (v128.store (i32.add (i32.add (local.get $dU) (local.get $Hb)) (local.get $k)) (local.get $dur))
+          (v128.store (i32.add (local.get $dUzr) (local.get $k)) (v128.load (i32.add (local.get $dU) (local.get $k))))
+          (v128.store (i32.add (i32.add (local.get $dUzr) (local.get $Hb)) (local.get $k)) (local.get $dur))
+          (v128.store (i32.add (local.get $dhRec) (local.get $k))
+            (f32x4.add (v128.load (i32.add (local.get $dhRec) (local.get $k)))
+              (f32x4.mul (local.get $dqv) (local.get $rv))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $col (i32.lt_u (local.get $k) (local.get $Hb))))
+        (local.set $dq (i32.add (local.get $dq) (local.get $Hb)))
+        (local.set $zr (i32.add (local.get $zr) (i32.shl (local.get $Hb) (i32.const 1))))
+        (local.set $hPrev (i32.add (local.get $hPrev) (local.get $Hb)))
+        (local.set $dU (i32.add (local.get $dU) (i32.mul (local.get $Hb) (i32.const 3))))
+        (local.set $dUzr (i32.add (local.get $dUzr) (i32.shl (local.get $Hb) (i32.const 1))))
+        (local.set $dhRec (i32.add (local.get $dhRec) (local.get $Hb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
   ;; dst[c·ld + r] = src[r·cols + c]: src (rows, cols) transposed into dst, whose rows are ld floats apart
   ;; (ld = rows: a whole transpose; ld > rows: a block of columns of a wider matrix). 4×4 tiles through
   ;; registers where rows and cols are multiples of 4, else one float at a time.

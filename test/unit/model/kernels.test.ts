@@ -1,9 +1,10 @@
 // The SIMD kernels (engine/kernels.wat) against the JS loops they replace, llm.c style: the same inputs through
-// both, the largest difference printed. Gate kernels work in f32 where the loops round through f64, so those
+// both (LSTM, GRU and RNN graphs, and the array kernels), the largest difference printed. Gate kernels work in f32 where the loops round through f64, so those
 // agree to float rounding; the copies and sums (transpose, row adds) are the same floats exactly.
 import * as assert from 'node:assert/strict';
 import type { Arena } from '../../../src/model/arena';
 import type { ModelConfig } from '../../../src/model/config';
+import { GruRnnGraph } from '../../../src/model/engine/gruRnnGraph';
 import { LstmGraph } from '../../../src/model/engine/lstmGraph';
 import { columnSums, scatterAddRows, transpose } from '../../../src/model/engine/ops';
 import { ADAM, adamStep, globalNorm, runSync } from '../../../src/model/trainer';
@@ -155,4 +156,63 @@ describe('model/kernels (SIMD kernels vs the JS loops)', () => {
       ref.dispose();
       assert.equal(arena.liveBuffers, live, 'every buffer of both graphs freed');
     });
+  for (const cell of ['gru', 'rnn'] as const)
+    for (const [H, layers, B, T] of [
+      [8, 1, 3, 7],
+      [12, 2, 4, 8],
+      [16, 2, 5, 6],
+      [32, 1, 16, 4], // B = 16: the per-step transposes write whole cache lines
+    ])
+      it(`${cell.toUpperCase()} forward + backward, H=${H}, ${layers} layer(s), B=${B}, T=${T}: kernels = JS loops to float rounding`, async () => {
+        const { arena } = await wasmBackend();
+        const live = arena.liveBuffers;
+        const cfg: ModelConfig = { hiddenSize: H, layers, embeddingSize: 6, maxVocab: V, cell };
+        const w = randomWeights(cfg, V, 11 + H, 0.6);
+        const fast = new GruRnnGraph(arena, cfg, V, B, T);
+        const ref = new GruRnnGraph(arena, cfg, V, B, T, { kernels: false });
+        const run = (g: GruRnnGraph) => {
+          g.setWeights(w.data);
+          for (let j = 0; j < g.inputs.length; j++) {
+            g.inputs[j] = (j * 7 + 2) % V;
+            g.targets[j] = (j * 3 + 1) % V;
+          }
+          const losses = [runSync(g.run(true))];
+          g.carryState(); // the second window starts from carried state: dh across the boundary
+          losses.push(runSync(g.run(true)));
+          const h = Array.from({ length: layers }, (_, l) => Array.from(g.outputs(l))).flat();
+          return { losses, grads: g.grads.v.slice(), h };
+        };
+        const a = run(fast);
+        const b = run(ref);
+        const d = { loss: relDiff(a.losses, b.losses), grads: relDiff(a.grads, b.grads), h: relDiff(a.h, b.h) };
+        console.log(
+          `      ${cell} H=${H} L=${layers}: max rel Δ loss ${d.loss.toExponential(2)}, h ${d.h.toExponential(2)}, grads ${d.grads.toExponential(2)}`,
+        );
+        assert.ok(d.loss < 1e-6 && d.h < 1e-5 && d.grads < 1e-4, JSON.stringify(d));
+        assert.ok(
+          a.grads.some((x) => x !== 0),
+          'gradients are not all zero',
+        );
+        fast.dispose();
+        ref.dispose();
+        assert.equal(arena.liveBuffers, live, 'every buffer of both graphs freed');
+      });
+
+  it('GRU and RNN graphs on the kernels keep the wasm buffer count flat over many steps', async () => {
+    const { arena } = await wasmBackend();
+    for (const cell of ['gru', 'rnn'] as const) {
+      const cfg: ModelConfig = { hiddenSize: 16, layers: 2, embeddingSize: 6, maxVocab: V, cell };
+      const g = new GruRnnGraph(arena, cfg, V, 4, 5);
+      g.setWeights(randomWeights(cfg, V, 3).data);
+      runSync(g.run(true));
+      const live = arena.liveBuffers;
+      for (let s = 0; s < 5; s++) {
+        runSync(g.run(true));
+        g.carryState();
+        g.weightsChanged();
+      }
+      assert.equal(arena.liveBuffers, live, `${cell}: no buffer made per step`);
+      g.dispose();
+    }
+  });
 });
