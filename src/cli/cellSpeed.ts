@@ -6,7 +6,8 @@ import type { Arena } from '../model/arena';
 import type { CellType } from '../model/cells/cell';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config';
 import { trainGraphFor, type TrainGraph } from '../model/engine/trainGraph';
-import { paramCount } from '../model/lab/compare';
+import { KERNEL_WIDTH } from '../model/engine/kernels';
+import { hiddenForParams, paramCount } from '../model/lab/compare';
 import { initWeights } from '../model/params';
 import { Rng } from '../model/rng';
 import { runSync } from '../model/trainer';
@@ -26,7 +27,7 @@ export function cellSpeeds(arena: Arena, H: number, L: number, seconds: number):
   const target = paramCount('lstm', H, E, V, L);
   const rng = new Rng(5);
   const graphs = (['lstm', 'gru', 'rnn'] as const).map((cell) => {
-    const hidden = cell === 'lstm' ? H : matchedHidden(cell, target, E, V, L);
+    const hidden = cell === 'lstm' ? H : hiddenForParams(cell, target, E, V, L, KERNEL_WIDTH);
     const cfg: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hiddenSize: hidden, layers: L, embeddingSize: E, cell };
     const g: TrainGraph = trainGraphFor(arena, cfg, V, B, T);
     g.setWeights(initWeights(cfg, V, 1).data);
@@ -43,14 +44,6 @@ export function cellSpeeds(arena: Arena, H: number, L: number, seconds: number):
   }));
   for (const x of graphs) x.g.dispose();
   return out;
-}
-
-/** The multiple of 4 (the kernels' width) whose parameter count is closest to `target`. */
-function matchedHidden(cell: CellType, target: number, E: number, V: number, L: number): number {
-  let best = 4;
-  for (let H = 4; H <= 1024; H += 4)
-    if (Math.abs(paramCount(cell, H, E, V, L) - target) < Math.abs(paramCount(cell, best, E, V, L) - target)) best = H;
-  return best;
 }
 
 /** Prints the table (`--cells`). */

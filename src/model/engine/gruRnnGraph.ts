@@ -21,7 +21,7 @@ import { inputSize, totalLength } from '../params';
 import { CarriedState } from './carried';
 import { GraphBase } from './graphBase';
 import { softmaxCrossEntropy } from './crossEntropy';
-import type { Kernels } from './kernels';
+import { KERNEL_WIDTH, type Kernels } from './kernels';
 import { addRowVectorBuf, columnSumsBuf, gatherRows, scatterAddRowsBuf, transposeBuf } from './ops';
 import { ReadOut } from './readOut';
 import { RowBlocks } from './rowBlocks';
@@ -123,7 +123,7 @@ export class GruRnnGraph extends GraphBase implements TrainGraph {
     if (this.cell === 'lstm') throw new Error('GruRnnGraph is for gru and rnn; the LSTM trains on LstmGraph');
     const G = (this.G = gateCount(this.cell));
     const H = this.H;
-    const k = (this.k = opts.kernels !== false && arena.kernels && H % 4 === 0 ? arena.kernels : null);
+    const k = (this.k = opts.kernels !== false && arena.kernels && H % KERNEL_WIDTH === 0 ? arena.kernels : null);
     const GH = G * H;
     const TB = T * B;
     const P = totalLength(this.specs);

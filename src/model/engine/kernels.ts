@@ -4,7 +4,10 @@
 // the reference.
 import bytes from './kernels.wat';
 
-/** Pointers are byte offsets in the heap (Buf.ptr); counts are floats. Widths H must be multiples of 4. */
+/** The kernels' f32x4 width: the graphs run them only when H is a multiple of it. */
+export const KERNEL_WIDTH = 4;
+
+/** Pointers are byte offsets in the heap (Buf.ptr); counts are floats. Widths H must be multiples of KERNEL_WIDTH. */
 export interface Kernels {
   /** z (rows,4H) += x (rows,4H), then the g block doubled. */
   lstmZ(z: number, x: number, rows: number, H: number): void;

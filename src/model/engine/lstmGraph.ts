@@ -18,7 +18,7 @@
 //    by the kernel's tiled transpose while it is hot (B = 16: a cache line per row) instead of strided writes. The JS loops below stay as the reference (test/unit/model/kernels.test.ts).
 import type { Arena, Buf } from '../arena';
 import type { ModelConfig } from '../config';
-import type { Kernels } from './kernels';
+import { KERNEL_WIDTH, type Kernels } from './kernels';
 import { inputSize, totalLength } from '../params';
 import { CarriedState } from './carried';
 import { GraphBase } from './graphBase';
@@ -81,7 +81,7 @@ export class LstmGraph extends GraphBase implements TrainGraph {
   constructor(arena: Arena, cfg: ModelConfig, V: number, B: number, T: number, opts: { kernels?: boolean } = {}) {
     super(arena, cfg, V, B, T);
     const H = this.H;
-    this.k = opts.kernels !== false && arena.kernels && H % 4 === 0 ? arena.kernels : null;
+    this.k = opts.kernels !== false && arena.kernels && H % KERNEL_WIDTH === 0 ? arena.kernels : null;
     const E = this.E;
     const TB = T * B;
     const P = totalLength(this.specs);

@@ -13,6 +13,7 @@ import { stateSize, stepWeights } from '../lstm';
 import type { ModelWeights } from '../params';
 import { batchLayout, Trainer, type TrainerInit } from '../trainer';
 import { MIN_HELDOUT_FOR_CHECKPOINT } from '../bestModel';
+import { KERNEL_WIDTH } from '../engine/kernels';
 import { runTraining } from '../trainingRun';
 import { Vocab } from '../vocab';
 import { scanFeatures } from '../lexers/scan';
@@ -27,10 +28,14 @@ export function paramCount(cell: CellType, H: number, E: number, V: number, L = 
   return n;
 }
 
-/** The hidden size of `cell` whose parameter count is closest to `target` (ties: the smaller). */
-export function hiddenForParams(cell: CellType, target: number, E: number, V: number, L = 1): number {
-  let best = 2;
-  for (let H = 2; H <= 1024; H++)
+/**
+ * The hidden size of `cell` whose parameter count is closest to `target` (ties: the smaller), among multiples of
+ * `multipleOf` (Compare Cells asks for the SIMD kernels' width, so every cell trains on them).
+ */
+export function hiddenForParams(cell: CellType, target: number, E: number, V: number, L = 1, multipleOf = 1): number {
+  const first = multipleOf > 1 ? multipleOf : 2;
+  let best = first;
+  for (let H = first; H <= 1024; H += multipleOf)
     if (Math.abs(paramCount(cell, H, E, V, L) - target) < Math.abs(paramCount(cell, best, E, V, L) - target)) best = H;
   return best;
 }
@@ -156,7 +161,7 @@ export class CompareSession {
       let pace = 0;
       for (const cell of o.cells ?? CELL_TYPES) {
         if (this.stopRequested) return { status: 'stopped', results };
-        const H = o.match === 'hidden' ? o.hiddenSize : hiddenForParams(cell, target, E, V, base.layers);
+        const H = o.match === 'hidden' ? o.hiddenSize : hiddenForParams(cell, target, E, V, base.layers, KERNEL_WIDTH);
         const model: ModelConfig = { ...base, hiddenSize: H, cell };
         const params = paramCount(cell, H, E, V, base.layers);
         const trainer = await this.start({ model, training, arena: this.arena, ids, vocabSize: V });

@@ -21,6 +21,16 @@ describe('lab/compare helpers', () => {
       assert.ok(Math.abs(paramCount(cell, h, 32, 90) - target) / target < 0.02);
   });
 
+  it('matches parameters on the kernels’ width when asked, as Compare Cells does', () => {
+    const target = paramCount('lstm', 128, 32, 96);
+    assert.equal(hiddenForParams('rnn', target, 32, 96), 250, 'the closest of all sizes');
+    const r = hiddenForParams('rnn', target, 32, 96, 1, 4);
+    const g = hiddenForParams('gru', target, 32, 96, 1, 4);
+    assert.deepEqual([g, r], [148, 248]);
+    for (const [cell, h] of [['gru', g] as const, ['rnn', r] as const])
+      assert.ok(Math.abs(paramCount(cell, h, 32, 96) - target) / target < 0.02);
+  });
+
   it('pairs brackets and quotes, skipping content inside quotes and escapes', () => {
     const text = 'f(a, [1, 2], "x)\\"y", {b: \'(\'})\n';
     const syms = charTokenizer.tokenize(text).syms;
