@@ -27,8 +27,11 @@ export interface Arena {
   alloc(length: number): Buf;
   /** A window [offset, offset+length) of `parent` sharing its memory. */
   view(parent: Buf, offset: number, length: number): Buf;
-  /** out(M,N) = a(M,K) · b(K,N), all row-major. */
-  gemm(a: Buf, b: Buf, out: Buf, M: number, K: number, N: number): void;
+  /**
+   * out(M,N) = a(M,K) · b(K,N), all row-major. `samePackedB`: b has not changed since the last gemm that read it
+   * (the next row block of one product), so XNNPACK's packed copy stands even for an untracked b.
+   */
+  gemm(a: Buf, b: Buf, out: Buf, M: number, K: number, N: number, samePackedB?: boolean): void;
   /** out = σ(x) elementwise over x.length floats (tanh is 2σ(2x) − 1 on top of this). */
   sigmoid(x: Buf, out: Buf): void;
   /** Mark a tracked `b` operand as changed. */
@@ -180,10 +183,10 @@ export class WasmArena implements Arena {
     return b;
   }
 
-  gemm(a: Buf, b: Buf, out: Buf, M: number, K: number, N: number): void {
+  gemm(a: Buf, b: Buf, out: Buf, M: number, K: number, N: number, samePackedB = false): void {
     if (a.length < M * K || b.length < K * N || out.length < M * N)
       throw new Error(`gemm shapes (${M},${K})·(${K},${N}) exceed buffers`);
-    if (b.dirty || !b.tracked) {
+    if (b.dirty || (!b.tracked && !samePackedB)) {
       // New id: XNNPACK's packed copy of the old contents is dropped with the old id.
       this.wasm.tfjs.disposeData(b.id);
       b.id = this.ids.nextId();

@@ -39,7 +39,8 @@ export class RowBlocks {
     const outs = this.blocksOf(out, N);
     for (let j = 0; j < this.blocks; j++) {
       if (j > 0) yield;
-      this.arena.gemm(as[j], b, outs[j], this.starts[j + 1] - this.starts[j], K, N);
+      // b is packed once per product: an untracked b (activations, gradients) is not repacked for every block.
+      this.arena.gemm(as[j], b, outs[j], this.starts[j + 1] - this.starts[j], K, N, j > 0);
     }
   }
 

@@ -30,6 +30,12 @@ function check(arena: Arena, M: number, K: number, N: number, macsPerBlock: numb
   const again = rb.gemm(a, b, parts);
   while (!again.next().done);
   assert.equal(rb.buffers.length, views);
+  // b packed once per product, not once forever: a b that changed between two products is read anew.
+  for (let k = 0; k < K * N; k++) b.v[k] = rng.normal();
+  const changed = rb.gemm(a, b, parts);
+  while (!changed.next().done);
+  arena.gemm(a, b, whole, M, K, N);
+  assert.deepEqual(parts.v, whole.v, 'after b changed');
   for (const x of [...rb.buffers, a, b, whole, parts]) arena.free(x);
   assert.equal(arena.liveBuffers, live);
   return rb.blocks;
