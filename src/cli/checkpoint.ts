@@ -15,9 +15,8 @@ import type { ModelWeights } from '../model/params';
 import { Plateau } from '../model/plateau';
 import { TextDoc } from '../model/textDoc';
 import { runSync } from '../model/trainer';
-import { runTraining } from '../model/trainingRun';
 import { numberOption, parseArgs } from './args';
-import { threadsOption, trainerFor } from './nodeTrainer';
+import { runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
 
 /** Every held-out position (the periodic evaluation caps them; this figure should not). */
 const WHOLE = Number.MAX_SAFE_INTEGER;
@@ -47,7 +46,6 @@ async function main(): Promise<void> {
     const doc = new TextDoc(fs.readFileSync(file, 'utf8'), 1);
     // Every core, as the extension trains (model/parallel.ts); --threads 1 for the one-thread figure.
     const { tr } = await trainerFor(doc, model, training, backend.arena, { threads: threadsOption(opt) });
-    let kept: ModelWeights | null = null;
     const evals: { sec: number; step: number; bpc: number }[] = [];
     // Every held-out evaluation of the run (the periodic ones and the final one), as runTraining saw it.
     const evaluate = tr.evaluate.bind(tr);
@@ -71,12 +69,8 @@ async function main(): Promise<void> {
       steps > 0
         ? { ...runOptionsFor(training), timeBudgetSec: 0, maxSteps: steps, evalEveryMs: 1e12 }
         : runOptionsFor(training);
-    const res = await runTraining(tr, options, {
-      onProgress: () => {},
+    const { res, kept } = await runKeepingBest(tr, options, {
       onRecovered: (m) => console.log(`  recovered: ${m}`),
-      onSnapshot: () => {},
-      onBest: (w) => (kept = w),
-      shouldStop: () => false,
     });
     tr.evaluate = evaluate;
     const lastBpc = runSync(tr.evaluate(WHOLE));

@@ -21,7 +21,6 @@ import {
   type TrainingConfig,
 } from '../model/config';
 import { Predictor } from '../model/inference';
-import type { ModelWeights } from '../model/params';
 import { loadModel } from '../model/persist';
 import { inspect, targetValues } from '../model/insight/inspector';
 import { labelUnits } from '../model/insight/labels';
@@ -29,13 +28,12 @@ import { probeLine, unitName } from '../model/insight/probes';
 import { surprisal, unitValuesSync } from '../model/insight/overlay';
 import { TraceStore } from '../model/insight/traces';
 import { TextDoc } from '../model/textDoc';
-import { runTraining } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 import { FEATURE_DESCRIPTIONS } from '../shared/domain';
 import { visibleToken } from '../shared/glyphs';
 import { numberOption, parseArgs } from './args';
 import { languageIdOfFile } from './languages';
-import { threadsOption, trainerFor } from './nodeTrainer';
+import { runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
 
 async function main(): Promise<void> {
   const { pos, opt } = parseArgs(process.argv.slice(2));
@@ -222,9 +220,7 @@ async function train(
   );
   let last = -Infinity;
   const t0 = performance.now();
-  let kept: ModelWeights | null = null;
-  const res = await runTraining(tr, runOptionsFor(training), {
-    onBest: (w) => (kept = w),
+  const { res, kept } = await runKeepingBest(tr, runOptionsFor(training), {
     onProgress: (p) => {
       if (p.elapsedSec - last < 15 && p.etaSec !== 0) return;
       last = p.elapsedSec;
@@ -234,8 +230,6 @@ async function train(
       );
     },
     onRecovered: (m) => console.log(`  recovered: ${m}`),
-    onSnapshot: () => {},
-    shouldStop: () => false,
   });
   const trainSec = (performance.now() - t0) / 1000;
   const predictor = Predictor.from(kept ?? tr.weights(), vocab, undefined, backend.arena);

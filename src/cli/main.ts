@@ -10,13 +10,11 @@ import {
   resolveTrainingConfig,
 } from '../model/config';
 import { Predictor } from '../model/inference';
-import type { ModelWeights } from '../model/params';
 import { loadModel, saveModel } from '../model/persist';
 import { TextDoc } from '../model/textDoc';
-import { runTraining } from '../model/trainingRun';
 import { GATE_NAMES } from '../shared/domain';
 import { parseArgs } from './args';
-import { threadsOption, trainerFor } from './nodeTrainer';
+import { runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';
 
@@ -42,9 +40,7 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   let note = tr.governor.version;
   let last = 0;
   // As the extension trains: early stopping and the best held-out checkpoint (model/bestModel.ts).
-  let kept: ModelWeights | null = null;
-  const res = await runTraining(tr, runOptionsFor(training), {
-    onBest: (weights) => (kept = weights),
+  const { res, kept } = await runKeepingBest(tr, runOptionsFor(training), {
     onProgress: (p) => {
       if (p.elapsedSec - last < 2 && p.etaSec !== 0) return;
       last = p.elapsedSec;
@@ -58,16 +54,13 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
       );
     },
     onRecovered: (m) => console.log(`recovered: ${m}`),
-    onSnapshot: () => {},
-    shouldStop: () => false,
   });
   const out = opt.get('out') ?? 'model.json';
   // res.best is the point whose weights onBest handed over last.
   const best = res.best;
-  const weights = kept as ModelWeights | null;
   const saved =
-    best && weights
-      ? saveModel(weights, vocab, text, {
+    best && kept
+      ? saveModel(kept, vocab, text, {
           steps: best.step,
           heldOutBpc: best.heldOutBpc,
           checkpoint: best,

@@ -4,10 +4,12 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Arena } from '../model/arena';
 import type { ModelConfig, TrainingConfig } from '../model/config';
+import type { ModelWeights } from '../model/params';
 import { nodeHelperSpawn } from '../model/gradShard';
 import type { ParallelConfig } from '../model/parallel';
 import type { TextDoc } from '../model/textDoc';
 import { startTrainer, type Trainer, type TrainerInit } from '../model/trainer';
+import { runTraining, type RunHooks, type RunOptions, type RunResult } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 
 /** Starts trainers on `threads` threads (default: the extension's plan); helper failures go to stderr. */
@@ -39,6 +41,26 @@ export async function trainerFor(
   const ids = vocab.ids(doc.syms);
   const init: TrainerInit = { model, training, arena, ids, vocabSize: vocab.size, evalMaxTokens: how.evalMaxTokens };
   return { tr: await nodeTrainers(how.threads, how.parallel)(init), vocab, ids };
+}
+
+/**
+ * A run to its end (nothing stops it early but its options), keeping the weights of the best held-out evaluation
+ * as the extension does: `kept` is null when no evaluation became a best (then the last weights are the model).
+ */
+export async function runKeepingBest(
+  tr: Trainer,
+  opts: RunOptions,
+  hooks: Partial<Pick<RunHooks, 'onProgress' | 'onRecovered'>>,
+): Promise<{ res: RunResult; kept: ModelWeights | null }> {
+  let kept: ModelWeights | null = null;
+  const res = await runTraining(tr, opts, {
+    onProgress: hooks.onProgress ?? (() => {}),
+    onRecovered: hooks.onRecovered ?? (() => {}),
+    onSnapshot: () => {},
+    onBest: (w) => (kept = w),
+    shouldStop: () => false,
+  });
+  return { res, kept };
 }
 
 /** The --threads option, if given (a whole number ≥ 1). */
