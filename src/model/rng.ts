@@ -8,6 +8,15 @@ export class Rng {
     this.state = (seed ^ 0x9e3779b9) >>> 0;
   }
 
+  /** The generator's position, to save and go on from later (resuming a run). */
+  get position(): number {
+    return this.state;
+  }
+
+  set position(s: number) {
+    this.state = s >>> 0;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x9e3779b9) >>> 0;

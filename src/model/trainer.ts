@@ -146,6 +146,25 @@ export interface StepResult {
   recovered: string | null;
 }
 
+/**
+ * Everything a run needs to go on exactly where it stopped (pretraining across sessions): weights, Adam's moments,
+ * the place in the data and the generator. `state` is the carried hidden state on one thread; with helper threads
+ * it is null and every stream starts the resumed window from a zero state.
+ */
+export interface TrainerState {
+  step: number;
+  epoch: number;
+  windowInEpoch: number;
+  shift: number;
+  rng: number;
+  adamT: number;
+  lr: number;
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  state: Float32Array[] | null;
+}
+
 const ADAM_B1 = 0.9; // Adam's usual first-moment decay
 const ADAM_B2 = 0.999; // second-moment decay
 const ADAM_EPS = 1e-8; // denominator guard
@@ -471,36 +490,46 @@ export class Trainer {
   /** Held-out bits per character over the same positions every time (null without a held-out split). */
   *evaluate(maxTokens = this.evalMax): Generator<void, number | null> {
     if (!this.hasHeldOut) return null;
-    const { B0: B, T } = this; // this thread's streams only
-    const g = this.graph;
-    const held = this.heldIds;
-    const L = Math.ceil((held.length - 1) / B); // positions per stream
-    const windows = Math.max(1, Math.min(Math.ceil(L / T), Math.floor(maxTokens / (B * T))));
-    const saved = g.saveState();
-    g.resetState();
-    let nats = 0;
-    let count = 0;
-    for (let w = 0; w < windows; w++) {
-      let valid = 0;
-      for (let b = 0; b < B; b++) {
-        for (let t = 0; t < T; t++) {
-          const pos = w * T + t;
-          const k = b * L + pos;
-          const ok = pos < L && k + 1 < held.length;
-          g.inputs[t * B + b] = ok ? held[k] : 0;
-          g.targets[t * B + b] = ok ? held[k + 1] : -1;
-          if (ok) valid++;
-        }
-      }
-      const loss = yield* g.run(false);
-      if (valid > 0) {
-        nats += loss * valid;
-        count += valid;
-      }
-      g.carryState();
-    }
-    g.restoreState(saved);
-    return count > 0 ? nats / count / Math.LN2 : null;
+    return yield* bitsPerChar(this.graph, this.heldIds, maxTokens);
+  }
+
+  /** A copy of all a later run needs to continue this one (see TrainerState). */
+  exportState(): TrainerState {
+    return {
+      step: this.step,
+      epoch: this.epoch,
+      windowInEpoch: this.windowInEpoch,
+      shift: this.shift,
+      rng: this.rng.position,
+      adamT: this.adamT,
+      lr: this.lr,
+      params: this.graph.params.v.slice(),
+      m: this.m.slice(),
+      v: this.v.slice(),
+      state: this.shards.length === 0 ? this.graph.saveState().map((x) => x.slice()) : null,
+    };
+  }
+
+  /** Goes on from an exported state (same model, text and batch layout). */
+  importState(s: TrainerState): void {
+    const P = this.graph.params.length;
+    if (s.params.length !== P || s.m.length !== P || s.v.length !== P)
+      throw new Error(`the saved trainer state has ${s.params.length} weights, this model ${P}`);
+    this.step = s.step;
+    this.epoch = s.epoch;
+    this.rng.position = s.rng;
+    this.adamT = s.adamT;
+    this.lr = s.lr;
+    this.graph.setWeights(s.params);
+    this.m.set(s.m);
+    this.v.set(s.v);
+    this.startEpoch(); // lays the epoch's windows out, then the saved place in it replaces the fresh one
+    this.rng.position = s.rng;
+    this.shift = s.shift;
+    this.windowsPerEpoch = Math.max(1, Math.floor((this.streamLen - this.shift) / this.T));
+    this.windowInEpoch = s.windowInEpoch;
+    if (s.state && this.shards.length === 0) this.graph.restoreState(s.state);
+    this.good = null;
   }
 
   /** A copy of the current weights. */
@@ -588,6 +617,43 @@ export function globalNorm(g: Float32Array): number {
   let s = 0;
   for (let k = 0; k < g.length; k++) s += g[k] * g[k];
   return Math.sqrt(s);
+}
+
+/**
+ * Bits per character of a graph's weights on `held` (the graph's B streams each read one contiguous part of it,
+ * from a zero state), over at most `maxTokens` positions, the same ones every time; the graph's carried state is
+ * put back afterwards. Null when there is nothing to score.
+ */
+export function* bitsPerChar(g: TrainGraph, held: Int32Array, maxTokens: number): Generator<void, number | null> {
+  if (held.length < 2) return null;
+  const { B, T } = g;
+  const L = Math.ceil((held.length - 1) / B); // positions per stream
+  const windows = Math.max(1, Math.min(Math.ceil(L / T), Math.floor(maxTokens / (B * T))));
+  const saved = g.saveState();
+  g.resetState();
+  let nats = 0;
+  let count = 0;
+  for (let w = 0; w < windows; w++) {
+    let valid = 0;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const pos = w * T + t;
+        const k = b * L + pos;
+        const ok = pos < L && k + 1 < held.length;
+        g.inputs[t * B + b] = ok ? held[k] : 0;
+        g.targets[t * B + b] = ok ? held[k + 1] : -1;
+        if (ok) valid++;
+      }
+    }
+    const loss = yield* g.run(false);
+    if (valid > 0) {
+      nats += loss * valid;
+      count += valid;
+    }
+    g.carryState();
+  }
+  g.restoreState(saved);
+  return count > 0 ? nats / count / Math.LN2 : null;
 }
 
 /** Runs a generator to completion without yielding to the event loop (tests, CLI). */
