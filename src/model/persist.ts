@@ -83,11 +83,15 @@ export function loadModel(json: string, weights: ArrayBuffer, opts: { expectedTe
   const symbols = v.symbols as unknown[];
   if (symbols.length + 1 > config.maxVocab)
     return fail(`vocabulary has ${symbols.length + 1} classes, more than maxVocab ${config.maxVocab}`);
+  // A model of its own lists its symbols in code-point order; one fine-tuned from a base lists the base's first,
+  // then the document's own additions: either way every symbol appears once.
+  const seen = new Set<number>();
   for (let k = 0; k < symbols.length; k++) {
     const s = symbols[k];
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 0x10ffff)
       return fail(`vocabulary entry ${k} is not a code point`);
-    if (k > 0 && s <= (symbols[k - 1] as number)) return fail('vocabulary is not strictly increasing');
+    if (seen.has(s)) return fail(`vocabulary lists ${s} twice`);
+    seen.add(s);
   }
   const vocab = new Vocab(symbols as number[]);
   const specs = paramSpecs(config, vocab.size);
