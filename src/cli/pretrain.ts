@@ -2,6 +2,7 @@
 // warm-up and cosine learning-rate schedule, checkpoints that a later run (or session) resumes from, and writes
 // the shipped base (binary16) with a manifest of every source, the split, the steps, the time and the held-out bpc.
 //   npm run pretrain -- [--minutes M] [--steps TOTAL] [--hidden H] [--threads N] [--out DIR] [--cache DIR]
+//                       [--until STEP]    (this run stops at that step; the schedule still plans for --steps)
 //                       [--fixture DIR]   (tests: every file under DIR is one source, no packages fetched)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -201,6 +202,7 @@ async function main(): Promise<void> {
   const cache = path.resolve(opt.get('cache') ?? path.join(root, '.cache/pretrain'));
   const minutes = numberOption(opt, 'minutes', 60, true);
   const cfg = { ...PRETRAIN_CONFIG, totalSteps: numberOption(opt, 'steps', PRETRAIN_CONFIG.totalSteps, true) };
+  const until = numberOption(opt, 'until', cfg.totalSteps, true);
   const fixture = opt.get('fixture');
   const log = (m: string) => console.log(m);
 
@@ -356,7 +358,7 @@ async function main(): Promise<void> {
   };
 
   const tick = () => new Promise<void>((r) => setImmediate(r));
-  while (!stopping && tr.step < cfg.totalSteps && elapsed() < minutes * 60) {
+  while (!stopping && tr.step < Math.min(until, cfg.totalSteps) && elapsed() < minutes * 60) {
     tr.lr = learningRateAt(tr.step, cfg);
     const gen = tr.trainStep();
     let last = performance.now();
