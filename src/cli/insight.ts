@@ -1,8 +1,9 @@
-// `npm run insight -- FILE [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]
+// `npm run insight -- FILE [--start base|scratch] [--seconds 120] [--hidden 128] [--layers 1] [--language ID] [--top 3]
 //                         [--model saved.json] [--history continuous|bounded] [--threads N]
 //                         [--probe-fit training|heldOut]`
-// Trains with the extension's defaults on FILE (same engine, same 90/10 split, every core, early stopping; the
-// best held-out checkpoint is what gets labelled), then labels units: Pearson r
+// Trains with the extension's defaults on FILE (from the shipped base unless --start scratch; same engine, same
+// 90/10 split, every core, early stopping; the best held-out checkpoint is what gets labelled; --seconds 0 labels
+// the base alone), then labels units: Pearson r
 // of every unit's cell and hidden value with the lexical features of FILE's language family, on the
 // held-out tail. Prints the best |r| per feature as a table, one linear probe per feature (AUC or R² on held-out
 // positions it was not fitted on, and how long the fits took), the unit inspector's top contexts for the best
@@ -31,7 +32,9 @@ import { TextDoc } from '../model/textDoc';
 import { Vocab } from '../model/vocab';
 import { FEATURE_DESCRIPTIONS } from '../shared/domain';
 import { visibleToken } from '../shared/glyphs';
+import type { BaseModel } from '../model/base/baseFile';
 import { numberOption, parseArgs } from './args';
+import { startOption } from './baseFiles';
 import { languageIdOfFile } from './languages';
 import { runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
 
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
   const saved = opt.get('model');
   const { predictor, vocab } = saved
     ? loadSaved(saved, backend.arena)
-    : await train(doc, model, training, backend, languageId, file, threadsOption(opt));
+    : await train(doc, model, training, backend, languageId, file, threadsOption(opt), startOption(opt));
   const history = (opt.get('history') ?? 'continuous') as 'continuous' | 'bounded';
   if (history !== 'continuous' && history !== 'bounded') throw new Error('--history takes continuous or bounded');
   const probeFit = (opt.get('probe-fit') ?? 'training') as 'training' | 'heldOut';
@@ -210,17 +213,25 @@ async function train(
   languageId: string,
   file: string,
   threads: number | undefined,
+  base: BaseModel | null,
 ): Promise<{ predictor: Predictor; vocab: Vocab }> {
-  // As the extension trains: every core, early stopping, and the best held-out checkpoint is what gets labelled.
-  const { tr, vocab } = await trainerFor(doc, model, training, backend.arena, { threads });
+  // As the extension trains: from the base, every core, early stopping; the best held-out checkpoint is labelled.
+  const { tr, vocab, start } = await trainerFor(doc, model, training, backend.arena, { threads, base });
+  const from = start.from === 'base' ? `fine-tuning ${base!.id}` : `from scratch${start.why ? ` (${start.why})` : ''}`;
   console.log(
     `${file}: ${doc.text.length} UTF-16 units, ${doc.tokenCount} tokens, language ${languageId}, vocab ${vocab.size}\n` +
       `training H=${model.hiddenSize} L=${model.layers} seq ${training.seqLength} batch ${training.batchSize} ` +
-      `for ${training.timeBudgetSec} s on ${backend.name}; ${tr.governor.note}`,
+      `for ${training.timeBudgetSec} s on ${backend.name}, ${from}; ${tr.governor.note}`,
   );
+  if (start.best) console.log(`  held-out bpc of the base alone ${start.best.heldOutBpc.toFixed(3)}`);
+  if (start.weights && training.timeBudgetSec === 0) {
+    tr.dispose();
+    console.log('labelling the base alone (--seconds 0)');
+    return { predictor: Predictor.from(start.weights, vocab, undefined, backend.arena), vocab };
+  }
   let last = -Infinity;
   const t0 = performance.now();
-  const { res, kept } = await runKeepingBest(tr, runOptionsFor(training), {
+  const { res, kept } = await runKeepingBest(tr, runOptionsFor(training, start.best), {
     onProgress: (p) => {
       if (p.elapsedSec - last < 15 && p.etaSec !== 0) return;
       last = p.elapsedSec;
@@ -232,7 +243,8 @@ async function train(
     onRecovered: (m) => console.log(`  recovered: ${m}`),
   });
   const trainSec = (performance.now() - t0) / 1000;
-  const predictor = Predictor.from(kept ?? tr.weights(), vocab, undefined, backend.arena);
+  const keptWeights = kept ?? (res.best && res.best === start.best ? start.weights : null);
+  const predictor = Predictor.from(keptWeights ?? tr.weights(), vocab, undefined, backend.arena);
   tr.dispose();
   console.log(
     `trained ${trainSec.toFixed(0)} s, ${tr.step} steps, epoch ${tr.epochProgress.toFixed(2)}, held-out ${res.latest?.heldOutBpc?.toFixed(3) ?? '-'} bits/char (${keptModelMessage(res)})`,

@@ -1,4 +1,5 @@
-// Command line over the same engine: `train FILE [--seconds N] [--hidden H] [--layers L] [--threads N] [--out model.json]`
+// Command line over the same engine: `train FILE [--start base|scratch] [--seconds N] [--hidden H] [--layers L]
+// [--threads N] [--out model.json]`
 // and `predict FILE OFFSET [--model model.json] [--top K] [--context N]`.
 import * as fs from 'node:fs';
 import { initBackend } from '../model/backend';
@@ -14,6 +15,7 @@ import { loadModel, saveModel } from '../model/persist';
 import { TextDoc } from '../model/textDoc';
 import { GATE_NAMES } from '../shared/domain';
 import { parseArgs } from './args';
+import { startOption } from './baseFiles';
 import { runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';
@@ -33,14 +35,22 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   const backend = await initBackend(training.backend, { log: (l, m) => console.error(`[${l}] ${m}`) });
   const doc = new TextDoc(text, 1);
   // The extension's defaults (model/parallel.ts): every core up to the cap unless --threads says otherwise.
-  const { tr, vocab } = await trainerFor(doc, model, training, backend.arena, { threads: threadsOption(opt) });
+  // As the extension starts a document: from the shipped base unless --start scratch (or the shape does not fit it).
+  const base = startOption(opt);
+  const { tr, vocab, start } = await trainerFor(doc, model, training, backend.arena, {
+    threads: threadsOption(opt),
+    base,
+  });
   console.log(
-    `training H=${model.hiddenSize} L=${model.layers} on ${doc.tokenCount} chars, vocab ${vocab.size}, ${backend.detail}; ${tr.governor.note}`,
+    `training H=${model.hiddenSize} L=${model.layers} on ${doc.tokenCount} chars, vocab ${vocab.size}, ` +
+      `${start.from === 'base' ? `fine-tuning ${base!.id}` : `from scratch${start.why ? ` (${start.why})` : ''}`}, ${backend.detail}; ${tr.governor.note}`,
   );
+  if (start.best) console.log(`held-out bpc of the base alone: ${start.best.heldOutBpc.toFixed(3)}`);
   let note = tr.governor.version;
   let last = 0;
   // As the extension trains: early stopping and the best held-out checkpoint (model/bestModel.ts).
-  const { res, kept } = await runKeepingBest(tr, runOptionsFor(training), {
+  const t0 = performance.now();
+  const { res, kept } = await runKeepingBest(tr, runOptionsFor(training, start.best), {
     onProgress: (p) => {
       if (p.elapsedSec - last < 2 && p.etaSec !== 0) return;
       last = p.elapsedSec;
@@ -56,20 +66,30 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
     onRecovered: (m) => console.log(`recovered: ${m}`),
   });
   const out = opt.get('out') ?? 'model.json';
-  // res.best is the point whose weights onBest handed over last.
+  // res.best is the point whose weights onBest handed over last; the base's own score when nothing beat it.
   const best = res.best;
+  const meta = { base: start.from === 'base' ? base!.id : null };
+  const keptWeights = kept ?? (best && best === start.best ? start.weights : null);
   const saved =
-    best && kept
-      ? saveModel(kept, vocab, text, {
+    best && keptWeights
+      ? saveModel(keptWeights, vocab, text, {
+          ...meta,
           steps: best.step,
           heldOutBpc: best.heldOutBpc,
           checkpoint: best,
           heldOutFraction: training.heldOutFraction,
         })
-      : saveModel(tr.weights(), vocab, text, { steps: tr.step, heldOutBpc: res.latest?.heldOutBpc ?? null });
+      : saveModel(tr.weights(), vocab, text, { ...meta, steps: tr.step, heldOutBpc: res.latest?.heldOutBpc ?? null });
   fs.writeFileSync(out, saved.json);
   fs.writeFileSync(weightsPath(out), new Uint8Array(saved.weights));
   console.log(`${keptModelMessage(res)}; saved ${out} and ${weightsPath(out)}`);
+  const after = best?.heldOutBpc ?? res.latest?.heldOutBpc ?? null;
+  const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
+  if (start.best)
+    console.log(
+      `held-out bpc before fine-tuning ${start.best.heldOutBpc.toFixed(2)}, after ${minutes} min ${after?.toFixed(2) ?? '-'}`,
+    );
+  else console.log(`held-out bpc from scratch after ${minutes} min ${after?.toFixed(2) ?? '-'}`);
   tr.dispose();
 }
 

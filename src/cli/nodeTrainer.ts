@@ -3,12 +3,15 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Arena } from '../model/arena';
+import type { BaseModel } from '../model/base/baseFile';
+import { baseMismatch, startFromBase } from '../model/base/fromBase';
+import type { BestPoint } from '../model/plateau';
 import type { ModelConfig, TrainingConfig } from '../model/config';
 import type { ModelWeights } from '../model/params';
 import { nodeHelperSpawn } from '../model/gradShard';
 import type { ParallelConfig } from '../model/parallel';
 import type { TextDoc } from '../model/textDoc';
-import { startTrainer, type Trainer, type TrainerInit } from '../model/trainer';
+import { runSync, startTrainer, type Trainer, type TrainerInit } from '../model/trainer';
 import { runTraining, type RunHooks, type RunOptions, type RunResult } from '../model/trainingRun';
 import { Vocab } from '../model/vocab';
 
@@ -24,6 +27,19 @@ export interface TrainerFor {
   threads?: number;
   parallel?: ParallelConfig;
   evalMaxTokens?: number;
+  /** Fine-tune from this base (when the model's shape fits it) instead of a fresh initialisation. */
+  base?: BaseModel | null;
+}
+
+/** Where a run started: the base (its weights widened to the document's vocabulary, and its score) or nothing. */
+export interface Start {
+  from: 'base' | 'scratch';
+  /** Why a base that was asked for was not used (the settings do not fit it). */
+  why: string | null;
+  /** The starting weights when from the base: the model if fine-tuning never beats them. */
+  weights: ModelWeights | null;
+  /** Held-out bpc of the starting weights (the base alone on this document), as the first best point. */
+  best: BestPoint | null;
 }
 
 /**
@@ -36,11 +52,28 @@ export async function trainerFor(
   training: TrainingConfig,
   arena: Arena,
   how: TrainerFor = {},
-): Promise<{ tr: Trainer; vocab: Vocab; ids: Int32Array }> {
-  const vocab = Vocab.fromSymbols(doc.syms, model.maxVocab);
+): Promise<{ tr: Trainer; vocab: Vocab; ids: Int32Array; start: Start }> {
+  const why = how.base ? baseMismatch(how.base, model) : null;
+  const fromBase = how.base && why === null ? startFromBase(how.base, doc.syms, model) : null;
+  const vocab = fromBase?.vocab ?? Vocab.fromSymbols(doc.syms, model.maxVocab);
   const ids = vocab.ids(doc.syms);
-  const init: TrainerInit = { model, training, arena, ids, vocabSize: vocab.size, evalMaxTokens: how.evalMaxTokens };
-  return { tr: await nodeTrainers(how.threads, how.parallel)(init), vocab, ids };
+  const init: TrainerInit = {
+    model: fromBase?.weights.config ?? model,
+    training,
+    arena,
+    ids,
+    vocabSize: vocab.size,
+    evalMaxTokens: how.evalMaxTokens,
+    initial: fromBase?.weights.data,
+  };
+  const tr = await nodeTrainers(how.threads, how.parallel)(init);
+  let best: BestPoint | null = null;
+  if (fromBase) {
+    const bpc = runSync(tr.evaluate());
+    if (bpc !== null) best = { step: 0, heldOutBpc: bpc };
+  }
+  const start: Start = { from: fromBase ? 'base' : 'scratch', why, weights: fromBase?.weights ?? null, best };
+  return { tr, vocab, ids, start };
 }
 
 /**
