@@ -1,4 +1,4 @@
-// The benchmark (npm run bench [-- --quick] [--vs-torch]; --vs-torch: see vsTorch.ts): our engine on a generated ~1 MB text, the typical
+// The benchmark (npm run bench [-- --quick] [--vs-torch] [--base FILE…]; --vs-torch: see vsTorch.ts, --base: baseFigures.ts): our engine on a generated ~1 MB text, the typical
 // tf.layers implementation as a baseline (in a child process, so its memory is not charged to the
 // engine), and a table of every figure against its target. Figures, not assertions.
 import { spawnSync } from 'node:child_process';
@@ -19,6 +19,7 @@ import { printCoreSpeeds } from './coreSpeed';
 import { cursorWhileTraining } from './cursorWhileTraining';
 import { trainerFor } from './nodeTrainer';
 import { vsTorch } from './vsTorch';
+import { baseFigures } from './baseFigures';
 
 const quick = process.argv.includes('--quick');
 const SIZE = quick ? 200_000 : 1_000_000; // chars of generated text
@@ -378,17 +379,23 @@ function argAfter(name: string): string | undefined {
 }
 
 const bi = process.argv.indexOf('--baseline');
+const baseAt = process.argv.indexOf('--base');
 (bi >= 0
   ? baselineMain(Number(process.argv[bi + 1]), Number(process.argv[bi + 2]))
-  : process.argv.includes('--vs-torch')
-    ? vsTorch(quick)
-    : process.argv.includes('--core')
-      ? coreMain()
-      : process.argv.includes('--cells')
-        ? cellsMain()
-        : process.argv.includes('--cursor-while-training')
-          ? cursorWhileTraining(quick, argAfter('--against'))
-          : main()
+  : baseAt >= 0
+    ? baseFigures(
+        process.argv.slice(baseAt + 1).filter((a, k, all) => !a.startsWith('--') && all[k - 1] !== '--seconds'),
+        Number(argAfter('--seconds') ?? DEFAULT_TRAINING_CONFIG.timeBudgetSec),
+      )
+    : process.argv.includes('--vs-torch')
+      ? vsTorch(quick)
+      : process.argv.includes('--core')
+        ? coreMain()
+        : process.argv.includes('--cells')
+          ? cellsMain()
+          : process.argv.includes('--cursor-while-training')
+            ? cursorWhileTraining(quick, argAfter('--against'))
+            : main()
 ).catch((e) => {
   console.error(e);
   process.exitCode = 1;
