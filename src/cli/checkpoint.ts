@@ -2,7 +2,8 @@
 // each file as the extension does (its defaults, every core, early stopping, best checkpoint) and prints the held-out bits
 // per character of the model the panel would use and of the last weights, over the whole held-out split.
 // --simulate (use with --patience 0, so the run goes to its budget) also prints, for each patience, where
-// early stopping would have stopped and the bpc of the model it would have kept.
+// early stopping (its window growing with the run and covering an epoch, as the extension's) would have
+// stopped and the bpc of the model it would have kept, and where patience alone would have.
 // --steps N --eval-steps K: a budget of N steps with an evaluation every K steps instead of the clock, so
 // figures do not depend on how busy a shared machine is (on an idle one the default 120 s is ~1,700
 // steps of H=128 and the 5 s evaluation period ~70 steps).
@@ -12,7 +13,7 @@ import { initBackend } from '../model/backend';
 import { EARLY_STOP_MIN_DELTA, keptModelMessage, runOptionsFor } from '../model/bestModel';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, resolveTrainingConfig } from '../model/config';
 import type { ModelWeights } from '../model/params';
-import { Plateau } from '../model/plateau';
+import { Plateau, type PlateauOptions } from '../model/plateau';
 import { TextDoc } from '../model/textDoc';
 import { runSync } from '../model/trainer';
 import { numberOption, parseArgs } from './args';
@@ -46,13 +47,14 @@ async function main(): Promise<void> {
     const doc = new TextDoc(fs.readFileSync(file, 'utf8'), 1);
     // Every core, as the extension trains (model/parallel.ts); --threads 1 for the one-thread figure.
     const { tr } = await trainerFor(doc, model, training, backend.arena, { threads: threadsOption(opt) });
-    const evals: { sec: number; step: number; bpc: number }[] = [];
+    const evals: { sec: number; step: number; epoch: number; bpc: number }[] = [];
     // Every held-out evaluation of the run (the periodic ones and the final one), as runTraining saw it.
     const evaluate = tr.evaluate.bind(tr);
     const t0 = performance.now();
     tr.evaluate = function* (maxTokens?: number) {
       const bpc = yield* evaluate(maxTokens);
-      if (bpc !== null) evals.push({ sec: (performance.now() - t0) / 1000, step: tr.step, bpc });
+      if (bpc !== null)
+        evals.push({ sec: (performance.now() - t0) / 1000, step: tr.step, epoch: tr.epochProgress, bpc });
       return bpc;
     };
     const steps = numberOption(opt, 'steps', 0);
@@ -86,13 +88,22 @@ async function main(): Promise<void> {
       console.log(`  curve: ${evals.map((e) => `${e.sec.toFixed(0)}s/${e.step}:${e.bpc.toFixed(3)}`).join(' ')}`);
     if (opt.has('simulate')) {
       const best = Math.min(...evals.map((e) => e.bpc));
-      for (const patience of [1, 2, 3, 4, 5, 6, 8]) {
-        const p = new Plateau({ patience, minDelta: EARLY_STOP_MIN_DELTA });
-        const stop = evals.find((e) => (p.observe(e.step, e.bpc), p.exhausted));
+      /** Where a plateau with these options stops the recorded curve, and what it keeps. */
+      const simulate = (options: PlateauOptions) => {
+        const p = new Plateau(options);
+        const stop = evals.find((e) => (p.observe(e.step, e.bpc, e.epoch), p.exhausted));
         const at = stop ?? evals[evals.length - 1];
+        const where = stop
+          ? `stops at ${at.sec.toFixed(0)} s (step ${at.step}, epoch ${at.epoch.toFixed(1)})`
+          : 'runs the whole budget';
+        return { where, kept: p.best!.heldOutBpc };
+      };
+      for (const patience of [1, 2, 3, 4, 5, 6, 8]) {
+        const { where, kept } = simulate(runOptionsFor({ ...training, patience }).earlyStop!);
+        const alone = simulate({ patience, minDelta: EARLY_STOP_MIN_DELTA });
         console.log(
-          `  patience ${patience}: ${stop ? `stops at ${at.sec.toFixed(0)} s (step ${at.step})` : 'runs the whole budget'}, ` +
-            `keeps ${p.best!.heldOutBpc.toFixed(3)} bpc (run's best ${best.toFixed(3)}, +${(p.best!.heldOutBpc - best).toFixed(3)})`,
+          `  patience ${patience}: ${where}, keeps ${kept.toFixed(3)} bpc (run's best ${best.toFixed(3)}, ` +
+            `+${(kept - best).toFixed(3)}); patience alone ${alone.where}, keeps ${alone.kept.toFixed(3)}`,
         );
       }
     }

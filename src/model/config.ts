@@ -32,8 +32,9 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   // Output dropout (Zaremba et al. 2014), off: on three ~100 KB files (npm run checkpoint, 120 s on a busy machine,
   // 114-282 steps, nothing overfit yet) 0.1 cost 0.02-0.03 bpc at equal steps on the .js and .d.ts, gained 0.02 on the .md.
   dropout: 0,
-  // 4 evaluations (~20 s) without a better held-out score end the run: in nine 120 s curves a flat stretch of
+  // At least 4 evaluations (~20 s) without a better held-out score end the run: in nine 120 s curves a flat stretch of
   // 2 evaluations was followed by real progress (patience 2 would have kept 3.582 instead of 3.464), 3 never.
+  // The floor of the wait: it also covers a quarter of the run and an epoch (bestModel.ts), for large texts.
   patience: 4,
   backend: 'wasm', // several times faster than the pure-JS cpu backend
 };

@@ -38,7 +38,10 @@ export interface RunOptions {
   sliceMs?: number;
   /** Held-out positions for the final evaluation (default: the trainer's per-evaluation cap). */
   finalEvalTokens?: number;
-  /** Ends the run (done) once held-out bpc stops improving; absent: the budget alone ends it. */
+  /**
+   * Ends the run (done) once held-out bpc stops improving (the plateau is told each evaluation's epoch);
+   * absent: the budget alone ends it.
+   */
   earlyStop?: PlateauOptions;
   /** The best point of the run this one continues (same text and split): only beating it is a new best. */
   best?: BestPoint | null;
@@ -109,7 +112,7 @@ export async function runTraining(tr: Trainer, opts: RunOptions, hooks: RunHooks
   /** Records an evaluation; a new best hands its weights to the hook (never on a too-short held-out tail). */
   const observe = (bpc: number | null) => {
     if (bpc === null || heldOutTooShort !== null) return;
-    if (plateau.observe(tr.step, bpc) && hooks.onBest) hooks.onBest(tr.weights(), plateau.best!);
+    if (plateau.observe(tr.step, bpc, tr.epochProgress) && hooks.onBest) hooks.onBest(tr.weights(), plateau.best!);
   };
 
   /** Runs a generator in slices; false when a stop request arrived mid-way. */

@@ -24,7 +24,7 @@ export const LIMITS = {
   heldOutFraction: { min: 0, max: 0.9 },
   /** Output dropout while training: at 0.9 nine in ten units are cut and nothing is learned. */
   dropout: { min: 0, max: 0.9 },
-  /** Held-out evaluations without improvement before early stopping (0: off); evaluations come every ~5 s. */
+  /** Fewest held-out evaluations without improvement before early stopping (0: off); they come every ~5 s. */
   patience: { min: 0, max: 1000 },
 
   // ── what a user may pick in the lstmLens.* settings (package.json repeats these; a unit test compares) ──

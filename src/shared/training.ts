@@ -80,7 +80,10 @@ export interface TrainingConfig {
   seed: number;
   /** Fraction of the top layer's outputs dropped before the read-out while training (0 = none; never at inference). */
   dropout: number;
-  /** Held-out evaluations in a row without a new best before the run stops and keeps its best (0 = never stop early). */
+  /**
+   * Held-out evaluations in a row without a new best before the run may stop and keep its best (0 = never stop
+   * early); the least of the wait, which also grows with the run and covers an epoch (model/bestModel.ts).
+   */
   patience: number;
   /** Compute backend. */
   backend: BackendName;
