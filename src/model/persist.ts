@@ -2,7 +2,7 @@
 // little-endian float32 weights. Loading treats both as untrusted data and refuses anything off.
 import { sha256Hex } from '../shared/sha256';
 import { resolveModelConfig, type ModelConfig } from './config';
-import { paramSpecs, totalLength, type ModelWeights } from './params';
+import { paramSpecs, totalLength, type ModelWeights, type ParamSpec } from './params';
 import { Vocab } from './vocab';
 
 export const MODEL_FORMAT = 'lstm-lens-model';
@@ -54,29 +54,27 @@ const fail = (why: string): never => {
   throw new Error(`Refusing model file: ${why}`);
 };
 
-/** Parses and checks everything; throws an Error starting "Refusing model file:" on any problem. */
-export function loadModel(json: string, weights: ArrayBuffer, opts: { expectedTextHash?: string } = {}): LoadedModel {
+/** A header's JSON as an object; `fail` (which throws, with its caller's prefix) names `what` when it is not one. */
+export function parseHeader(json: string, fail: (why: string) => never, what: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch {
-    return fail('the JSON part is not valid JSON');
+    return fail(`${what} is not valid JSON`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('the JSON part is not an object');
-  const m = raw as Record<string, unknown>;
-  if (m.format !== MODEL_FORMAT) return fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
-  if (m.version !== MODEL_VERSION)
-    return fail(`version ${JSON.stringify(m.version)} is not supported (this build reads ${MODEL_VERSION})`);
-  const mc = m.model as Partial<ModelConfig> | undefined;
-  if (typeof mc !== 'object' || mc === null) return fail('missing model config');
-  for (const k of ['hiddenSize', 'layers', 'embeddingSize', 'maxVocab'] as const)
-    if (typeof mc[k] !== 'number') return fail(`model.${k} is missing or not a number`);
-  let config: ModelConfig;
-  try {
-    config = resolveModelConfig(mc);
-  } catch (e) {
-    return fail(`bad model config: ${(e as Error).message}`);
-  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(`${what} is not an object`);
+  return raw as Record<string, unknown>;
+}
+
+/**
+ * The vocabulary and tensor layout a header (a saved model's or the base's) describes for `config`, checked:
+ * distinct code points, at most maxVocab classes, every tensor's name and shape as paramSpecs lays them out.
+ */
+export function checkedLayout(
+  m: Record<string, unknown>,
+  config: ModelConfig,
+  fail: (why: string) => never,
+): { vocab: Vocab; specs: ParamSpec[] } {
   const v = m.vocab as { tokenizer?: unknown; symbols?: unknown } | undefined;
   if (typeof v !== 'object' || v === null || v.tokenizer !== 'char' || !Array.isArray(v.symbols))
     return fail('missing or unknown vocabulary');
@@ -107,6 +105,26 @@ export function loadModel(json: string, weights: ArrayBuffer, opts: { expectedTe
       s.shape.every((d, j) => (t.shape as unknown[])[j] === d);
     if (!ok) fail(`tensor ${k} should be ${s.name} [${s.shape.join(', ')}]`);
   });
+  return { vocab, specs };
+}
+
+/** Parses and checks everything; throws an Error starting "Refusing model file:" on any problem. */
+export function loadModel(json: string, weights: ArrayBuffer, opts: { expectedTextHash?: string } = {}): LoadedModel {
+  const m = parseHeader(json, fail, 'the JSON part');
+  if (m.format !== MODEL_FORMAT) return fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
+  if (m.version !== MODEL_VERSION)
+    return fail(`version ${JSON.stringify(m.version)} is not supported (this build reads ${MODEL_VERSION})`);
+  const mc = m.model as Partial<ModelConfig> | undefined;
+  if (typeof mc !== 'object' || mc === null) return fail('missing model config');
+  for (const k of ['hiddenSize', 'layers', 'embeddingSize', 'maxVocab'] as const)
+    if (typeof mc[k] !== 'number') return fail(`model.${k} is missing or not a number`);
+  let config: ModelConfig;
+  try {
+    config = resolveModelConfig(mc);
+  } catch (e) {
+    return fail(`bad model config: ${(e as Error).message}`);
+  }
+  const { vocab, specs } = checkedLayout(m, config, fail);
   const n = totalLength(specs);
   if (!(weights instanceof ArrayBuffer)) return fail('weights are not binary data');
   if (weights.byteLength !== n * 4 || m.weightsBytes !== n * 4)

@@ -2,8 +2,9 @@
 // weights as little-endian binary16. Loading treats both as untrusted and refuses anything off, as persist.ts does.
 import { sha256Hex } from '../../shared/sha256';
 import { resolveModelConfig, type ModelConfig } from '../config';
-import { paramSpecs, totalLength, type ModelWeights } from '../params';
-import { Vocab } from '../vocab';
+import { checkedLayout, parseHeader } from '../persist';
+import { totalLength, type ModelWeights } from '../params';
+import type { Vocab } from '../vocab';
 import { decodeHalves, encodeHalves } from './halfFloat';
 
 export const BASE_FORMAT = 'lstm-lens-base';
@@ -61,14 +62,7 @@ const fail = (why: string): never => {
 
 /** Parses and checks a base; throws an Error starting "Refusing base model:" on any problem. */
 export function loadBase(json: string, weights: Uint8Array): BaseModel {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return fail('the header is not valid JSON');
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('the header is not an object');
-  const m = raw as Record<string, unknown>;
+  const m = parseHeader(json, fail, 'the header');
   if (m.format !== BASE_FORMAT) return fail(`format is ${JSON.stringify(m.format)}, expected "${BASE_FORMAT}"`);
   if (m.version !== BASE_VERSION) return fail(`version ${JSON.stringify(m.version)} is not supported`);
   if (m.dtype !== 'float16') return fail(`dtype ${JSON.stringify(m.dtype)} is not float16`);
@@ -78,26 +72,7 @@ export function loadBase(json: string, weights: Uint8Array): BaseModel {
   } catch (e) {
     return fail(`bad model config: ${(e as Error).message}`);
   }
-  const v = m.vocab as { tokenizer?: unknown; symbols?: unknown } | undefined;
-  if (typeof v !== 'object' || v === null || v.tokenizer !== 'char' || !Array.isArray(v.symbols))
-    return fail('missing or unknown vocabulary');
-  const symbols = v.symbols as unknown[];
-  const seen = new Set<number>();
-  for (const s of symbols) {
-    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 0x10ffff || seen.has(s))
-      return fail('the vocabulary holds something other than distinct code points');
-    seen.add(s);
-  }
-  const vocab = new Vocab(symbols as number[]);
-  if (vocab.size > config.maxVocab) return fail(`vocabulary of ${vocab.size} classes exceeds maxVocab`);
-  const specs = paramSpecs(config, vocab.size);
-  const tensors = m.tensors;
-  if (!Array.isArray(tensors) || tensors.length !== specs.length) return fail(`expected ${specs.length} tensors`);
-  specs.forEach((s, k) => {
-    const t = tensors[k] as { name?: unknown; shape?: unknown };
-    const ok = t && t.name === s.name && JSON.stringify(t.shape) === JSON.stringify(s.shape);
-    if (!ok) fail(`tensor ${k} should be ${s.name} [${s.shape.join(', ')}]`);
-  });
+  const { vocab, specs } = checkedLayout(m, config, fail);
   const n = totalLength(specs);
   if (weights.byteLength !== n * 2 || m.weightsBytes !== n * 2)
     return fail(`weights are ${weights.byteLength} bytes, the layout needs ${n * 2}`);
