@@ -16,7 +16,7 @@ import { TextDoc } from '../model/textDoc';
 import { batchLayout, bitsPerChar, runSync } from '../model/trainer';
 import type { Vocab } from '../model/vocab';
 import { readBase } from './baseFiles';
-import { runKeepingBest, trainerFor } from './nodeTrainer';
+import { bestWeights, runKeepingBest, trainerFor } from './nodeTrainer';
 
 /** Held-out bpc of some weights on the document's tail (as the trainer splits it), all of it, 8 streams. */
 function tailBpc(w: ModelWeights, vocab: Vocab, doc: TextDoc, arena: Arena): number {
@@ -47,7 +47,7 @@ async function measure(file: string, base: BaseModel, seconds: number, arena: Ar
   const run = async (from: BaseModel | null) => {
     const { tr, vocab, start } = await trainerFor(doc, model, training, arena, { base: from });
     const { res, kept } = await runKeepingBest(tr, runOptionsFor(training, start.best), {});
-    const w = kept ?? (res.best && res.best === start.best ? start.weights! : tr.weights());
+    const w = bestWeights(res, kept, start) ?? tr.weights();
     const steps = tr.step;
     tr.dispose();
     return { bpc: tailBpc(w, vocab, doc, arena), steps };

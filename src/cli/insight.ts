@@ -36,7 +36,7 @@ import type { BaseModel } from '../model/base/baseFile';
 import { numberOption, parseArgs } from './args';
 import { startOption } from './baseFiles';
 import { languageIdOfFile } from './languages';
-import { runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
+import { bestWeights, runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
 
 async function main(): Promise<void> {
   const { pos, opt } = parseArgs(process.argv.slice(2));
@@ -243,7 +243,7 @@ async function train(
     onRecovered: (m) => console.log(`  recovered: ${m}`),
   });
   const trainSec = (performance.now() - t0) / 1000;
-  const keptWeights = kept ?? (res.best && res.best === start.best ? start.weights : null);
+  const keptWeights = bestWeights(res, kept, start);
   const predictor = Predictor.from(keptWeights ?? tr.weights(), vocab, undefined, backend.arena);
   tr.dispose();
   console.log(

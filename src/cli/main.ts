@@ -16,7 +16,7 @@ import { TextDoc } from '../model/textDoc';
 import { GATE_NAMES } from '../shared/domain';
 import { parseArgs } from './args';
 import { startOption } from './baseFiles';
-import { runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
+import { bestWeights, runKeepingBest, threadsOption, trainerFor } from './nodeTrainer';
 
 const weightsPath = (json: string) => json.replace(/\.json$/, '') + '.weights.bin';
 
@@ -69,7 +69,7 @@ async function train(file: string, opt: Map<string, string>): Promise<void> {
   // res.best is the point whose weights onBest handed over last; the base's own score when nothing beat it.
   const best = res.best;
   const meta = { base: start.from === 'base' ? base!.id : null };
-  const keptWeights = kept ?? (best && best === start.best ? start.weights : null);
+  const keptWeights = bestWeights(res, kept, start);
   const saved =
     best && keptWeights
       ? saveModel(keptWeights, vocab, text, {

@@ -77,6 +77,14 @@ export async function trainerFor(
 }
 
 /**
+ * The weights of a run's best point: those onBest handed over, or the starting weights (the base) when the run
+ * never beat their score; null when neither (no best point: the last weights are the model).
+ */
+export function bestWeights(res: RunResult, kept: ModelWeights | null, start: Start): ModelWeights | null {
+  return kept ?? (res.best && res.best === start.best ? start.weights : null);
+}
+
+/**
  * A run to its end (nothing stops it early but its options), keeping the weights of the best held-out evaluation
  * as the extension does: `kept` is null when no evaluation became a best (then the last weights are the model).
  */
